@@ -1,0 +1,61 @@
+// Runtime settings read once from the environment and handed to every request.
+import { z } from "zod";
+
+const flag = z
+  .enum(["0", "1", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : ["1", "true", "yes"].includes(v)));
+
+const minutes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  CYCLEKEEPER_DEMO: flag,
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SESSION_IDLE_MINUTES: minutes(30),
+  SESSION_MAX_HOURS: minutes(12),
+  COOKIE_SECURE: flag,
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  TRUST_PROXY: flag,
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  demo: boolean;
+  production: boolean;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** Secure + __Host- cookie; on by default in production, where browsers accept it on http://localhost too. */
+  secureCookies: boolean;
+  publicOrigin: string | undefined;
+  trustProxy: boolean;
+}
+
+export function readConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid setting ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    demo: e.CYCLEKEEPER_DEMO ?? true,
+    production,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    secureCookies: e.COOKIE_SECURE ?? production,
+    publicOrigin: e.PUBLIC_ORIGIN,
+    trustProxy: e.TRUST_PROXY ?? false,
+  };
+}

@@ -1,0 +1,46 @@
+// Turns audit events into sentences a district lead can read.
+interface EventLike {
+  action: string;
+  actorName: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export function describeAuditEvent(event: EventLike): string {
+  const who = event.actorName ?? "Cyclekeeper";
+  const d = event.details ?? {};
+  const to = (d.to ?? {}) as Record<string, unknown>;
+  switch (event.action) {
+    case "district.seed_demo":
+      return "The demo district was loaded";
+    case "district.create":
+      return `${who} created the district`;
+    case "district.update":
+      return `${who} updated district settings`;
+    case "school.create":
+      return `${who} added ${String(d.name ?? "a school")}`;
+    case "school.update":
+      return `${who} updated ${String(to.name ?? "a school")}`;
+    case "school.archive":
+      return `${who} archived ${String(d.name ?? "a school")}`;
+    case "school.restore":
+      return `${who} restored ${String(d.name ?? "a school")}`;
+    case "user.sign_in":
+      return `${who} signed in`;
+    case "user.invite":
+      return `${who} invited ${String(d.email ?? "someone")}`;
+    case "user.invite_renew":
+      return `${who} made a new invitation link`;
+    case "user.accept_invite":
+      return `${who} accepted their invitation`;
+    case "user.update":
+      return `${who} changed ${String(to.name ?? "someone")}'s access`;
+    case "user.deactivate":
+      return `${who} deactivated ${String(d.email ?? "an account")}`;
+    case "user.reactivate":
+      return `${who} reactivated ${String(d.email ?? "an account")}`;
+    case "user.change_password":
+      return `${who} changed their password`;
+    default:
+      return `${who}: ${event.action}`;
+  }
+}

@@ -1,0 +1,139 @@
+// Server-side sessions: a random token in an HttpOnly cookie, its hash in the session table.
+import { and, eq, lt, or } from "drizzle-orm";
+import { parse, serialize } from "cookie";
+import type { Database } from "#db/client.server";
+import { districts, schoolMemberships, sessions, users } from "#db/schema";
+import type { AppConfig } from "~/config";
+import { hashToken, newToken } from "~/utils/tokens.server";
+import type { Actor, Role } from "./permissions";
+
+export interface SessionUser extends Actor {
+  email: string;
+  name: string;
+  districtName: string;
+  districtSlug: string;
+}
+
+type CookieConfig = Pick<AppConfig, "secureCookies">;
+type SessionConfig = Pick<AppConfig, "sessionIdleMs" | "sessionMaxMs">;
+
+// Only refresh last_seen_at when it is this stale, so reads do not write on every request.
+const TOUCH_AFTER_MS = 60_000;
+
+export function sessionCookieName(config: CookieConfig) {
+  return config.secureCookies ? "__Host-ck_session" : "ck_session";
+}
+
+export function readSessionToken(request: Request, config: CookieConfig): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  return parse(header)[sessionCookieName(config)] ?? null;
+}
+
+export function sessionCookie(token: string, config: CookieConfig & SessionConfig) {
+  return serialize(sessionCookieName(config), token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: config.secureCookies,
+    path: "/",
+    maxAge: Math.floor(config.sessionMaxMs / 1000),
+  });
+}
+
+export function clearSessionCookie(config: CookieConfig) {
+  return serialize(sessionCookieName(config), "", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: config.secureCookies,
+    path: "/",
+    maxAge: 0,
+  });
+}
+
+export async function createSession(
+  db: Database,
+  userId: string,
+  config: SessionConfig,
+  client: { ip?: string | null; userAgent?: string | null } = {},
+) {
+  const token = newToken();
+  const now = Date.now();
+  await db.insert(sessions).values({
+    id: hashToken(token),
+    userId,
+    createdAt: new Date(now),
+    lastSeenAt: new Date(now),
+    expiresAt: new Date(now + config.sessionMaxMs),
+    ip: client.ip ?? null,
+    userAgent: client.userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}
+
+/** The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is inactive. */
+export async function findSessionUser(db: Database, token: string, config: SessionConfig): Promise<SessionUser | null> {
+  const id = hashToken(token);
+  const [row] = await db
+    .select({
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      status: users.status,
+      studentRecords: users.studentRecords,
+      districtId: districts.id,
+      districtName: districts.name,
+      districtSlug: districts.slug,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(districts, eq(districts.id, users.districtId))
+    .where(eq(sessions.id, id));
+  if (!row) return null;
+  const now = Date.now();
+  const idleFor = now - row.lastSeenAt.getTime();
+  if (row.status !== "active" || row.expiresAt.getTime() <= now || idleFor > config.sessionIdleMs) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+  if (idleFor > TOUCH_AFTER_MS) {
+    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+  }
+  const memberships = await db
+    .select({ schoolId: schoolMemberships.schoolId })
+    .from(schoolMemberships)
+    .where(eq(schoolMemberships.userId, row.userId));
+  return {
+    id: row.userId,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    studentRecords: row.studentRecords,
+    districtId: row.districtId,
+    districtName: row.districtName,
+    districtSlug: row.districtSlug,
+    schoolIds: row.role === "school_team" ? memberships.map((m) => m.schoolId) : [],
+  };
+}
+
+export async function endSession(db: Database, token: string) {
+  await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+}
+
+export async function endUserSessions(db: Pick<Database, "delete">, userId: string) {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function deleteExpiredSessions(db: Database, config: SessionConfig) {
+  const now = Date.now();
+  await db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.lastSeenAt, new Date(now - config.sessionIdleMs))));
+}
+
+export async function countUserSessions(db: Database, userId: string) {
+  const rows = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId)));
+  return rows.length;
+}

@@ -1,0 +1,89 @@
+// The signed-in shell: header with district, navigation by permission, school switcher, account menu.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { listSchools } from "~/modules/districts/districts.server";
+import { requireUser } from "~/modules/people/auth.server";
+import { can, roleLabels } from "~/modules/people/permissions";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const schools = await listSchools(context.db, user);
+  const scope = { districtId: user.districtId };
+  return {
+    user: { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role], districtName: user.districtName },
+    schools: schools.map((s) => ({ id: s.id, name: s.name })),
+    nav: [
+      { to: "/home", label: "Home" },
+      { to: "/schools", label: user.role === "school_team" && schools.length === 1 ? "My school" : "Schools" },
+      ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
+      ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),
+    ],
+  };
+}
+
+export default function AppShell() {
+  const { user, schools, nav } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const currentSchool = schools.find((s) => location.pathname.startsWith(`/schools/${s.id}`));
+  return (
+    <>
+      <a className="ck-skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="ck-header">
+        <div className="ck-header__inner">
+          <a className="ck-brand" href="/home">
+            Cyclekeeper
+            <small>{user.districtName}</small>
+          </a>
+          <div className="ck-usermenu">
+            <div>
+              <NavLink to="/account">{user.name}</NavLink>
+              <span className="ck-usermenu__role">{user.roleLabel}</span>
+            </div>
+            <Form method="post" action="/sign-out">
+              <button type="submit" className="ck-button ck-button--secondary">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </div>
+        <div className="ck-header__inner ck-header__bar">
+          <nav className="ck-nav" aria-label="Main">
+            <ul>
+              {nav.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} prefetch="intent">
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {schools.length > 1 ? (
+            <Form method="get" action="/switch-school" className="ck-switcher" aria-label="Switch school">
+              <label htmlFor="school-switcher">Go to school</label>
+              <select id="school-switcher" name="school" className="ck-select" defaultValue={currentSchool?.id ?? ""} key={currentSchool?.id ?? "none"}>
+                <option value="" disabled>
+                  Choose a school…
+                </option>
+                {schools.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" className="ck-button ck-button--secondary">
+                Go
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </header>
+      <main className="ck-main" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="ck-footer">Cyclekeeper · plan, implement, reflect and improve — together</footer>
+    </>
+  );
+}

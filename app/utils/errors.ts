@@ -1,0 +1,33 @@
+// Typed errors thrown by domain code; app/utils/http.server.ts turns them into responses.
+export class NotFound extends Error {
+  constructor(what = "record") {
+    super(`${what} not found`);
+    this.name = "NotFound";
+  }
+}
+
+export class Forbidden extends Error {
+  constructor(message = "You do not have permission to do that.") {
+    super(message);
+    this.name = "Forbidden";
+  }
+}
+
+export class Conflict extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "Conflict";
+  }
+}
+
+export type FieldErrors = Record<string, string[]>;
+
+export class ValidationFailed extends Error {
+  constructor(readonly fieldErrors: FieldErrors) {
+    super("validation failed: " + Object.keys(fieldErrors).join(", "));
+    this.name = "ValidationFailed";
+  }
+}

@@ -1,0 +1,102 @@
+// The one place that turns typed domain errors into HTTP responses, plus form parsing for actions.
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from "./errors";
+
+export interface ActionFailure {
+  ok: false;
+  fieldErrors: FieldErrors;
+  formError?: string;
+  values: Record<string, string | string[]>;
+}
+
+/** Form fields as strings (and arrays for repeated names), passwords dropped so they are never echoed back. */
+export function formValues(form: FormData): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const key of new Set(form.keys())) {
+    if (/password/i.test(key)) continue;
+    const all = form.getAll(key).filter((v): v is string => typeof v === "string");
+    values[key] = all.length > 1 ? all : (all[0] ?? "");
+  }
+  return values;
+}
+
+function formObject(form: FormData) {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    const all = form.getAll(key).filter((v) => typeof v === "string");
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  return raw;
+}
+
+export function issuesToFieldErrors(issues: z.core.$ZodIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "form";
+    (errors[key] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+/** Parses a form with a zod schema or throws ValidationFailed naming each bad field. */
+export function parseForm<S extends z.ZodType>(form: FormData, schema: S): z.output<S> {
+  const result = schema.safeParse(formObject(form));
+  if (!result.success) throw new ValidationFailed(issuesToFieldErrors(result.error.issues));
+  return result.data;
+}
+
+export async function readForm(request: Request) {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("The form could not be read.", { status: 400 });
+  }
+}
+
+/** Maps a thrown domain error to a response; anything else is rethrown as a genuine failure. */
+export function toHttpError(error: unknown): never {
+  if (error instanceof Response) throw error;
+  if (error instanceof NotFound) throw new Response("Not found", { status: 404, statusText: "Not Found" });
+  if (error instanceof Forbidden) throw new Response(error.message, { status: 403, statusText: "Forbidden" });
+  if (error instanceof Conflict) throw new Response(error.message, { status: 409, statusText: "Conflict" });
+  if (error instanceof ValidationFailed) throw new Response(error.message, { status: 400, statusText: "Bad Request" });
+  throw error;
+}
+
+/** Runs a loader body, turning domain errors into 404/403/409 responses. */
+export async function load<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    toHttpError(error);
+  }
+}
+
+/**
+ * Runs an action body. Validation failures and field-level conflicts come back as data (status 400/409)
+ * so the form can show them next to their fields with the input kept; other errors become responses.
+ */
+export async function act<T>(form: FormData, fn: () => Promise<T>) {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ValidationFailed) {
+      return data<ActionFailure>({ ok: false, fieldErrors: error.fieldErrors, values: formValues(form) }, { status: 400 });
+    }
+    if (error instanceof Conflict) {
+      const fieldErrors: FieldErrors = error.field ? { [error.field]: [error.message] } : {};
+      return data<ActionFailure>(
+        { ok: false, fieldErrors, formError: error.field ? undefined : error.message, values: formValues(form) },
+        { status: 409 },
+      );
+    }
+    toHttpError(error);
+  }
+}
+
+/** Only local paths may be redirect targets, so a link cannot send someone off-site after sign-in. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/home") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

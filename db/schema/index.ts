@@ -1,0 +1,4 @@
+// The one schema of Cyclekeeper, split by domain.
+export * from "./tenancy";
+export * from "./people";
+export * from "./audit";

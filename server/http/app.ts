@@ -1,0 +1,62 @@
+// The Express application: static files, health check, security middleware and the Remix handler.
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type Request, type Response } from "express";
+import path from "node:path";
+import type { DatabaseHandle } from "#db/client.server";
+import type { AppConfig } from "~/config";
+import type { RequestContext } from "~/context";
+import { sameOriginOnly, securityHeaders } from "./security";
+
+export interface AppOptions {
+  database: DatabaseHandle;
+  config: AppConfig;
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** Directory of the built client assets (build/client); absent in development, where Vite serves them. */
+  clientDir?: string;
+  /** Vite's dev middleware in development. */
+  devMiddleware?: express.RequestHandler;
+}
+
+export function createApp({ database, config, build, clientDir, devMiddleware }: AppOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  if (config.trustProxy) app.set("trust proxy", true);
+  app.use(compression());
+  app.use(securityHeaders({ dev: Boolean(devMiddleware) }));
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await database.query("select 1");
+      res.json({ status: "ok", database: database.kind });
+    } catch {
+      res.status(503).json({ status: "error", database: database.kind });
+    }
+  });
+
+  if (devMiddleware) {
+    app.use(devMiddleware);
+  } else if (clientDir) {
+    app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false }));
+    app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+  }
+
+  app.use(sameOriginOnly({ publicOrigin: config.publicOrigin }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.production ? "production" : "development",
+      getLoadContext: (req: Request, res: Response) => ({
+        db: database.db,
+        dbKind: database.kind,
+        config,
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }) satisfies RequestContext,
+    }),
+  );
+  return app;
+}

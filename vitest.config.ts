@@ -1,0 +1,30 @@
+// Test projects: unit and integration tests on PGlite; the same integration tests on PostgreSQL when
+// TEST_DATABASE_URL is set; browser and process tests once, against real servers.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const alias = {
+  "~": fileURLToPath(new URL("./app", import.meta.url)),
+  "#db": fileURLToPath(new URL("./db", import.meta.url)),
+};
+
+const dbTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/security/**/*.test.ts"];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    globalSetup: ["tests/setup/global-build.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "pglite", include: dbTests, env: { CK_TEST_DRIVER: "pglite" } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ extends: true, test: { name: "postgres", include: dbTests, env: { CK_TEST_DRIVER: "postgres" } } }]
+        : []),
+      {
+        extends: true,
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 },
+      },
+    ],
+  },
+});
