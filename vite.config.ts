@@ -16,6 +16,15 @@ export default defineConfig({
       "#db": fileURLToPath(new URL("./db", import.meta.url)),
     },
   },
+  // Pre-bundle the browser's dependencies up front so the first page load in development does not
+  // hit "Outdated Optimize Dep" and reload. Collaboration packages (yjs, tiptap) join this list later.
+  optimizeDeps: {
+    include: ["react", "react-dom", "react-dom/client", "react/jsx-runtime", "react/jsx-dev-runtime", "@remix-run/react", "zod",
+      // Reached only by loaders, but the dependency scanner sees them; listing them avoids a reload.
+      "@remix-run/node", "drizzle-orm", "drizzle-orm/pg-core", "cookie"],
+    // Server-only packages reached through loaders; the browser never loads them.
+    exclude: ["@node-rs/argon2", "@electric-sql/pglite", "postgres"],
+  },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
   build: {
     rollupOptions: {

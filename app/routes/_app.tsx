@@ -53,7 +53,7 @@ export default function AppShell() {
             <ul>
               {nav.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent">
+                  <NavLink to={item.to}>
                     {item.label}
                   </NavLink>
                 </li>

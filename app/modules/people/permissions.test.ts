@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { can, readableSchoolIds, requirePermission, type Action, type Actor, type Role } from "./permissions";
+import { Forbidden } from "~/utils/errors";
+
+const district = "d-1";
+const other = "d-2";
+const actor = (role: Role, schoolIds: string[] = []): Actor => ({ id: `u-${role}`, districtId: district, role, studentRecords: false, schoolIds });
+
+const everyAction: Action[] = ["district:read", "district:manage", "school:read", "school:manage", "people:manage", "audit:read"];
+
+describe("can", () => {
+  it("lets the district lead do everything in their own district and nothing in another", () => {
+    for (const action of everyAction) {
+      expect(can(actor("district_lead"), action, { districtId: district, schoolId: "s-1" })).toBe(true);
+      expect(can(actor("district_lead"), action, { districtId: other, schoolId: "s-1" })).toBe(false);
+    }
+  });
+
+  it("lets the district team and board read but never manage", () => {
+    for (const role of ["district_team", "board"] as const) {
+      expect(can(actor(role), "district:read", { districtId: district })).toBe(true);
+      expect(can(actor(role), "school:read", { districtId: district, schoolId: "any" })).toBe(true);
+      for (const action of ["district:manage", "school:manage", "people:manage", "audit:read"] as const) {
+        expect(can(actor(role), action, { districtId: district })).toBe(false);
+      }
+    }
+  });
+
+  it("limits a school team to the schools it serves", () => {
+    const principal = actor("school_team", ["s-1", "s-3"]);
+    expect(can(principal, "school:read", { districtId: district, schoolId: "s-1" })).toBe(true);
+    expect(can(principal, "school:read", { districtId: district, schoolId: "s-3" })).toBe(true);
+    expect(can(principal, "school:read", { districtId: district, schoolId: "s-2" })).toBe(false);
+    expect(can(principal, "school:read", { districtId: district })).toBe(false);
+    expect(can(principal, "school:read", { districtId: other, schoolId: "s-1" })).toBe(false);
+    expect(can(principal, "school:manage", { districtId: district, schoolId: "s-1" })).toBe(false);
+    expect(can(principal, "people:manage", { districtId: district })).toBe(false);
+  });
+
+  it("requirePermission throws Forbidden exactly when can says no", () => {
+    expect(() => requirePermission(actor("board"), "people:manage", { districtId: district })).toThrow(Forbidden);
+    expect(() => requirePermission(actor("district_lead"), "people:manage", { districtId: district })).not.toThrow();
+  });
+
+  it("tells list queries which schools an actor may read", () => {
+    expect(readableSchoolIds(actor("district_team"))).toBeNull();
+    expect(readableSchoolIds(actor("school_team", ["s-9"]))).toEqual(["s-9"]);
+  });
+});
