@@ -14,6 +14,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     globalSetup: ["tests/setup/global-build.ts"],
+    reporters: ["default", "./tests/setup/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
