@@ -33,6 +33,8 @@ export function ensureBuild(): boolean {
   if (fs.existsSync(serverBuild) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return false;
   const result = spawnSync(process.execPath, [path.join(projectRoot, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
     cwd: projectRoot,
+    // Always a production build, even when called from a test runner that sets NODE_ENV=test.
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (result.status !== 0) throw new Error("the build failed (see above)");
