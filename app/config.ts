@@ -19,7 +19,7 @@ export const configSchema = z.object({
   SESSION_MAX_HOURS: minutes(12),
   COOKIE_SECURE: flag,
   PUBLIC_ORIGIN: z.string().url().optional(),
-  TRUST_PROXY: flag,
+  TRUST_PROXY: z.coerce.number({ error: "use the number of proxies in front of Cyclekeeper, e.g. 1" }).int().min(0).max(10).default(0),
 });
 
 export interface AppConfig {
@@ -34,7 +34,8 @@ export interface AppConfig {
   /** Secure + __Host- cookie; on by default in production, where browsers accept it on http://localhost too. */
   secureCookies: boolean;
   publicOrigin: string | undefined;
-  trustProxy: boolean;
+  /** How many reverse proxies stand in front; the client address is read that many hops from the right of X-Forwarded-For. */
+  trustProxyHops: number;
 }
 
 export function readConfig(env: Record<string, string | undefined>): AppConfig {
@@ -56,6 +57,6 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     secureCookies: e.COOKIE_SECURE ?? production,
     publicOrigin: e.PUBLIC_ORIGIN,
-    trustProxy: e.TRUST_PROXY ?? false,
+    trustProxyHops: e.TRUST_PROXY,
   };
 }

@@ -38,6 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   return act(form, async () => {
     const intent = intentSchema.safeParse(form.get("intent"));
+    await getPerson(context.db, user, userId); // 404 for another district's person, 403 for anyone but the lead
     if (!intent.success) throw new Response("Unknown action", { status: 400 });
     switch (intent.data) {
       case "update":

@@ -7,7 +7,7 @@ import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { schoolLevelLabels, schoolLevels, schoolSchema } from "~/modules/districts/districts.schema";
 import { getSchool, getSchoolTeam, setSchoolArchived, updateSchool } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
-import { can } from "~/modules/people/permissions";
+import { can, requirePermission } from "~/modules/people/permissions";
 import { act, load, parseForm, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.school.name ?? "School"} · Cyclekeeper` }];
@@ -43,6 +43,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   return act(form, async () => {
     const intent = intentSchema.safeParse(form.get("intent"));
+    // Who may act comes before what they sent: a reader gets 403, not a list of field errors.
+    await getSchool(context.db, user, schoolId);
+    requirePermission(user, "school:manage", { districtId: user.districtId, schoolId });
     if (!intent.success) throw new Response("Unknown action", { status: 400 });
     if (intent.data === "update") {
       await updateSchool(context.db, user, schoolId, parseForm(form, schoolSchema), context.clientIp);

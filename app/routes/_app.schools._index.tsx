@@ -6,7 +6,7 @@ import { Card, PageHeader } from "~/components/ui/layout";
 import { schoolLevelLabels, schoolLevels, schoolSchema } from "~/modules/districts/districts.schema";
 import { createSchool, listSchools } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
-import { can } from "~/modules/people/permissions";
+import { can, requirePermission } from "~/modules/people/permissions";
 import { act, load, parseForm, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Schools · Cyclekeeper" }];
@@ -27,6 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readForm(request);
   return act(form, async () => {
+    requirePermission(user, "school:manage", { districtId: user.districtId });
     const input = parseForm(form, schoolSchema);
     const school = await createSchool(context.db, user, input, context.clientIp);
     throw redirect(`/schools/${school.id}?added=1`);

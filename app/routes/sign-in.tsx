@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthPage } from "~/components/AuthPage";
 import { FormError, TextField, type FormState } from "~/components/ui/form";
@@ -9,6 +9,12 @@ import { endSession, readSessionToken, sessionCookie } from "~/modules/people/se
 import { formValues, issuesToFieldErrors, readForm, safeRedirectPath } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cyclekeeper" }];
+
+// Remix keeps only Set-Cookie from an action unless the route passes other headers on: a 429 must say when to retry.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getUser(request, context)) throw redirect("/home");

@@ -97,6 +97,16 @@ export async function act<T>(form: FormData, fn: () => Promise<T>) {
 
 /** Only local paths may be redirect targets, so a link cannot send someone off-site after sign-in. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/home") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  // Browsers drop tabs and newlines and read a backslash as "/", which would turn "/\t/evil.example" into "//evil.example".
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://cyclekeeper.invalid";
+  let url: URL;
+  try {
+    url = new URL(to, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  return url.pathname + url.search + url.hash;
 }

@@ -22,7 +22,8 @@ export interface AppOptions {
 export function createApp({ database, config, build, clientDir, devMiddleware }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
-  if (config.trustProxy) app.set("trust proxy", true);
+  // A hop count, never `true`: with `true` Express believes the left-most X-Forwarded-For entry, which the client writes.
+  if (config.trustProxyHops > 0) app.set("trust proxy", config.trustProxyHops);
   app.use(compression());
   app.use(securityHeaders({ dev: Boolean(devMiddleware) }));
 

@@ -6,7 +6,8 @@ export function securityHeaders(options: { dev: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    const connect = options.dev ? "'self' ws: wss:" : "'self' ws: wss:";
+    // 'self' covers same-origin websockets; development adds Vite's hot-reload socket on its own port.
+    const connect = options.dev ? "'self' ws: wss:" : "'self'";
     const csp = [
       "default-src 'self'",
       `script-src 'self' 'nonce-${nonce}'`,

@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from "./password.server";
 import { requirePermission, type Actor, type Role } from "./permissions";
 import type { InviteInput, UpdatePersonInput } from "./people.schema";
 import { createSession, endUserSessions } from "./session.server";
-import { recordSignInFailure, recordSignInSuccess, signInBlockedFor } from "./throttle.server";
+import { beginSignInAttempt, signInFailed, signInSucceeded } from "./throttle.server";
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 3_600_000;
 
@@ -31,18 +31,18 @@ export async function signIn(
   client: Client,
   config: SessionConfig,
 ): Promise<SignInResult> {
-  const blockedFor = await signInBlockedFor(db, input.email, client.ip);
-  if (blockedFor > 0) return { ok: false, reason: "throttled", retryAfterMs: blockedFor };
+  const attempt = await beginSignInAttempt(db, input.email, client.ip);
+  if (!attempt.allowed) return { ok: false, reason: "throttled", retryAfterMs: attempt.retryAfterMs };
   const [user] = await db
     .select({ id: users.id, districtId: users.districtId, status: users.status, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.email}) = ${input.email.toLowerCase()}`);
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !passwordOk || user.status !== "active") {
-    await recordSignInFailure(db, input.email, client.ip);
+    await signInFailed(db, input.email, client.ip);
     return { ok: false, reason: "invalid" };
   }
-  await recordSignInSuccess(db, input.email, client.ip);
+  await signInSucceeded(db, input.email, client.ip);
   const token = await createSession(db, user.id, config, client);
   await recordAudit(db, {
     districtId: user.districtId,

@@ -4,12 +4,12 @@ import type { Database } from "#db/client.server";
 import { signInThrottle } from "#db/schema";
 
 export const throttlePolicy = {
-  /** Failures of one account from one address before it must wait. */
+  /** Attempts of one account from one address, in one window, before it must wait. */
   pairLimit: 5,
-  /** Failures from one address, across all accounts, before it must wait. */
+  /** Failed attempts from one address, across all accounts, before it must wait. */
   addressLimit: 30,
   windowMs: 15 * 60_000,
-  /** First block; doubles with each further failure, up to blockMaxMs. */
+  /** First block; doubles with each further attempt, up to blockMaxMs. */
   blockBaseMs: 60_000,
   blockMaxMs: 15 * 60_000,
 };
@@ -18,34 +18,66 @@ function keys(email: string, ip: string) {
   return { pair: `pair:${email.trim().toLowerCase()}|${ip}`, address: `ip:${ip}` };
 }
 
-/** Milliseconds until this account may try again from this address, or 0. */
-export async function signInBlockedFor(db: Database, email: string, ip: string): Promise<number> {
+export type AttemptDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/**
+ * Counts an attempt before the password is checked, atomically, so that many simultaneous guesses
+ * cannot all slip past the limit: the one that takes the count over the limit, and every one after it, is refused.
+ */
+export async function beginSignInAttempt(db: Database, email: string, ip: string): Promise<AttemptDecision> {
   const { pair, address } = keys(email, ip);
+  const blockedFor = await blockedForMs(db, [pair, address]);
+  if (blockedFor > 0) return { allowed: false, retryAfterMs: blockedFor };
+  const pairCount = await bump(db, pair);
+  const addressCount = await bump(db, address);
+  const over = [
+    pairCount > throttlePolicy.pairLimit ? block(db, pair, pairCount - throttlePolicy.pairLimit) : null,
+    addressCount > throttlePolicy.addressLimit ? block(db, address, addressCount - throttlePolicy.addressLimit) : null,
+  ].filter((p): p is Promise<number> => p !== null);
+  if (over.length) return { allowed: false, retryAfterMs: Math.max(...(await Promise.all(over))) };
+  return { allowed: true };
+}
+
+/** A failed attempt that reached the limit starts the block for the next one. */
+export async function signInFailed(db: Database, email: string, ip: string) {
+  const { pair, address } = keys(email, ip);
+  const rows = await db
+    .select({ key: signInThrottle.key, failures: signInThrottle.failures })
+    .from(signInThrottle)
+    .where(inArray(signInThrottle.key, [pair, address]));
+  for (const row of rows) {
+    const limit = row.key === pair ? throttlePolicy.pairLimit : throttlePolicy.addressLimit;
+    if (row.failures >= limit) await block(db, row.key, row.failures - limit);
+  }
+}
+
+/**
+ * A successful sign-in clears the pair's count and takes its own attempt back off the address's count,
+ * but keeps the address's earlier failures: one good password must not reset a spray.
+ */
+export async function signInSucceeded(db: Database, email: string, ip: string) {
+  const { pair, address } = keys(email, ip);
+  await db.delete(signInThrottle).where(eq(signInThrottle.key, pair));
+  await db
+    .update(signInThrottle)
+    .set({ failures: sql`greatest(${signInThrottle.failures} - 1, 0)` })
+    .where(eq(signInThrottle.key, address));
+}
+
+async function blockedForMs(db: Database, keyList: string[]) {
   const rows = await db
     .select({ blockedUntil: signInThrottle.blockedUntil })
     .from(signInThrottle)
-    .where(inArray(signInThrottle.key, [pair, address]));
+    .where(inArray(signInThrottle.key, keyList));
   const now = Date.now();
   return Math.max(0, ...rows.map((r) => (r.blockedUntil ? r.blockedUntil.getTime() - now : 0)));
 }
 
-export async function recordSignInFailure(db: Database, email: string, ip: string) {
-  const { pair, address } = keys(email, ip);
-  await bump(db, pair, throttlePolicy.pairLimit);
-  await bump(db, address, throttlePolicy.addressLimit);
-}
-
-/** A successful sign-in clears the pair's count but not the address's: one good password must not reset a spray. */
-export async function recordSignInSuccess(db: Database, email: string, ip: string) {
-  await db.delete(signInThrottle).where(eq(signInThrottle.key, keys(email, ip).pair));
-}
-
-async function bump(db: Database, key: string, limit: number) {
-  const { windowMs, blockBaseMs, blockMaxMs } = throttlePolicy;
+/** Adds one attempt in a single statement and returns the new count; a lapsed window starts again at 1. */
+async function bump(db: Database, key: string) {
   const now = new Date();
   const nowSql = sql`${now.toISOString()}::timestamptz`;
-  const windowStart = sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
-  // One statement: a window that has lapsed starts again at 1.
+  const windowStart = sql`${new Date(now.getTime() - throttlePolicy.windowMs).toISOString()}::timestamptz`;
   const [row] = await db
     .insert(signInThrottle)
     .values({ key, failures: 1, windowStartedAt: now })
@@ -57,11 +89,15 @@ async function bump(db: Database, key: string, limit: number) {
       },
     })
     .returning({ failures: signInThrottle.failures });
-  if (row.failures >= limit) {
-    const blockMs = Math.min(blockMaxMs, blockBaseMs * 2 ** (row.failures - limit));
-    await db
-      .update(signInThrottle)
-      .set({ blockedUntil: new Date(now.getTime() + blockMs) })
-      .where(eq(signInThrottle.key, key));
-  }
+  return row.failures;
+}
+
+/** Blocks a key for base·2^excess (capped) and returns the block's length. */
+async function block(db: Database, key: string, excess: number) {
+  const blockMs = Math.min(throttlePolicy.blockMaxMs, throttlePolicy.blockBaseMs * 2 ** Math.max(0, excess));
+  await db
+    .update(signInThrottle)
+    .set({ blockedUntil: new Date(Date.now() + blockMs) })
+    .where(eq(signInThrottle.key, key));
+  return blockMs;
 }

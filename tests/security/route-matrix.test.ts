@@ -1,0 +1,257 @@
+// Proves who may open and change what, over real HTTP: every role against every page and form, plus a lead of
+// another district who must not even learn that this district's records exist (404, never 403 or 200).
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { startTestServer, TestClient, type TestServer } from "../setup/server";
+import { signedIn } from "./helpers";
+
+type Actor = "signedOut" | "lead" | "team" | "schoolTeam" | "board" | "otherLead";
+type Body = Record<string, string | string[]>;
+
+interface Route {
+  method: "GET" | "POST";
+  /** A path with placeholders (:schoolA, :member, …) filled in once the fixtures exist. */
+  path: string;
+  body?: (actor: Actor) => Body;
+  /** Where a 302 from a signed-in actor must point (a template, or a pattern). */
+  location?: string | RegExp;
+  expect: Partial<Record<Actor, number>>;
+}
+
+interface Row {
+  actor: Actor;
+  method: Route["method"];
+  path: string;
+  status: number;
+  route: Route;
+}
+
+const OUT = 302; // signed-out visitors are sent to sign in
+
+// Bodies carry the actor's name, so a write that should have been refused leaves a findable trace.
+const schoolForm = (actor: Actor) => ({ name: `Made by ${actor}`, level: "high" });
+const schoolUpdate = (actor: Actor) => ({ intent: "update", name: `Renamed by ${actor}`, level: "k8" });
+const archive = () => ({ intent: "archive" });
+const inviteForm = (actor: Actor) => ({
+  name: `Invited by ${actor}`,
+  email: `invited-by-${actor.toLowerCase()}@example.test`,
+  role: "school_team",
+  schoolIds: [":schoolA"],
+  studentRecords: "on",
+});
+const personUpdate = (actor: Actor) => ({ intent: "update", name: `Renamed by ${actor}`, role: "board", studentRecords: "" });
+const deactivate = () => ({ intent: "deactivate" });
+const settingsForm = (actor: Actor) => ({ name: `District set by ${actor}`, minCellSize: "12" });
+
+const routes: Route[] = [
+  // Pages.
+  { method: "GET", path: "/home", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/schools", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/schools/:schoolA", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/schools/:schoolB", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/schools/:otherSchool", expect: { lead: 404, team: 404, schoolTeam: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/people", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/people/:member", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/settings", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/account", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  // The school switcher is a redirect to the school's page, for whoever may read the school.
+  {
+    method: "GET",
+    path: "/switch-school?school=:schoolA",
+    location: "/schools/:schoolA",
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 302, board: 302, otherLead: 404 },
+  },
+  { method: "GET", path: "/switch-school?school=:schoolB", location: "/schools/:schoolB", expect: { schoolTeam: 403, otherLead: 404 } },
+
+  // Forms. The lead's successful writes go to scratch records, so the pages above keep their fixtures.
+  {
+    method: "POST",
+    path: "/schools",
+    body: schoolForm,
+    location: /^\/schools\/[0-9a-f-]{36}\?added=1$/,
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 },
+  },
+  { method: "POST", path: "/schools/:scratchSchool", body: schoolUpdate, location: "/schools/:scratchSchool?saved=1", expect: { lead: 302 } },
+  { method: "POST", path: "/schools/:scratchSchool", body: archive, location: "/schools/:scratchSchool?archived=1", expect: { lead: 302 } },
+  { method: "POST", path: "/schools/:schoolA", body: schoolUpdate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/schools/:schoolA", body: archive, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/schools/:schoolB", body: schoolUpdate, expect: { schoolTeam: 403, otherLead: 404 } },
+  { method: "POST", path: "/people", body: inviteForm, expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403 } },
+  { method: "POST", path: "/people/:scratchPerson", body: personUpdate, location: "/people/:scratchPerson?saved=1", expect: { lead: 302 } },
+  { method: "POST", path: "/people/:scratchPerson", body: deactivate, location: "/people/:scratchPerson?deactivated=1", expect: { lead: 302 } },
+  { method: "POST", path: "/people/:member", body: personUpdate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/people/:member", body: deactivate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/settings", body: settingsForm, location: "/settings?saved=1", expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 } },
+
+  // Addresses that name nothing.
+  { method: "GET", path: "/schools/:missing", expect: { lead: 404, team: 404, otherLead: 404 } },
+  { method: "GET", path: "/people/:missing", expect: { lead: 404, otherLead: 404 } },
+  { method: "GET", path: "/switch-school?school=:missing", expect: { lead: 404 } },
+  { method: "POST", path: "/schools/:missing", body: schoolUpdate, expect: { lead: 404 } },
+  { method: "POST", path: "/people/:missing", body: deactivate, expect: { lead: 404 } },
+  { method: "GET", path: "/schools/not-a-uuid", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/people/not-a-uuid", expect: { lead: 404 } },
+  { method: "POST", path: "/schools/not-a-uuid", body: schoolUpdate, expect: { lead: 404 } },
+  { method: "GET", path: "/switch-school?school=not-a-uuid", location: "/schools", expect: { lead: 302 } },
+  // Thirty-six dashes look enough like an id to reach the database, which must not turn them into a 500.
+  { method: "GET", path: "/switch-school?school=------------------------------------", location: "/schools", expect: { lead: 302 } },
+  { method: "GET", path: "/nope", expect: { signedOut: 404, lead: 404 } },
+];
+
+const rows: Row[] = routes.flatMap((route) =>
+  (Object.entries(route.expect) as [Actor, number][]).map(([actor, status]) => ({ actor, method: route.method, path: route.path, status, route })),
+);
+
+let database: TestDatabase;
+let server: TestServer;
+let district: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let other: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let ids: Record<string, string>;
+const clients = {} as Record<Actor, TestClient>;
+let before: { schools: unknown[]; member: unknown };
+
+/** Names of records the actor may not read, which must never appear in a page it is shown. */
+function unreadable(actor: Actor): string[] {
+  const firstDistrict = [district.schoolA.name, district.schoolB.name, "Mira Member"];
+  const secondDistrict = [other.schoolA.name, other.schoolB.name, other.district.name];
+  if (actor === "signedOut") return [...firstDistrict, ...secondDistrict];
+  if (actor === "otherLead") return firstDistrict;
+  if (actor === "schoolTeam") return [district.schoolB.name, "Mira Member", ...secondDistrict];
+  if (actor === "lead") return secondDistrict;
+  return ["Mira Member", ...secondDistrict];
+}
+
+/** Replaces :name placeholders with the fixtures' ids. */
+function fill(template: string) {
+  return template.replace(/:([a-zA-Z]+)/g, (whole, key: string) => ids[key] ?? whole);
+}
+
+function fillBody(body: Body): Body {
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(fill) : fill(v)]));
+}
+
+function send(actor: Actor, method: string, path: string, body?: Body) {
+  return clients[actor].request(method, path, body);
+}
+
+const schoolsOf = (ids: string[]) =>
+  database.query("select id, name, level, archived_at from school where id = any($1::uuid[]) order by id", [ids]);
+const personRow = (id: string) =>
+  database.query("select name, role, status, student_records from app_user where id = $1", [id]).then((r) => r[0]);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  district = await makeDistrictWithPeople(database.db);
+  other = await makeDistrictWithPeople(database.db);
+  const scratchSchool = await makeSchool(database.db, district.district.id, { name: "Scratch School" });
+  const member = await makeUser(database.db, district.district.id, "district_team", { name: "Mira Member" });
+  const scratchPerson = await makeUser(database.db, district.district.id, "district_team", { name: "Scratch Person" });
+  ids = {
+    schoolA: district.schoolA.id,
+    schoolB: district.schoolB.id,
+    otherSchool: other.schoolA.id,
+    scratchSchool: scratchSchool.id,
+    member: member.id,
+    scratchPerson: scratchPerson.id,
+    missing: randomUUID(),
+  };
+  server = await startTestServer(database);
+  clients.signedOut = new TestClient(server.url);
+  clients.lead = await signedIn(server, district.lead.email);
+  clients.team = await signedIn(server, district.team.email);
+  clients.schoolTeam = await signedIn(server, district.schoolTeam.email);
+  clients.board = await signedIn(server, district.board.email);
+  clients.otherLead = await signedIn(server, other.lead.email);
+  before = { schools: await schoolsOf([ids.schoolA, ids.schoolB]), member: await personRow(ids.member) };
+});
+
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+describe("role × route matrix", () => {
+  const cells = rows.map((row) => [`${row.actor} ${row.method} ${row.path} → ${row.status}`, row] as const);
+  it.each(cells)("%s", async (_cell, { actor, method, path, status, route }) => {
+    const url = fill(path);
+    const res = await send(actor, method, url, route.body ? fillBody(route.body(actor)) : undefined);
+    expect(res.status).toBe(status);
+
+    if (status === 302 && actor === "signedOut") {
+      expect(res.location).toBe(`/sign-in?redirectTo=${encodeURIComponent(url)}`);
+    } else if (status === 302) {
+      if (route.location instanceof RegExp) expect(res.location).toMatch(route.location);
+      else expect(res.location).toBe(fill(route.location ?? "(no redirect expected)"));
+    }
+    if (status === 403) {
+      expect(res.text, "the app's 403 page").toContain("You do not have access");
+    }
+    if (status === 404) {
+      expect(res.text, "the app's 404 page").toContain("Page not found");
+    }
+    if (status >= 400) {
+      // A refusal says nothing about the records behind it.
+      for (const secret of unreadable(actor)) expect(res.text).not.toContain(secret);
+    }
+    if (status === 200 && method === "GET") {
+      expect(res.text).not.toMatch(/Error \d{3}/);
+    }
+  });
+});
+
+describe("what the matrix left in the database", () => {
+  it("kept every write the lead made", async () => {
+    const [scratch] = await schoolsOf([ids.scratchSchool]);
+    expect(scratch).toMatchObject({ name: "Renamed by lead", level: "k8" });
+    expect(scratch.archived_at).not.toBeNull();
+    const made = await database.query("select district_id from school where name = 'Made by lead'");
+    expect(made).toEqual([{ district_id: district.district.id }]);
+    const invited = await database.query("select status, role from app_user where email = 'invited-by-lead@example.test'");
+    expect(invited).toEqual([{ status: "invited", role: "school_team" }]);
+    expect(await personRow(ids.scratchPerson)).toMatchObject({ name: "Renamed by lead", role: "board", status: "deactivated" });
+    const [settings] = await database.query("select name, min_cell_size from district where id = $1", [district.district.id]);
+    expect(settings).toEqual({ name: "District set by lead", min_cell_size: 12 });
+  });
+
+  it("kept no trace of any refused write", async () => {
+    expect(await schoolsOf([ids.schoolA, ids.schoolB])).toEqual(before.schools);
+    expect(await personRow(ids.member)).toEqual(before.member);
+    const schools = await database.query<{ name: string }>("select name from school where name like 'Made by %' or name like 'Renamed by %' order by name");
+    expect(schools.map((s) => s.name)).toEqual(["Made by lead", "Renamed by lead"]);
+    const people = await database.query<{ name: string }>("select name from app_user where email like 'invited-by-%' or name like 'Renamed by %' order by name");
+    expect(people.map((p) => p.name)).toEqual(["Invited by lead", "Renamed by lead"]);
+    const [otherDistrict] = await database.query("select name from district where id = $1", [other.district.id]);
+    expect(otherDistrict).toEqual({ name: other.district.name });
+  });
+
+  it("lets the lead rename a school but not the board", async () => {
+    const refused = await send("board", "POST", `/schools/${ids.schoolA}`, { intent: "update", name: "Board Was Here", level: "high" });
+    expect(refused.status).toBe(403);
+    expect((await schoolsOf([ids.schoolA]))[0]).toMatchObject({ name: district.schoolA.name, level: "elementary" });
+
+    const done = await send("lead", "POST", `/schools/${ids.schoolA}`, { intent: "update", name: "Alder Renamed", level: "k8" });
+    expect(done.status).toBe(302);
+    expect((await schoolsOf([ids.schoolA]))[0]).toMatchObject({ name: "Alder Renamed", level: "k8" });
+  });
+
+  it("shows the school's edit and archive forms to the lead only", async () => {
+    const forms = (html: string) => ["Edit school", "Archive school"].filter((title) => html.includes(title));
+    expect(forms((await send("lead", "GET", `/schools/${ids.schoolB}`)).text)).toEqual(["Edit school", "Archive school"]);
+    for (const actor of ["team", "board"] as const) {
+      expect(forms((await send(actor, "GET", `/schools/${ids.schoolB}`)).text)).toEqual([]);
+    }
+    expect(forms((await send("schoolTeam", "GET", `/schools/${ids.schoolA}`)).text)).toEqual([]);
+  });
+
+  it("refuses a second district's lead with the same 404 a made-up id gets", async () => {
+    const real = await send("otherLead", "GET", `/schools/${ids.schoolA}`);
+    const madeUp = await send("otherLead", "GET", `/schools/${randomUUID()}`);
+    expect(real.status).toBe(404);
+    expect(madeUp.status).toBe(404);
+    const title = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/)?.[1];
+    expect(title(real.text)).toBe("Page not found");
+    expect(title(real.text)).toBe(title(madeUp.text));
+  });
+});
