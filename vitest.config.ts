@@ -18,13 +18,20 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "pglite", include: dbTests, env: { CK_TEST_DRIVER: "pglite" } } },
+      { extends: true as const, test: { name: "pglite", include: dbTests, env: { CK_TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true, test: { name: "postgres", include: dbTests, env: { CK_TEST_DRIVER: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "postgres", include: dbTests, env: { CK_TEST_DRIVER: "postgres" } } }]
         : []),
       {
-        extends: true,
-        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 },
+        extends: true as const,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          // One file at a time: each starts real servers and a browser.
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

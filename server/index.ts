@@ -1,67 +1,90 @@
-// Starts Cyclekeeper: opens and migrates the database, loads the demo on first run, serves HTTP, shuts down cleanly.
+// Starts Cyclekeeper: claims the port, opens and migrates the database, loads the demo on first run,
+// serves HTTP, and shuts down cleanly.
 import type { ServerBuild } from "@remix-run/node";
-import type { Server } from "node:http";
+import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
 import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
+import { projectRoot } from "./build";
 import { createApp } from "./http/app";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-
 export async function openConfiguredDatabase(config: AppConfig) {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.resolve(root, config.dataDir, "pglite") });
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.resolve(projectRoot, config.dataDir, "pglite") });
 }
+
+let database: DatabaseHandle | undefined;
 
 async function main() {
   const dev = process.argv.includes("--dev");
   if (!dev) process.env.NODE_ENV ??= "production";
-  const config = readConfig(process.env);
   const started = Date.now();
-
-  let database: DatabaseHandle;
+  let config: AppConfig;
   try {
-    database = await openConfiguredDatabase(config);
-    await database.migrate();
+    config = readConfig(process.env);
   } catch (error) {
-    fail(error instanceof DatabaseUnavailable ? error.message : `database start-up failed: ${(error as Error).message}`);
+    return fail((error as Error).message);
   }
 
-  if (database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db))) {
-    await seedDemo(database.db);
-    printDemoSignIns();
-  }
+  // Requests wait until the database is ready; the port is claimed first so a busy port fails before any data is touched.
+  let handler: http.RequestListener | undefined;
+  const waiting: (() => void)[] = [];
+  const server = http.createServer((req, res) => {
+    if (handler) return handler(req, res);
+    waiting.push(() => handler!(req, res));
+  });
+  await new Promise<void>((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      fail(error.code === "EADDRINUSE" ? `port ${config.port} is already in use; set PORT to another port` : error.message),
+    );
+    server.listen(config.port, config.host, resolve);
+  });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let devMiddleware;
   let closeVite = async () => {};
   if (dev) {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ root, server: { middlewareMode: true } });
+    const viteServer = await vite.createServer({ root: projectRoot, server: { middlewareMode: true } });
     devMiddleware = viteServer.middlewares;
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => viteServer.close();
   } else {
-    const buildFile = path.join(root, "build/server/index.js");
+    const buildFile = path.join(projectRoot, "build/server/index.js");
+    if (!fs.existsSync(buildFile)) return fail("there is no build; run `npm start` (which builds) or `npm run build` first");
     build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
   }
 
-  const app = createApp({ database, config, build, devMiddleware, clientDir: dev ? undefined : path.join(root, "build/client") });
-  const server: Server = app.listen(config.port, config.host);
-  server.on("error", (error: NodeJS.ErrnoException) => {
-    fail(error.code === "EADDRINUSE" ? `port ${config.port} is already in use; set PORT to another port` : error.message);
-  });
-  server.on("listening", () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    console.log(
-      `Cyclekeeper ${dev ? "(development) " : ""}listening on http://localhost:${port} — database: ${database.kind} (${database.location}), ready in ${Date.now() - started} ms`,
-    );
-  });
+  try {
+    database = await openConfiguredDatabase(config);
+    await database.migrate();
+    if (database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db))) {
+      await seedDemo(database.db);
+      printDemoSignIns();
+    }
+  } catch (error) {
+    return fail(error instanceof DatabaseUnavailable ? error.message : `database start-up failed: ${(error as Error).message}`);
+  }
+  const db = database;
 
-  const sweep = setInterval(() => deleteExpiredSessions(database.db, config).catch(() => {}), 10 * 60_000);
+  const app = createApp({ database: db, config, build, devMiddleware, clientDir: dev ? undefined : path.join(projectRoot, "build/client") });
+  handler = app;
+  waiting.splice(0).forEach((run) => run());
+
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const host = ["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host;
+  console.log(
+    `Cyclekeeper ${dev ? "(development) " : ""}listening on http://${host}:${port} — database: ${db.kind} (${db.location}), ready in ${Date.now() - started} ms`,
+  );
+  if (config.secureCookies && config.publicOrigin?.startsWith("http:")) {
+    console.warn("Note: session cookies are Secure, which browsers refuse over plain HTTP except on localhost. Serve HTTPS, or set COOKIE_SECURE=0.");
+  }
+
+  const sweep = setInterval(() => deleteExpiredSessions(db.db, config).catch(() => {}), 10 * 60_000);
   sweep.unref();
 
   let stopping = false;
@@ -80,7 +103,7 @@ async function main() {
       server.closeIdleConnections();
     });
     await closeVite();
-    await database.close();
+    await db.close();
     clearTimeout(force);
     console.log("Cyclekeeper stopped");
     process.exit(0);
@@ -94,8 +117,10 @@ function printDemoSignIns() {
   for (const account of demoAccounts) console.log(`  ${account.email.padEnd(36)} ${account.label}`);
 }
 
-function fail(message: string): never {
+/** One line, no stack, non-zero exit; the embedded database is closed first so its files and lock stay clean. */
+async function fail(message: string): Promise<never> {
   console.error(`Cyclekeeper cannot start: ${message}`);
+  await database?.close().catch(() => {});
   process.exit(1);
 }
 

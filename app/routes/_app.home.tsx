@@ -75,7 +75,7 @@ export default function Home() {
               <li key={s.id}>
                 <Link to={`/schools/${s.id}`}>{s.name}</Link> <span className="ck-badge ck-badge--muted">{s.level}</span>{" "}
                 <span className="ck-muted">
-                  · {s.teamSize} on the school team
+                  · {s.teamSize === 0 ? "no school team yet" : s.teamSize === 1 ? "1 person on the school team" : `${s.teamSize} people on the school team`}
                 </span>
               </li>
             ))}

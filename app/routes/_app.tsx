@@ -1,6 +1,8 @@
 // The signed-in shell: header with district, navigation by permission, school switcher, account menu.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, NavLink, Outlet, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { describeRouteError, ErrorText } from "~/components/ErrorText";
 import { listSchools } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { can, roleLabels } from "~/modules/people/permissions";
@@ -21,8 +23,37 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-export default function AppShell() {
-  const { user, schools, nav } = useLoaderData<typeof loader>();
+type ShellData = Awaited<ReturnType<typeof loader>>;
+
+export default function AppPage() {
+  return (
+    <Shell data={useLoaderData<typeof loader>()}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+// An error in a page keeps the header and navigation around it, so the person is never stranded.
+export function ErrorBoundary() {
+  const data = useRouteLoaderData<typeof loader>("routes/_app");
+  const error = describeRouteError(useRouteError());
+  const text = <ErrorText {...error} />;
+  if (!data) {
+    return (
+      <main className="ck-auth" id="main">
+        <div className="ck-auth__panel ck-card">{text}</div>
+      </main>
+    );
+  }
+  return (
+    <Shell data={data}>
+      <div className="ck-card">{text}</div>
+    </Shell>
+  );
+}
+
+function Shell({ data, children }: { data: ShellData; children: ReactNode }) {
+  const { user, schools, nav } = data;
   const location = useLocation();
   const currentSchool = schools.find((s) => location.pathname.startsWith(`/schools/${s.id}`));
   return (
@@ -81,7 +112,7 @@ export default function AppShell() {
         </div>
       </header>
       <main className="ck-main" id="main" tabIndex={-1}>
-        <Outlet />
+        {children}
       </main>
       <footer className="ck-footer">Cyclekeeper · plan, implement, reflect and improve — together</footer>
     </>

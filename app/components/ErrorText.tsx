@@ -1,0 +1,39 @@
+// What an error page says: a status, a plain title and what to do next.
+import { isRouteErrorResponse, Link } from "@remix-run/react";
+
+const messages: Record<number, { title: string; body: string }> = {
+  400: { title: "That request could not be understood", body: "Something in the request was not valid. Go back and try again." },
+  403: { title: "You do not have access to this page", body: "Your role does not allow this. Ask your district SEL lead if you need access." },
+  404: { title: "Page not found", body: "We could not find that page. It may have moved, or the address may be mistyped." },
+  409: { title: "That change could not be made", body: "Someone else may have changed this first. Reload the page and try again." },
+};
+
+const generic = new Set(["", "Not found", "Not Found", "Unknown action"]);
+
+export function describeRouteError(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const known = messages[status];
+  // A route may explain a refusal in its own words (an expired invitation, a conflict); 403s stay generic.
+  const routeMessage =
+    isRouteErrorResponse(error) && typeof error.data === "string" && !generic.has(error.data) && status !== 403 && status !== 400 ? error.data : null;
+  return {
+    status,
+    title: known?.title ?? "Something went wrong",
+    body: routeMessage ?? known?.body ?? "An unexpected error happened on our side. Nothing you saved is lost; please try again in a moment.",
+  };
+}
+
+export function ErrorText({ status, title, body }: { status: number; title: string; body: string }) {
+  return (
+    <>
+      <p className="ck-eyebrow">Error {status}</p>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      <p>
+        <Link to="/" className="ck-button">
+          Go to your home page
+        </Link>
+      </p>
+    </>
+  );
+}
