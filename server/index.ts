@@ -6,6 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
+import { ensureCatalog } from "#db/seed/catalog.server";
 import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
@@ -61,6 +62,7 @@ async function main() {
   try {
     database = await openConfiguredDatabase(config);
     await database.migrate();
+    await ensureCatalog(database.db);
     if (database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db))) {
       await seedDemo(database.db);
       printDemoSignIns();

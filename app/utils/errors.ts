@@ -31,3 +31,14 @@ export class ValidationFailed extends Error {
     this.name = "ValidationFailed";
   }
 }
+
+/** An edit based on an older version than the one saved: the caller shows the newer values instead of overwriting them. */
+export class StaleEdit extends Conflict {
+  constructor(
+    readonly current: Record<string, unknown>,
+    message = "Someone saved a newer version while you were editing. Their values are shown; check them and save again.",
+  ) {
+    super(message);
+    this.name = "StaleEdit";
+  }
+}

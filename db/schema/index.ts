@@ -2,3 +2,4 @@
 export * from "./tenancy";
 export * from "./people";
 export * from "./audit";
+export * from "./cycles";

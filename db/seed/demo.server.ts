@@ -3,7 +3,8 @@ import { count, eq } from "drizzle-orm";
 import { hashPassword } from "~/modules/people/password.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
-import { auditEvents, districts, schoolMemberships, schools, users } from "../schema";
+import { auditEvents, cycles, districts, rubricScores, schoolMemberships, schools, users } from "../schema";
+import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
 
@@ -46,6 +47,7 @@ export async function isDatabaseEmpty(db: Database) {
 export async function seedDemo(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
+    await ensureCatalog(tx);
     const [existing] = await tx.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
     if (existing) throw new Error("the demo district is already loaded");
     const [district] = await tx
@@ -74,6 +76,8 @@ export async function seedDemo(db: Database) {
         await tx.insert(schoolMemberships).values(account.schools.map((name) => ({ userId: user.id, schoolId: schoolId(name) })));
       }
     }
+    const lead = await tx.select({ id: users.id }).from(users).where(eq(users.email, "lead@riverbend.example"));
+    await seedDemoCycles(tx, district.id, schoolRows, lead[0].id);
     await tx.insert(auditEvents).values({
       districtId: district.id,
       actorId: null,
@@ -84,4 +88,67 @@ export async function seedDemo(db: Database) {
     });
     return district;
   });
+}
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * Two years of history so every page has something true to show: 2025–26 closed with scores at all
+ * three checkpoints, 2026–27 active with its baseline scored. Levels come from a fixed formula, so the
+ * demo is the same on every machine, and schools differ in a believable way (some rise, one slips).
+ */
+async function seedDemoCycles(tx: Tx, districtId: string, schoolRows: { id: string; name: string }[], leadId: string) {
+  const { version, items } = await createDefaultRubric(tx, districtId, leadId);
+  const years = [
+    { startYear: 2025, status: "closed" as const, phase: "improve" as const, checkpoints: ["baseline", "midyear", "endyear"] as const },
+    { startYear: 2026, status: "active" as const, phase: "implement" as const, checkpoints: ["baseline"] as const },
+  ];
+  for (const year of years) {
+    const dates = { baselineDate: `${year.startYear}-10-01`, midyearDate: `${year.startYear + 1}-01-31`, endyearDate: `${year.startYear + 1}-05-31` };
+    const closedAt = year.status === "closed" ? new Date(`${year.startYear + 1}-06-20T17:00:00Z`) : null;
+    const [districtCycle] = await tx
+      .insert(cycles)
+      .values({ districtId, startYear: year.startYear, status: year.status, phase: year.phase, rubricVersionId: version.id, closedAt, ...dates })
+      .returning();
+    const schoolCycles = await tx
+      .insert(cycles)
+      .values(
+        schoolRows.map((s) => ({
+          districtId,
+          schoolId: s.id,
+          districtCycleId: districtCycle.id,
+          startYear: year.startYear,
+          status: year.status,
+          phase: year.phase,
+          rubricVersionId: version.id,
+          closedAt,
+          ...dates,
+        })),
+      )
+      .returning();
+    const owners = [{ cycleId: districtCycle.id, index: 0 }, ...schoolCycles.map((c, i) => ({ cycleId: c.id, index: i + 1 }))];
+    const scores = owners.flatMap((owner) =>
+      items.flatMap((item, itemIndex) =>
+        year.checkpoints.map((checkpoint, checkpointIndex) => ({
+          cycleId: owner.cycleId,
+          rubricItemId: item.id,
+          checkpoint,
+          level: demoLevel(owner.index, itemIndex, year.startYear - 2025, checkpointIndex),
+          evidence: checkpointIndex === 0 && itemIndex % 5 === 0 ? "Team discussion and walkthrough notes; see the shared folder." : "",
+          scoredBy: leadId,
+          scoredAt: new Date(`${checkpoint === "baseline" ? dates.baselineDate : checkpoint === "midyear" ? dates.midyearDate : dates.endyearDate}T15:00:00Z`),
+        })),
+      ),
+    );
+    await tx.insert(rubricScores).values(scores);
+  }
+}
+
+/** A level 1–4: a base that varies by organisation and item, growing with time, with one school slipping. */
+function demoLevel(owner: number, item: number, year: number, checkpoint: number) {
+  const base = 1 + ((owner * 7 + item * 3) % 3); // 1..3
+  const growth = year * 3 + checkpoint; // position in the two years: 0..3
+  const slipping = owner === 5 && year === 1; // Oak Hollow dips in its second year
+  const level = base + Math.floor((growth * (1 + ((owner + item) % 2))) / 3) - (slipping ? 1 : 0);
+  return Math.min(4, Math.max(1, level));
 }

@@ -171,7 +171,7 @@ describe("first run", () => {
         password: "a long password",
       }),
     ).rejects.toThrow(Conflict);
-    const fresh = await createTestDatabase();
+    const fresh = await createTestDatabase({ catalog: true });
     try {
       const { district, lead: first } = await createFirstDistrict(fresh.db, {
         districtName: "Lakeside Schools",

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "#db/client.server";
+import { ensureCatalog } from "#db/seed/catalog.server";
 
 export const testDriver = (process.env.CK_TEST_DRIVER ?? "pglite") as "pglite" | "postgres";
 
@@ -11,8 +12,14 @@ export interface TestDatabase extends DatabaseHandle {
   url?: string;
 }
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const migrate = options.migrate ?? true;
+/** `catalog: true` loads the shared catalog as the server does at start; off by default so restore targets stay empty. */
+export async function createTestDatabase(options: { migrate?: boolean; catalog?: boolean } = {}): Promise<TestDatabase> {
+  const handle = await openFreshDatabase(options.migrate ?? true);
+  if (options.catalog) await ensureCatalog(handle.db);
+  return handle;
+}
+
+async function openFreshDatabase(migrate: boolean): Promise<TestDatabase> {
   if (testDriver === "postgres") {
     const adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) throw new Error("CK_TEST_DRIVER=postgres needs TEST_DATABASE_URL");

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { districts, invites, schoolMemberships, schools, users } from "#db/schema";
+import { createDefaultRubric } from "#db/seed/catalog.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { AppConfig } from "~/config";
 import { Conflict, NotFound, ValidationFailed } from "~/utils/errors";
@@ -84,6 +85,7 @@ export async function createFirstDistrict(
         passwordHash,
       })
       .returning();
+    await createDefaultRubric(tx, district.id, lead.id);
     await recordAudit(tx, {
       districtId: district.id,
       actorId: lead.id,

@@ -47,3 +47,25 @@ describe("can", () => {
     expect(readableSchoolIds(actor("school_team", ["s-9"]))).toEqual(["s-9"]);
   });
 });
+
+describe("cycles", () => {
+  it("the district team edits the district's cycle but only reads school cycles", () => {
+    expect(can(actor("district_team"), "cycle:edit", { districtId: district })).toBe(true);
+    expect(can(actor("district_team"), "cycle:edit", { districtId: district, schoolId: "s-1" })).toBe(false);
+    expect(can(actor("district_team"), "cycle:read", { districtId: district, schoolId: "s-1" })).toBe(true);
+  });
+
+  it("a school team edits its own school's cycle and reads the district's, nothing else", () => {
+    const principal = actor("school_team", ["s-1"]);
+    expect(can(principal, "cycle:edit", { districtId: district, schoolId: "s-1" })).toBe(true);
+    expect(can(principal, "cycle:edit", { districtId: district })).toBe(false);
+    expect(can(principal, "cycle:read", { districtId: district })).toBe(true);
+    expect(can(principal, "cycle:read", { districtId: district, schoolId: "s-2" })).toBe(false);
+  });
+
+  it("board members read every cycle and edit none", () => {
+    expect(can(actor("board"), "cycle:read", { districtId: district, schoolId: "s-2" })).toBe(true);
+    expect(can(actor("board"), "cycle:edit", { districtId: district })).toBe(false);
+    expect(can(actor("board"), "cycle:edit", { districtId: district, schoolId: "s-2" })).toBe(false);
+  });
+});

@@ -26,31 +26,55 @@ export type Action =
   | "school:read"
   | "school:manage"
   | "people:manage"
-  | "audit:read";
+  | "audit:read"
+  | "cycle:read"
+  | "cycle:edit";
 
-/** What the action is about: always in a district, sometimes in one school. */
+/** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
   districtId: string;
   schoolId?: string | null;
 }
 
-const districtWide: Record<Role, ReadonlySet<Action>> = {
-  district_lead: new Set<Action>(["district:read", "district:manage", "school:read", "school:manage", "people:manage", "audit:read"]),
-  district_team: new Set<Action>(["district:read", "school:read"]),
-  board: new Set<Action>(["district:read", "school:read"]),
-  school_team: new Set<Action>(["district:read"]),
+/**
+ * How far a grant reaches inside the actor's own district:
+ * - district: anything in the district;
+ * - districtLevel: the district's own work only (no school in scope);
+ * - ownSchool: only schools the actor serves;
+ * - ownSchoolOrDistrictLevel: both of the above (a school team reads the district's cycle and its own).
+ */
+type Reach = "district" | "districtLevel" | "ownSchool" | "ownSchoolOrDistrictLevel";
+
+const grants: Record<Action, Partial<Record<Role, Reach>>> = {
+  "district:read": { district_lead: "district", district_team: "district", board: "district", school_team: "district" },
+  "district:manage": { district_lead: "district" },
+  "school:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchool" },
+  "school:manage": { district_lead: "district" },
+  "people:manage": { district_lead: "district" },
+  "audit:read": { district_lead: "district" },
+  "cycle:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
+  "cycle:edit": { district_lead: "district", district_team: "districtLevel", school_team: "ownSchool" },
 };
 
-// School teams act only on the schools they serve.
-const ownSchool: Partial<Record<Role, ReadonlySet<Action>>> = {
-  school_team: new Set<Action>(["school:read"]),
-};
+function reaches(reach: Reach, actor: Actor, scope: Scope) {
+  const districtLevel = !scope.schoolId;
+  const ownSchool = Boolean(scope.schoolId && actor.schoolIds.includes(scope.schoolId));
+  switch (reach) {
+    case "district":
+      return true;
+    case "districtLevel":
+      return districtLevel;
+    case "ownSchool":
+      return ownSchool;
+    case "ownSchoolOrDistrictLevel":
+      return districtLevel || ownSchool;
+  }
+}
 
 export function can(actor: Actor, action: Action, scope: Scope): boolean {
   if (scope.districtId !== actor.districtId) return false;
-  if (districtWide[actor.role].has(action)) return true;
-  const own = ownSchool[actor.role];
-  return Boolean(own?.has(action) && scope.schoolId && actor.schoolIds.includes(scope.schoolId));
+  const reach = grants[action][actor.role];
+  return reach ? reaches(reach, actor, scope) : false;
 }
 
 export function requirePermission(actor: Actor, action: Action, scope: Scope) {

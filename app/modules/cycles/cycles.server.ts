@@ -1,0 +1,207 @@
+// Queries and commands for cycles and their rubric scores, scoped to the actor's district and schools.
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import type { Database } from "#db/client.server";
+import { cycles, focusAreas, rubricItems, rubricScores, schools, users } from "#db/schema";
+import { createDefaultRubric, latestRubricVersion } from "#db/seed/catalog.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { can, requirePermission, type Actor } from "~/modules/people/permissions";
+import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
+import type { Checkpoint, NewCycleInput, RubricScoreForm } from "./cycles.schema";
+import { validateCheckpointDates } from "./school-year";
+
+export type CycleRow = typeof cycles.$inferSelect;
+
+const scopeOf = (cycle: Pick<CycleRow, "districtId" | "schoolId">) => ({ districtId: cycle.districtId, schoolId: cycle.schoolId });
+
+/**
+ * Opens the district's cycle for a school year, and with it one cycle per active school, all on the
+ * district's current rubric. School cycles follow the district's checkpoint dates.
+ */
+export async function createDistrictCycle(db: Database, actor: Actor, input: NewCycleInput, ip?: string) {
+  requirePermission(actor, "cycle:edit", { districtId: actor.districtId });
+  const problems = validateCheckpointDates({ baseline: input.baselineDate, midyear: input.midyearDate, endyear: input.endyearDate }, input.startYear);
+  if (problems.length) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const p of problems) (fieldErrors[`${p.field}Date`] ??= []).push(p.message);
+    throw new ValidationFailed(fieldErrors);
+  }
+  return db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: cycles.id })
+      .from(cycles)
+      .where(and(eq(cycles.districtId, actor.districtId), isNull(cycles.schoolId), eq(cycles.startYear, input.startYear)));
+    if (existing) throw new Conflict("The district already has a cycle for that school year.", "startYear");
+    const rubric = (await latestRubricVersion(tx, actor.districtId)) ?? (await createDefaultRubric(tx, actor.districtId, actor.id)).version;
+    const dates = { baselineDate: input.baselineDate, midyearDate: input.midyearDate, endyearDate: input.endyearDate };
+    const [districtCycle] = await tx
+      .insert(cycles)
+      .values({ districtId: actor.districtId, startYear: input.startYear, rubricVersionId: rubric.id, ...dates })
+      .returning();
+    const activeSchools = await tx
+      .select({ id: schools.id })
+      .from(schools)
+      .where(and(eq(schools.districtId, actor.districtId), isNull(schools.archivedAt)));
+    if (activeSchools.length) {
+      await tx.insert(cycles).values(
+        activeSchools.map((school) => ({
+          districtId: actor.districtId,
+          schoolId: school.id,
+          districtCycleId: districtCycle.id,
+          startYear: input.startYear,
+          rubricVersionId: rubric.id,
+          ...dates,
+        })),
+      );
+    }
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.create",
+      entityType: "cycle",
+      entityId: districtCycle.id,
+      details: { startYear: input.startYear, schools: activeSchools.length },
+      ip,
+    });
+    return districtCycle;
+  });
+}
+
+/** The district's cycles, newest first, each with the school cycles the actor may read. */
+export async function listCycles(db: Database, actor: Actor) {
+  requirePermission(actor, "cycle:read", { districtId: actor.districtId });
+  const rows = await db
+    .select({ cycle: cycles, schoolName: schools.name })
+    .from(cycles)
+    .leftJoin(schools, eq(schools.id, cycles.schoolId))
+    .where(eq(cycles.districtId, actor.districtId))
+    .orderBy(desc(cycles.startYear), asc(schools.name));
+  const readable = rows.filter((r) => can(actor, "cycle:read", scopeOf(r.cycle)));
+  return readable
+    .filter((r) => !r.cycle.schoolId)
+    .map((d) => ({
+      ...d.cycle,
+      schools: readable.filter((s) => s.cycle.districtCycleId === d.cycle.id).map((s) => ({ ...s.cycle, schoolName: s.schoolName ?? "" })),
+    }));
+}
+
+/** One cycle; another district's id is NotFound, one the actor may not read Forbidden. */
+export async function getCycle(db: Database, actor: Actor, cycleId: string) {
+  const [row] = await db
+    .select({ cycle: cycles, schoolName: schools.name })
+    .from(cycles)
+    .leftJoin(schools, eq(schools.id, cycles.schoolId))
+    .where(and(eq(cycles.id, cycleId), eq(cycles.districtId, actor.districtId)));
+  if (!row) throw new NotFound("cycle");
+  requirePermission(actor, "cycle:read", scopeOf(row.cycle));
+  return { ...row.cycle, schoolName: row.schoolName, canEdit: can(actor, "cycle:edit", scopeOf(row.cycle)) && row.cycle.status !== "closed" };
+}
+
+export interface RubricBoardItem {
+  id: string;
+  title: string;
+  focusAreaId: string;
+  levels: [string, string, string, string];
+  scores: Partial<Record<Checkpoint, { level: number; evidence: string; evidenceLinks: string[]; scoredBy: string | null; scoredAt: Date; version: number }>>;
+}
+
+/** The cycle's rubric, grouped by focus area, with every score given so far and who gave it. */
+export async function getRubricBoard(db: Database, actor: Actor, cycleId: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  const areas = await db.select().from(focusAreas).orderBy(asc(focusAreas.position));
+  const items = await db
+    .select()
+    .from(rubricItems)
+    .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
+    .orderBy(asc(rubricItems.position));
+  const scores = await db
+    .select({ score: rubricScores, scorer: users.name })
+    .from(rubricScores)
+    .leftJoin(users, eq(users.id, rubricScores.scoredBy))
+    .where(eq(rubricScores.cycleId, cycleId));
+  const byItem = new Map<string, RubricBoardItem>(
+    items.map((item) => [
+      item.id,
+      { id: item.id, title: item.title, focusAreaId: item.focusAreaId, levels: [item.level1, item.level2, item.level3, item.level4], scores: {} },
+    ]),
+  );
+  for (const { score, scorer } of scores) {
+    const item = byItem.get(score.rubricItemId);
+    if (item) {
+      item.scores[score.checkpoint] = {
+        level: score.level,
+        evidence: score.evidence,
+        evidenceLinks: score.evidenceLinks,
+        scoredBy: scorer,
+        scoredAt: score.scoredAt,
+        version: score.version,
+      };
+    }
+  }
+  return {
+    cycle,
+    focusAreas: areas
+      .map((area) => ({ ...area, items: [...byItem.values()].filter((i) => i.focusAreaId === area.id) }))
+      .filter((area) => area.items.length > 0),
+  };
+}
+
+/**
+ * Records a level and its evidence for one rubric item at one checkpoint. The form sends the version it
+ * was loaded with; if someone saved in between, nothing is written and StaleEdit carries their values.
+ */
+export async function scoreRubricItem(db: Database, actor: Actor, cycleId: string, input: RubricScoreForm, ip?: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  requirePermission(actor, "cycle:edit", scopeOf(cycle));
+  if (cycle.status === "closed") throw new Conflict("This cycle is closed and read-only.");
+  return db.transaction(async (tx) => {
+    const [item] = await tx
+      .select({ id: rubricItems.id })
+      .from(rubricItems)
+      .where(and(eq(rubricItems.id, input.rubricItemId), eq(rubricItems.rubricVersionId, cycle.rubricVersionId)));
+    if (!item) throw new ValidationFailed({ rubricItemId: ["That item is not on this cycle's rubric."] });
+    const [existing] = await tx
+      .select()
+      .from(rubricScores)
+      .where(and(eq(rubricScores.cycleId, cycleId), eq(rubricScores.rubricItemId, input.rubricItemId), eq(rubricScores.checkpoint, input.checkpoint)))
+      .for("update");
+    if ((existing?.version ?? null) !== input.expectedVersion) {
+      throw new StaleEdit(
+        existing
+          ? { level: existing.level, evidence: existing.evidence, evidenceLinks: existing.evidenceLinks, version: existing.version }
+          : { level: null, evidence: "", evidenceLinks: [], version: null },
+      );
+    }
+    const values = { level: input.level, evidence: input.evidence, evidenceLinks: input.evidenceLinks, scoredBy: actor.id, scoredAt: new Date() };
+    const [saved] = existing
+      ? await tx
+          .update(rubricScores)
+          .set({ ...values, version: existing.version + 1 })
+          .where(eq(rubricScores.id, existing.id))
+          .returning()
+      : await tx
+          .insert(rubricScores)
+          .values({ cycleId, rubricItemId: input.rubricItemId, checkpoint: input.checkpoint, ...values })
+          .returning();
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "rubric.score",
+      entityType: "rubric_score",
+      entityId: saved.id,
+      details: { cycleId, rubricItemId: input.rubricItemId, checkpoint: input.checkpoint, from: existing?.level ?? null, to: input.level },
+      ip,
+    });
+    return saved;
+  });
+}
+
+/** Scores of many cycles at once, for roll-ups across schools. */
+export async function scoresForCycles(db: Database, actor: Actor, cycleIds: string[]) {
+  requirePermission(actor, "cycle:read", { districtId: actor.districtId });
+  if (cycleIds.length === 0) return [];
+  return db
+    .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+    .from(rubricScores)
+    .innerJoin(cycles, eq(cycles.id, rubricScores.cycleId))
+    .where(and(inArray(rubricScores.cycleId, cycleIds), eq(cycles.districtId, actor.districtId)));
+}
