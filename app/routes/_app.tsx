@@ -16,6 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     schools: schools.map((s) => ({ id: s.id, name: s.name })),
     nav: [
       { to: "/home", label: "Home" },
+      { to: "/cycles", label: "Cycles" },
       { to: "/schools", label: user.role === "school_team" && schools.length === 1 ? "My school" : "Schools" },
       ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
       ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),

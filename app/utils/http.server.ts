@@ -1,12 +1,14 @@
 // The one place that turns typed domain errors into HTTP responses, plus form parsing for actions.
 import { data } from "@remix-run/node";
 import type { z } from "zod";
-import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from "./errors";
+import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "./errors";
 
 export interface ActionFailure {
   ok: false;
   fieldErrors: FieldErrors;
   formError?: string;
+  /** For a stale edit: the values saved since the form was loaded, to show beside the person's own. */
+  stale?: Record<string, unknown>;
   values: Record<string, string | string[]>;
 }
 
@@ -83,6 +85,9 @@ export async function act<T>(form: FormData, fn: () => Promise<T>) {
   } catch (error) {
     if (error instanceof ValidationFailed) {
       return data<ActionFailure>({ ok: false, fieldErrors: error.fieldErrors, values: formValues(form) }, { status: 400 });
+    }
+    if (error instanceof StaleEdit) {
+      return data<ActionFailure>({ ok: false, fieldErrors: {}, formError: error.message, stale: error.current, values: formValues(form) }, { status: 409 });
     }
     if (error instanceof Conflict) {
       const fieldErrors: FieldErrors = error.field ? { [error.field]: [error.message] } : {};

@@ -144,11 +144,24 @@ async function seedDemoCycles(tx: Tx, districtId: string, schoolRows: { id: stri
   }
 }
 
-/** A level 1–4: a base that varies by organisation and item, growing with time, with one school slipping. */
+/** A repeatable number in [0, 1) for the same inputs. */
+function jitter(...parts: number[]) {
+  let h = 2166136261;
+  for (const part of parts) h = Math.imul(h ^ (part + 0x9e3779b9), 16777619) >>> 0;
+  return (h % 1000) / 1000;
+}
+
+/**
+ * A level 1–4 for organisation `owner` (0 = district), rubric item `item`, at step `year * 3 + checkpoint`
+ * of the two-year history: each organisation starts somewhere different and grows at its own pace, items
+ * differ, and Oak Hollow slips in its second year.
+ */
 function demoLevel(owner: number, item: number, year: number, checkpoint: number) {
-  const base = 1 + ((owner * 7 + item * 3) % 3); // 1..3
-  const growth = year * 3 + checkpoint; // position in the two years: 0..3
-  const slipping = owner === 5 && year === 1; // Oak Hollow dips in its second year
-  const level = base + Math.floor((growth * (1 + ((owner + item) % 2))) / 3) - (slipping ? 1 : 0);
-  return Math.min(4, Math.max(1, level));
+  const start = 1.3 + jitter(owner, 1) * 1.2;
+  const pace = 0.12 + jitter(owner, 2) * 0.25;
+  const step = year * 3 + checkpoint;
+  const itemOffset = (jitter(item, 3) - 0.5) * 1.0;
+  const noise = (jitter(owner, item, step) - 0.5) * 0.6;
+  const slipping = owner === 5 && year === 1 ? -0.8 : 0;
+  return Math.min(4, Math.max(1, Math.round(start + pace * step + itemOffset + noise + slipping)));
 }

@@ -205,3 +205,29 @@ export async function scoresForCycles(db: Database, actor: Actor, cycleIds: stri
     .innerJoin(cycles, eq(cycles.id, rubricScores.cycleId))
     .where(and(inArray(rubricScores.cycleId, cycleIds), eq(cycles.districtId, actor.districtId)));
 }
+
+/** The district cycle's schools side by side: a school × item matrix at one checkpoint and movement since the one before. */
+export async function getRollup(db: Database, actor: Actor, cycleId: string, checkpoint: Checkpoint) {
+  const cycle = await getCycle(db, actor, cycleId);
+  if (cycle.schoolId) throw new NotFound("district cycle");
+  const schoolCycles = await db
+    .select({ id: cycles.id, schoolId: cycles.schoolId, name: schools.name })
+    .from(cycles)
+    .innerJoin(schools, eq(schools.id, cycles.schoolId))
+    .where(and(eq(cycles.districtCycleId, cycleId), eq(cycles.districtId, actor.districtId)))
+    .orderBy(asc(schools.name));
+  const readable = schoolCycles.filter((c) => can(actor, "cycle:read", { districtId: actor.districtId, schoolId: c.schoolId }));
+  const items = await db
+    .select({ id: rubricItems.id, title: rubricItems.title, focusAreaId: rubricItems.focusAreaId })
+    .from(rubricItems)
+    .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
+    .orderBy(asc(rubricItems.position));
+  const raw = await scoresForCycles(
+    db,
+    actor,
+    readable.map((c) => c.id),
+  );
+  const schoolOfCycle = new Map(readable.map((c) => [c.id, c.schoolId!]));
+  const scores = raw.map((s) => ({ schoolId: schoolOfCycle.get(s.cycleId)!, itemId: s.itemId, checkpoint: s.checkpoint, level: s.level as 1 | 2 | 3 | 4 }));
+  return { cycle, schools: readable.map((c) => ({ id: c.schoolId!, name: c.name, cycleId: c.id })), items, scores };
+}

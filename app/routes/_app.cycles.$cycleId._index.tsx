@@ -1,0 +1,157 @@
+// A cycle at a glance: checkpoints, how the rubric stands in each focus area, and (for the district) each school.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Card } from "~/components/ui/layout";
+import { CheckpointHeaderRow } from "~/modules/cycles/components/CheckpointColumns";
+import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
+import { cycleHeading, latestScoredCheckpoint } from "~/modules/cycles/cycle-view";
+import { getRollup, getRubricBoard } from "~/modules/cycles/cycles.server";
+import { rollupMatrix, rubricSummary, type RubricScoreInput } from "~/modules/cycles/rubric-rollup";
+import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/school-year";
+import { requireUser } from "~/modules/people/auth.server";
+import { load } from "~/utils/http.server";
+import { uuidParam } from "~/utils/params";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.heading.organisation} ${data.heading.yearLabel} · Cyclekeeper` : "Cycle · Cyclekeeper" },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const cycleId = uuidParam(params, "cycleId");
+  return load(async () => {
+    const board = await getRubricBoard(context.db, user, cycleId);
+    const { cycle } = board;
+    const items = board.focusAreas.flatMap((a) => a.items);
+    const scores: RubricScoreInput[] = items.flatMap((item) =>
+      checkpoints.flatMap((c) => (item.scores[c] ? [{ schoolId: "self", itemId: item.id, checkpoint: c, level: item.scores[c]!.level as 1 | 2 | 3 | 4 }] : [])),
+    );
+    const latest = latestScoredCheckpoint(scores);
+    const summaries = checkpoints.map((c) => ({ checkpoint: c, summary: rubricSummary(scores, items, c) }));
+    let schools: { cycleId: string; name: string; meanLevel: number | null; scoredCount: number }[] = [];
+    if (!cycle.schoolId) {
+      const rollup = await getRollup(context.db, user, cycleId, latest);
+      const matrix = rollupMatrix(rollup.scores, rollup.schools, rollup.items, latest);
+      schools = matrix.rows.map((row) => ({
+        cycleId: rollup.schools.find((s) => s.id === row.schoolId)!.cycleId,
+        name: row.name,
+        meanLevel: row.meanLevel,
+        scoredCount: row.scoredCount,
+      }));
+    }
+    return {
+      heading: cycleHeading(cycle, user.districtName),
+      canEdit: cycle.canEdit,
+      itemCount: items.length,
+      dates: { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate },
+      latest,
+      focusAreas: board.focusAreas.map((area) => ({
+        id: area.id,
+        name: area.name,
+        byCheckpoint: summaries.map(({ checkpoint, summary }) => ({ checkpoint, ...summary.focusAreas.find((f) => f.focusAreaId === area.id)! })),
+      })),
+      overall: summaries.map(({ checkpoint, summary }) => ({ checkpoint, ...summary.overall })),
+      schools,
+    };
+  });
+}
+
+function Mean({ value }: { value: number | null }) {
+  return value === null ? <span className="ck-level ck-level--none">—</span> : <span>{value.toFixed(1)}</span>;
+}
+
+export default function CycleOverview() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <div className="ck-stack">
+      <CycleHeader cycle={data.heading} title="Cycle overview" />
+      <div className="ck-grid">
+        {checkpoints.map((c) => (
+          <Card key={c} title={checkpointLabels[c]} headingLevel={2}>
+            <p>{formatLongDate(data.dates[c])}</p>
+            <p className="ck-muted">
+              {data.overall.find((o) => o.checkpoint === c)!.scoredCount} of {data.itemCount} rubric items scored
+            </p>
+          </Card>
+        ))}
+      </div>
+      <section aria-labelledby="rubric-summary" className="ck-stack">
+        <h2 id="rubric-summary">Implementation rubric by focus area</h2>
+        <div className="ck-table-wrap">
+          <table className="ck-table">
+            <caption>Mean level (1–4) of scored items at each checkpoint</caption>
+            <thead>
+              <CheckpointHeaderRow first="Focus area" />
+            </thead>
+            <tbody>
+              {data.focusAreas.map((area) => (
+                <tr key={area.id}>
+                  <th scope="row">{area.name}</th>
+                  {area.byCheckpoint.map((b) => (
+                    <td key={b.checkpoint}>
+                      <Mean value={b.meanLevel} /> <span className="ck-muted">({b.scoredCount}/{b.itemCount})</span>
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">All items</th>
+                {data.overall.map((b) => (
+                  <td key={b.checkpoint}>
+                    <strong>
+                      <Mean value={b.meanLevel} />
+                    </strong>
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </div>
+        <p>
+          <Link to="rubric" className="ck-button ck-button--secondary">
+            {data.canEdit ? "Score the rubric" : "See the rubric and evidence"}
+          </Link>
+        </p>
+      </section>
+      {data.heading.isDistrict ? (
+        <section aria-labelledby="schools-summary" className="ck-stack">
+          <h2 id="schools-summary">Schools at the {checkpointLabels[data.latest].toLowerCase()} checkpoint</h2>
+          {data.schools.length === 0 ? (
+            <p className="ck-muted">No school cycles to show.</p>
+          ) : (
+            <div className="ck-table-wrap">
+              <table className="ck-table">
+                <caption>Mean rubric level per school</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">School</th>
+                    <th scope="col">Mean level</th>
+                    <th scope="col">Items scored</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.schools.map((s) => (
+                    <tr key={s.cycleId}>
+                      <th scope="row">
+                        <Link to={`/cycles/${s.cycleId}`}>{s.name}</Link>
+                      </th>
+                      <td>
+                        <Mean value={s.meanLevel} />
+                      </td>
+                      <td>
+                        {s.scoredCount} of {data.itemCount}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <p>
+            <Link to="rollup">See every school and rubric item side by side</Link>
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
