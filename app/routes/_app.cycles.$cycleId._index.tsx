@@ -6,6 +6,8 @@ import { CheckpointHeaderRow } from "~/modules/cycles/components/CheckpointColum
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { cycleHeading, latestScoredCheckpoint } from "~/modules/cycles/cycle-view";
 import { getRollup, getRubricBoard } from "~/modules/cycles/cycles.server";
+import { GoalStatusBadge, SmartieTally } from "~/modules/cycles/components/GoalBits";
+import { listGoalsForCycle, overdueStrategies } from "~/modules/cycles/goals.server";
 import { rollupMatrix, rubricSummary, type RubricScoreInput } from "~/modules/cycles/rubric-rollup";
 import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
@@ -39,7 +41,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         scoredCount: row.scoredCount,
       }));
     }
+    const goals = await listGoalsForCycle(context.db, user, cycleId);
+    const today = new Date().toISOString().slice(0, 10);
+    const overdue = cycle.status === "closed" ? [] : await overdueStrategies(context.db, user, cycleId, today);
     return {
+      goals: [...goals.mirrored, ...goals.own].map((g) => ({
+        id: g.id,
+        title: g.title,
+        status: g.progress.status,
+        smartie: g.smartie,
+        shared: goals.mirrored.some((m) => m.id === g.id),
+        changed: "changedSinceSeen" in g ? Boolean(g.changedSinceSeen) : false,
+      })),
+      overdue: overdue.map((o) => ({ id: o.id, title: o.title, goalId: o.goalId, goalTitle: o.goalTitle, daysOverdue: o.daysOverdue, ownerName: o.ownerName })),
       heading: cycleHeading(cycle, user.districtName),
       canEdit: cycle.canEdit,
       itemCount: items.length,
@@ -74,6 +88,41 @@ export default function CycleOverview() {
             </p>
           </Card>
         ))}
+      </div>
+      <div className="ck-grid">
+        <Card title="Goals">
+          {data.goals.length === 0 ? (
+            <p className="ck-muted">No goals yet.</p>
+          ) : (
+            <ul className="ck-list">
+              {data.goals.map((g) => (
+                <li key={g.id}>
+                  <Link to={`/cycles/${data.heading.id}/goals/${g.id}`}>{g.title}</Link> <GoalStatusBadge status={g.status} /> <SmartieTally checks={g.smartie} />
+                  {g.shared ? <span className="ck-muted"> · from the district</span> : null}
+                  {g.changed ? <span className="ck-badge ck-badge--warning">Changed</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Needs attention">
+          {data.overdue.length === 0 ? (
+            <p className="ck-muted">No overdue strategies.</p>
+          ) : (
+            <ul className="ck-list">
+              {data.overdue.map((o) => (
+                <li key={o.id}>
+                  <Link to={`/cycles/${data.heading.id}/goals/${o.goalId}`}>{o.title}</Link>{" "}
+                  <span className="ck-badge ck-badge--danger">{o.daysOverdue === 1 ? "1 day overdue" : `${o.daysOverdue} days overdue`}</span>
+                  <div className="ck-muted">
+                    {o.goalTitle}
+                    {o.ownerName ? ` · ${o.ownerName}` : ""}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
       </div>
       <section aria-labelledby="rubric-summary" className="ck-stack">
         <h2 id="rubric-summary">Implementation rubric by focus area</h2>

@@ -3,7 +3,9 @@ import { count, eq } from "drizzle-orm";
 import { hashPassword } from "~/modules/people/password.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
-import { auditEvents, cycles, districts, rubricScores, schoolMemberships, schools, users } from "../schema";
+import { and, asc, isNull } from "drizzle-orm";
+import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
+import { auditEvents, cycles, districts, measures, rubricItems, rubricScores, schoolMemberships, schools, users } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
@@ -46,7 +48,7 @@ export async function isDatabaseEmpty(db: Database) {
 
 export async function seedDemo(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return db.transaction(async (tx) => {
+  const district = await db.transaction(async (tx) => {
     await ensureCatalog(tx);
     const [existing] = await tx.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
     if (existing) throw new Error("the demo district is already loaded");
@@ -88,6 +90,8 @@ export async function seedDemo(db: Database) {
     });
     return district;
   });
+  await seedDemoGoals(db, district.id);
+  return district;
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -164,4 +168,92 @@ function demoLevel(owner: number, item: number, year: number, checkpoint: number
   const noise = (jitter(owner, item, step) - 0.5) * 0.6;
   const slipping = owner === 5 && year === 1 ? -0.8 : 0;
   return Math.min(4, Math.max(1, Math.round(start + pace * step + itemOffset + noise + slipping)));
+}
+
+/**
+ * This year's goals, written through the same commands the pages use so revisions and audit rows are real:
+ * two implementation goals shared with every school, an outcome goal, and Maple's own goal.
+ */
+async function seedDemoGoals(db: Database, districtId: string) {
+  const [lead] = await db.select().from(users).where(eq(users.email, "lead@riverbend.example"));
+  const [principal] = await db.select().from(users).where(eq(users.email, "principal@maple.riverbend.example"));
+  const actor = { id: lead.id, districtId, role: "district_lead" as const, studentRecords: true, schoolIds: [] as string[] };
+  const [districtCycle] = await db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtId, districtId), isNull(cycles.schoolId), eq(cycles.startYear, 2026)));
+  const items = await db.select().from(rubricItems).where(eq(rubricItems.rubricVersionId, districtCycle.rubricVersionId)).orderBy(asc(rubricItems.position));
+  const item = (key: string) => items.find((i) => i.keyActivityId === key)!;
+  const [absenteeism] = await db.select().from(measures).where(and(isNull(measures.districtId), eq(measures.slug, "chronic-absenteeism-rate")));
+  // Each implementation goal aims one level above where the district stood at this year's baseline.
+  const baselineOf = async (itemId: string) =>
+    (
+      await db
+        .select({ level: rubricScores.level })
+        .from(rubricScores)
+        .where(and(eq(rubricScores.cycleId, districtCycle.id), eq(rubricScores.rubricItemId, itemId), eq(rubricScores.checkpoint, "baseline")))
+    )[0]?.level ?? 1;
+  const aboveBaseline = async (key: string) => Math.min(4, (await baselineOf(item(key).id)) + 1);
+  const common = { relevance: "", inclusiveNote: "", equityNote: "", mirrorScope: "all_schools" as const, schoolIds: [] as string[], expectedVersion: null };
+
+  const learning = await createGoal(db, actor, districtCycle.id, {
+    ...common,
+    kind: "implementation",
+    title: "Every school runs a year-long professional learning sequence on SEL",
+    description: "Move from one-off sessions to a coached sequence that reaches every teacher.",
+    relevance: "Our vision says adults model the skills we teach; that takes practice, not a single workshop.",
+    population: "All teaching staff, with new teachers first",
+    inclusiveNote: "Shaped with teacher leaders from each school and the staff survey.",
+    equityNote: "Coaching time goes first to the schools with the most new teachers.",
+    rubricItemId: item("fa2.learning").id,
+    targetLevel: await aboveBaseline("fa2.learning"),
+    targetCheckpoint: "endyear",
+  });
+  await addStrategy(db, actor, learning.id, districtCycle.id, { title: "Train two SEL coaches per school", ownerName: "Luis Romero", dueDate: "2026-11-15", status: "in_progress", expectedVersion: null });
+  await addStrategy(db, actor, learning.id, districtCycle.id, { title: "Publish the district learning calendar", ownerName: "Dana Okafor", dueDate: "2026-09-30", status: "done", expectedVersion: null });
+
+  await createGoal(db, actor, districtCycle.id, {
+    ...common,
+    kind: "implementation",
+    title: "Families co-design SEL with us at every school",
+    description: "Each school has a family SEL team that meets each term and shapes one decision.",
+    population: "Families of all students, with interpreters for our five home languages",
+    equityNote: "",
+    rubricItemId: item("fa3.partnerships").id,
+    targetLevel: await aboveBaseline("fa3.partnerships"),
+    targetCheckpoint: "endyear",
+  });
+
+  await createGoal(db, actor, districtCycle.id, {
+    ...common,
+    mirrorScope: "none",
+    kind: "outcome",
+    title: "Cut chronic absenteeism",
+    description: "Fewer students miss 10% or more of the days they are enrolled.",
+    population: "All students; reported for each student group",
+    equityNote: "Close the gap for students with disabilities, who are absent most often.",
+    measureId: absenteeism.id,
+    baselineValue: 18.4,
+    targetValue: 14,
+    dueDate: "2027-06-15",
+  });
+
+  const [mapleCycle] = await db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .innerJoin(schools, eq(schools.id, cycles.schoolId))
+    .where(and(eq(cycles.districtCycleId, districtCycle.id), eq(schools.name, "Maple Elementary")));
+  const mapleActor = { ...actor, id: principal.id, role: "school_team" as const, studentRecords: false, schoolIds: [(await db.select({ schoolId: schoolMemberships.schoolId }).from(schoolMemberships).where(eq(schoolMemberships.userId, principal.id)))[0].schoolId] };
+  await addStrategy(db, mapleActor, learning.id, mapleCycle.id, { title: "Grade-level teams practise one SEL routine a month", ownerName: "Grace Lindqvist", dueDate: "2026-12-18", status: "planned", expectedVersion: null });
+  await createGoal(db, mapleActor, mapleCycle.id, {
+    ...common,
+    mirrorScope: "none",
+    kind: "implementation",
+    title: "Morning meetings in every classroom",
+    description: "Every class starts the day with a short community-building meeting.",
+    population: "All K–5 classrooms",
+    rubricItemId: item("fa3.programs").id,
+    targetLevel: 4,
+    targetCheckpoint: "endyear",
+  });
 }

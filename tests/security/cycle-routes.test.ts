@@ -141,3 +141,54 @@ describe("scoring through the form", () => {
     expect(again.text).toContain("The district already has a cycle for that school year.");
   });
 });
+
+describe("goals through the forms", () => {
+  const implementationGoal = (title: string, extra: Record<string, string | string[]> = {}) => ({
+    kind: "implementation",
+    title,
+    description: "Every team meets twice a month to practise SEL routines.",
+    rubricItemId: ids.item,
+    targetLevel: "4",
+    targetCheckpoint: "endyear",
+    population: "All students",
+    mirrorScope: "all_schools",
+    ...extra,
+  });
+
+  it("the team adds a district goal shared with every school; each school's goal list shows it", async () => {
+    const res = await as.team.post(`/cycles/${ids.districtCycle}/goals/new`, implementationGoal("Team rhythm"));
+    expect(res.status).toBe(302);
+    expect(res.location).toMatch(new RegExp(`^/cycles/${ids.districtCycle}/goals/[0-9a-f-]{36}\\?created=1$`));
+    const goalPath = res.location!.split("?")[0];
+    const goalId = goalPath.split("/").pop()!;
+    for (const cycle of [ids.cycleA, ids.cycleB]) {
+      const list = await as.lead.get(`/cycles/${cycle}/goals`);
+      expect(list.text).toContain("District goals shared with this school");
+      expect(list.text).toContain("Team rhythm");
+    }
+    // The school team adds its own step to the shared goal; the board cannot.
+    const step = await as.schoolTeam.post(`/cycles/${ids.cycleA}/goals/${goalId}`, { intent: "add-strategy", title: "Walkthroughs each Friday" });
+    expect(step.status).toBe(302);
+    expect((await as.board.post(`/cycles/${ids.cycleA}/goals/${goalId}`, { intent: "add-strategy", title: "Nope" })).status).toBe(403);
+    expect((await as.lead.get(`/cycles/${ids.cycleA}/goals/${goalId}`)).text).toContain("Walkthroughs each Friday");
+    // Other schools and districts cannot open it.
+    expect((await as.schoolTeam.get(`/cycles/${ids.cycleB}/goals/${goalId}`)).status).toBe(403);
+    expect((await as.outsider.get(`/cycles/${ids.cycleA}/goals/${goalId}`)).status).toBe(404);
+  });
+
+  it("a goal form with gaps answers 400 naming each field, and saves nothing", async () => {
+    const res = await as.lead.post(`/cycles/${ids.districtCycle}/goals/new`, implementationGoal("", { targetLevel: "9", rubricItemId: "" }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Enter a title for the goal.");
+    expect(res.text).toContain("Choose the rubric level to reach, from 1 to 4.");
+    expect(res.text).toContain("Choose the rubric activity this goal is about.");
+  });
+
+  it("readers get 403 on the new-goal form, before it is read", async () => {
+    expect((await as.board.get(`/cycles/${ids.districtCycle}/goals/new`)).status).toBe(403);
+    expect((await as.board.post(`/cycles/${ids.districtCycle}/goals/new`, implementationGoal("Board goal"))).status).toBe(403);
+    expect((await as.schoolTeam.post(`/cycles/${ids.districtCycle}/goals/new`, implementationGoal("Principal's district goal"))).status).toBe(403);
+    expect((await as.board.post(`/cycles/${ids.districtCycle}/goals/new`, { kind: "implementation" })).status).toBe(403);
+    expect((await as.lead.get(`/cycles/${ids.districtCycle}/goals`)).text).not.toContain("Board goal");
+  });
+});

@@ -805,3 +805,26 @@ export async function overdueStrategies(db: Database, actor: Actor, cycleId: str
     daysOverdue: dayNumber(today) - dayNumber(strategy.dueDate!),
   }));
 }
+
+/** What the goal form offers: this cycle's rubric items, the measures the district may use, and its schools. */
+export async function goalFormOptions(db: Database, actor: Actor, cycleId: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  const items = await db
+    .select({ id: rubricItems.id, title: rubricItems.title })
+    .from(rubricItems)
+    .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
+    .orderBy(asc(rubricItems.position));
+  const measureRows = await db
+    .select({ id: measures.id, name: measures.name, direction: measures.direction })
+    .from(measures)
+    .where(or(isNull(measures.districtId), eq(measures.districtId, actor.districtId)))
+    .orderBy(asc(measures.name));
+  const schoolRows = cycle.schoolId
+    ? []
+    : await db
+        .select({ id: schools.id, name: schools.name })
+        .from(schools)
+        .where(and(eq(schools.districtId, actor.districtId), isNull(schools.archivedAt)))
+        .orderBy(asc(schools.name));
+  return { cycle, rubricItems: items, measures: measureRows, schools: schoolRows };
+}

@@ -40,6 +40,7 @@ export function CycleHeader({ cycle, title }: { cycle: CycleHeading; title: stri
         <NavLink to={`/cycles/${cycle.id}`} end>
           Overview
         </NavLink>
+        <NavLink to={`/cycles/${cycle.id}/goals`}>Goals</NavLink>
         <NavLink to={`/cycles/${cycle.id}/rubric`}>Implementation rubric</NavLink>
         {cycle.isDistrict ? <NavLink to={`/cycles/${cycle.id}/rollup`}>Schools roll-up</NavLink> : null}
       </nav>

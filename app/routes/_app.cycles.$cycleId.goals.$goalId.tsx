@@ -1,0 +1,293 @@
+// One goal as a cycle sees it: SMARTIE checks, progress, strategies, and for a shared district goal what changed and the school's target.
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { FormError, SelectField, TextField, type FormState } from "~/components/ui/form";
+import { Card, Notice } from "~/components/ui/layout";
+import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
+import { GoalStatusBadge, SmartieChecklist } from "~/modules/cycles/components/GoalBits";
+import { cycleHeading } from "~/modules/cycles/cycle-view";
+import { getCycle } from "~/modules/cycles/cycles.server";
+import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, strategyStatusLabels } from "~/modules/cycles/goals.schema";
+import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
+import { checkpointLabels, formatLongDate } from "~/modules/cycles/school-year";
+import { requireUser } from "~/modules/people/auth.server";
+import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
+import { uuidParam } from "~/utils/params";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.goal.title} · Goals · Cyclekeeper` : "Goal · Cyclekeeper" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const cycleId = uuidParam(params, "cycleId");
+  const goalId = uuidParam(params, "goalId");
+  return load(async () => {
+    const cycle = await getCycle(context.db, user, cycleId);
+    const goal = await getGoal(context.db, user, goalId, { forCycleId: cycleId });
+    const unseen = goal.mirrored ? goal.revisions.filter((r) => r.version > (goal.seenGoalVersion ?? 1)) : [];
+    return {
+      heading: cycleHeading(cycle, user.districtName),
+      cycleId,
+      canAddStrategy: cycle.canEdit,
+      goal: {
+        id: goal.id,
+        title: goal.title,
+        kind: goal.kind,
+        description: goal.description,
+        relevance: goal.relevance,
+        population: goal.population,
+        inclusiveNote: goal.inclusiveNote,
+        equityNote: goal.equityNote,
+        about:
+          goal.kind === "implementation"
+            ? `Reach level ${goal.targetLevel} on “${goal.rubricItem?.title ?? "?"}” by the ${goal.targetCheckpoint ? checkpointLabels[goal.targetCheckpoint].toLowerCase() : "?"} checkpoint.`
+            : `${goal.measure?.name ?? "Measure"}: from ${goal.baselineValue ?? "an unknown baseline"} to ${goal.targetValue ?? "?"} by ${goal.dueDate ? formatLongDate(goal.dueDate) : "?"}.`,
+        mirrorScope: goal.mirrorScope,
+        mirrored: goal.mirrored,
+        status: goal.progress.status,
+        progressFraction: goal.progress.fraction,
+        smartie: goal.smartie,
+        localTarget: goal.adoption?.localTarget ?? "",
+        adoptionVersion: goal.adoption?.version ?? null,
+        unseen: unseen.map((r) => ({ version: r.version, changedAt: r.changedAt.toISOString(), changedBy: r.changedBy, fields: r.changedFields })),
+        strategies: goal.strategies.map((s) => ({
+          id: s.id,
+          title: s.title,
+          ownerName: s.ownerName,
+          dueDate: s.dueDate,
+          status: s.status,
+          version: s.version,
+          fromDistrict: s.fromDistrict,
+          canEdit: s.canEdit,
+        })),
+        mirroredTo: goal.mirroredTo.map((m) => ({ name: m.schoolName, cycleId: m.schoolCycleId, localTarget: m.localTarget, strategies: m.strategyCount, changed: m.changedSinceSeen })),
+        revisions: goal.revisions.length,
+      },
+    };
+  });
+}
+
+const intent = z.enum(["add-strategy", "update-strategy", "mark-seen", "set-local-target"]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const cycleId = uuidParam(params, "cycleId");
+  const goalId = uuidParam(params, "goalId");
+  const form = await readForm(request);
+  const back = `/cycles/${cycleId}/goals/${goalId}`;
+  return act(form, async () => {
+    const chosen = intent.safeParse(form.get("intent"));
+    if (!chosen.success) throw new Response("Unknown action", { status: 400 });
+    switch (chosen.data) {
+      case "add-strategy":
+        await addStrategy(context.db, user, goalId, cycleId, parseForm(form, strategySchema), context.clientIp);
+        throw redirect(`${back}?saved=strategy`);
+      case "update-strategy": {
+        const id = uuidParam({ id: String(form.get("strategyId") ?? "") }, "id");
+        await updateStrategy(context.db, user, id, parseForm(form, strategySchema), context.clientIp);
+        throw redirect(`${back}?saved=strategy`);
+      }
+      case "mark-seen":
+        await markGoalSeen(context.db, user, goalId, cycleId, context.clientIp);
+        throw redirect(`${back}?saved=seen`);
+      case "set-local-target":
+        await setAdoption(context.db, user, goalId, cycleId, parseForm(form, adoptionSchema), context.clientIp);
+        throw redirect(`${back}?saved=target`);
+    }
+  });
+}
+
+const fieldNames: Record<string, string> = {
+  title: "goal",
+  description: "description",
+  relevance: "relevance",
+  population: "students it is for",
+  inclusiveNote: "who shaped it",
+  equityNote: "equity note",
+  targetLevel: "level to reach",
+  targetCheckpoint: "checkpoint",
+  rubricItemId: "rubric activity",
+  measureId: "measure",
+  baselineValue: "baseline",
+  targetValue: "target",
+  dueDate: "date",
+  mirrorScope: "sharing",
+  schoolIds: "schools",
+  kind: "kind",
+};
+
+export default function GoalPage() {
+  const { heading, goal, canAddStrategy, cycleId } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>() as ActionFailure | undefined;
+  const state = failure as FormState | undefined;
+  const [params] = useSearchParams();
+  const statusOptions = strategyStatuses.map((s) => ({ value: s, label: strategyStatusLabels[s] }));
+  return (
+    <div className="ck-stack">
+      <CycleHeader cycle={heading} title={goal.title} />
+      <p>
+        <Link to={`/cycles/${cycleId}/goals`}>All goals</Link> · {goal.kind === "implementation" ? "Implementation goal" : "Outcome goal"}
+        {goal.mirrored ? " · set by the district" : goal.mirrorScope !== "none" ? ` · ${mirrorScopeLabels[goal.mirrorScope]}` : ""}
+      </p>
+      {params.get("created") ? (
+        <Notice tone="success" role="status">
+          Goal saved. Check the SMARTIE list below for anything still missing.
+        </Notice>
+      ) : null}
+      {params.get("saved") && !failure ? (
+        <Notice tone="success" role="status">
+          Saved.
+        </Notice>
+      ) : null}
+      {failure?.stale ? (
+        <Notice tone="warning" role="alert">
+          {failure.formError}
+        </Notice>
+      ) : null}
+      {goal.unseen.length ? (
+        <Card title="The district changed this goal">
+          <ul className="ck-list">
+            {goal.unseen.map((r) => (
+              <li key={r.version}>
+                Version {r.version}
+                {r.changedBy ? ` by ${r.changedBy}` : ""}: changed {r.fields.map((f) => fieldNames[f] ?? f).join(", ") || "details"}
+              </li>
+            ))}
+          </ul>
+          {canAddStrategy ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="mark-seen" />
+              <button type="submit" className="ck-button ck-button--secondary">
+                We have read the changes
+              </button>
+            </Form>
+          ) : null}
+        </Card>
+      ) : null}
+      <div className="ck-grid">
+        <Card title="What we aim for">
+          <p>{goal.about}</p>
+          {goal.description ? <p>{goal.description}</p> : null}
+          <p>
+            Status: <GoalStatusBadge status={goal.status} />{" "}
+            <span className="ck-muted">{Math.round(goal.progressFraction * 100)}% of the way from the baseline</span>
+          </p>
+          {goal.population ? <p>For: {goal.population}</p> : null}
+          {goal.equityNote ? <p>Equity: {goal.equityNote}</p> : null}
+        </Card>
+        <Card title="SMARTIE">
+          <SmartieChecklist checks={goal.smartie} />
+        </Card>
+      </div>
+      {goal.mirrored ? (
+        <Card title="Our local target">
+          {canAddStrategy ? (
+            <Form method="post" className="ck-form" noValidate>
+              <FormError state={failure?.stale ? undefined : state} />
+              <input type="hidden" name="intent" value="set-local-target" />
+              <input type="hidden" name="expectedVersion" value={goal.adoptionVersion ?? ""} />
+              <TextField name="localTarget" label="What this goal means for our school" defaultValue={goal.localTarget} state={state} />
+              <div>
+                <button type="submit" className="ck-button ck-button--secondary">
+                  Save local target
+                </button>
+              </div>
+            </Form>
+          ) : (
+            <p>{goal.localTarget || <span className="ck-muted">No local target yet.</span>}</p>
+          )}
+        </Card>
+      ) : null}
+      <Card title="Strategies">
+        {goal.strategies.length === 0 ? (
+          <p className="ck-muted">No strategies yet.</p>
+        ) : (
+          <div className="ck-table-wrap">
+            <table className="ck-table">
+              <thead>
+                <tr>
+                  <th scope="col">Strategy</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Due</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {goal.strategies.map((s) => (
+                  <tr key={s.id}>
+                    <th scope="row">
+                      {s.title}
+                      {s.fromDistrict ? <div className="ck-muted">District strategy</div> : null}
+                    </th>
+                    <td>{s.ownerName || "—"}</td>
+                    <td>{s.dueDate ? formatLongDate(s.dueDate) : "—"}</td>
+                    <td>
+                      {s.canEdit ? (
+                        <Form method="post" className="ck-form--inline ck-form">
+                          <input type="hidden" name="intent" value="update-strategy" />
+                          <input type="hidden" name="strategyId" value={s.id} />
+                          <input type="hidden" name="expectedVersion" value={s.version} />
+                          <input type="hidden" name="title" value={s.title} />
+                          <input type="hidden" name="ownerName" value={s.ownerName} />
+                          <input type="hidden" name="dueDate" value={s.dueDate ?? ""} />
+                          <SelectField name="status" label={`Status of “${s.title}”`} options={statusOptions} defaultValue={s.status} />
+                          <button type="submit" className="ck-button ck-button--secondary">
+                            Update
+                          </button>
+                        </Form>
+                      ) : (
+                        strategyStatusLabels[s.status]
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {canAddStrategy ? (
+          <Form method="post" className="ck-form" noValidate>
+            <h3>Add a strategy</h3>
+            <input type="hidden" name="intent" value="add-strategy" />
+            <TextField name="title" label="Strategy" hint="An action step, e.g. “Monthly SEL coaching cycle for grade 6 teams”." required state={state} />
+            <TextField name="ownerName" label="Owner" state={state} />
+            <TextField name="dueDate" label="Due date" type="date" state={state} />
+            <div>
+              <button type="submit" className="ck-button">
+                Add strategy
+              </button>
+            </div>
+          </Form>
+        ) : null}
+      </Card>
+      {goal.mirroredTo.length ? (
+        <Card title="At the schools">
+          <div className="ck-table-wrap">
+            <table className="ck-table">
+              <thead>
+                <tr>
+                  <th scope="col">School</th>
+                  <th scope="col">Local target</th>
+                  <th scope="col">Strategies</th>
+                  <th scope="col">Has read the latest version</th>
+                </tr>
+              </thead>
+              <tbody>
+                {goal.mirroredTo.map((m) => (
+                  <tr key={m.cycleId}>
+                    <th scope="row">
+                      <Link to={`/cycles/${m.cycleId}/goals/${goal.id}`}>{m.name}</Link>
+                    </th>
+                    <td>{m.localTarget || "—"}</td>
+                    <td>{m.strategies}</td>
+                    <td>{m.changed ? "Not yet" : "Yes"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      ) : null}
+    </div>
+  );
+}
