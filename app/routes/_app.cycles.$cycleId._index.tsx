@@ -31,9 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const latest = latestScoredCheckpoint(scores);
     const summaries = checkpoints.map((c) => ({ checkpoint: c, summary: rubricSummary(scores, items, c) }));
     let schools: { cycleId: string; name: string; meanLevel: number | null; scoredCount: number }[] = [];
+    let schoolsCheckpoint = latest;
     if (!cycle.schoolId) {
-      const rollup = await getRollup(context.db, user, cycleId, latest);
-      const matrix = rollupMatrix(rollup.scores, rollup.schools, rollup.items, latest);
+      const rollup = await getRollup(context.db, user, cycleId);
+      schoolsCheckpoint = rollup.checkpoint;
+      const matrix = rollupMatrix(rollup.scores, rollup.schools, rollup.items, rollup.checkpoint);
       schools = matrix.rows.map((row) => ({
         cycleId: rollup.schools.find((s) => s.id === row.schoolId)!.cycleId,
         name: row.name,
@@ -58,7 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       canEdit: cycle.canEdit,
       itemCount: items.length,
       dates: { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate },
-      latest,
+      schoolsCheckpoint,
       focusAreas: board.focusAreas.map((area) => ({
         id: area.id,
         name: area.name,
@@ -164,7 +166,7 @@ export default function CycleOverview() {
       </section>
       {data.heading.isDistrict ? (
         <section aria-labelledby="schools-summary" className="ck-stack">
-          <h2 id="schools-summary">Schools at the {checkpointLabels[data.latest].toLowerCase()} checkpoint</h2>
+          <h2 id="schools-summary">Schools at the {checkpointLabels[data.schoolsCheckpoint].toLowerCase()} checkpoint</h2>
           {data.schools.length === 0 ? (
             <p className="ck-muted">No school cycles to show.</p>
           ) : (

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { Card } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { LevelChip } from "~/modules/cycles/components/LevelChip";
-import { cycleHeading, latestScoredCheckpoint } from "~/modules/cycles/cycle-view";
+import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { getRollup } from "~/modules/cycles/cycles.server";
 import { movement, rollupMatrix } from "~/modules/cycles/rubric-rollup";
-import { checkpointIndex, checkpointLabels, checkpoints } from "~/modules/cycles/school-year";
+import { checkpointLabels, checkpoints } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
@@ -20,10 +20,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const cycleId = uuidParam(params, "cycleId");
   return load(async () => {
     const asked = z.enum(checkpoints).safeParse(new URL(request.url).searchParams.get("checkpoint"));
-    const first = await getRollup(context.db, user, cycleId, "baseline");
-    const checkpoint = asked.success ? asked.data : latestScoredCheckpoint(first.scores);
+    const first = await getRollup(context.db, user, cycleId, asked.success ? asked.data : undefined);
+    const { checkpoint, previous } = first;
     const matrix = rollupMatrix(first.scores, first.schools, first.items, checkpoint);
-    const previous = checkpointIndex(checkpoint) > 0 ? checkpoints[checkpointIndex(checkpoint) - 1] : null;
     const moved = previous ? movement(first.scores, first.schools, first.items, previous, checkpoint) : null;
     return {
       heading: cycleHeading(first.cycle, user.districtName),
@@ -31,7 +30,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       previous,
       cycleBySchool: Object.fromEntries(first.schools.map((s) => [s.id, s.cycleId])),
       matrix,
-      moved,
+      // Only the schools that moved are shown; the per-school list would only weigh down the page.
+      moved: moved ? { movedUp: moved.movedUp, movedDown: moved.movedDown } : null,
     };
   });
 }

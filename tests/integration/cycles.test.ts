@@ -2,7 +2,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, cycles, rubricScores } from "#db/schema";
-import { createDistrictCycle, getCycle, getRubricBoard, listCycles, scoreRubricItem } from "~/modules/cycles/cycles.server";
+import { createDistrictCycle, getCycle, getRollup, getRubricBoard, listCycles, scoreRubricItem } from "~/modules/cycles/cycles.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -116,6 +116,26 @@ describe("rubric scores", () => {
     await expect(scoreRubricItem(database.db, actorOf(world.board), districtCycle.id, input)).rejects.toThrow(Forbidden);
     await expect(getCycle(database.db, actorOf(elsewhere.lead), other.id)).rejects.toThrow(NotFound);
     await expect(scoreRubricItem(database.db, actorOf(elsewhere.lead), other.id, input)).rejects.toThrow(NotFound);
+  });
+
+  it("the roll-up picks the latest scored checkpoint, loads only it and the one before, and respects who reads", async () => {
+    const [districtCycle] = await listCycles(database.db, lead());
+    const schoolA = await schoolCycleOf(districtCycle.id, world.schoolA.id);
+    const items = (await getRubricBoard(database.db, lead(), schoolA.id)).focusAreas.flatMap((a) => a.items);
+    for (const checkpoint of ["midyear", "endyear"] as const) {
+      await scoreRubricItem(database.db, principal(), schoolA.id, { rubricItemId: items[0].id, checkpoint, level: 4, evidence: "", evidenceLinks: [], expectedVersion: null });
+    }
+    const latest = await getRollup(database.db, actorOf(world.board), districtCycle.id);
+    expect(latest).toMatchObject({ checkpoint: "endyear", previous: "midyear" });
+    expect(new Set(latest.scores.map((s) => s.checkpoint))).toEqual(new Set(["midyear", "endyear"]));
+    expect(latest.schools).toHaveLength(2);
+    const asked = await getRollup(database.db, lead(), districtCycle.id, "baseline");
+    expect(asked).toMatchObject({ checkpoint: "baseline", previous: null });
+    expect(asked.scores.every((s) => s.checkpoint === "baseline")).toBe(true);
+    const ownOnly = await getRollup(database.db, principal(), districtCycle.id);
+    expect(ownOnly.schools.map((s) => s.id)).toEqual([world.schoolA.id]);
+    expect(ownOnly.scores.every((s) => s.schoolId === world.schoolA.id)).toBe(true);
+    await expect(getRollup(database.db, lead(), schoolA.id)).rejects.toThrow(NotFound);
   });
 
   it("refuses an item from another rubric and any change to a closed cycle", async () => {

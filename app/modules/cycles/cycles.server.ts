@@ -7,7 +7,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { Checkpoint, NewCycleInput, RubricScoreForm } from "./cycles.schema";
-import { validateCheckpointDates } from "./school-year";
+import { checkpointIndex, checkpoints, validateCheckpointDates } from "./school-year";
 
 export type CycleRow = typeof cycles.$inferSelect;
 
@@ -206,8 +206,12 @@ export async function scoresForCycles(db: Database, actor: Actor, cycleIds: stri
     .where(and(inArray(rubricScores.cycleId, cycleIds), eq(cycles.districtId, actor.districtId)));
 }
 
-/** The district cycle's schools side by side: a school × item matrix at one checkpoint and movement since the one before. */
-export async function getRollup(db: Database, actor: Actor, cycleId: string, checkpoint: Checkpoint) {
+/**
+ * The district cycle's schools side by side at one checkpoint (the latest scored one when none is asked for),
+ * with the scores of that checkpoint and the one before it — only what the roll-up shows, so a district of
+ * hundreds of schools does not load every score of the year.
+ */
+export async function getRollup(db: Database, actor: Actor, cycleId: string, wanted?: Checkpoint) {
   const cycle = await getCycle(db, actor, cycleId);
   if (cycle.schoolId) throw new NotFound("district cycle");
   const schoolCycles = await db
@@ -217,17 +221,29 @@ export async function getRollup(db: Database, actor: Actor, cycleId: string, che
     .where(and(eq(cycles.districtCycleId, cycleId), eq(cycles.districtId, actor.districtId)))
     .orderBy(asc(schools.name));
   const readable = schoolCycles.filter((c) => can(actor, "cycle:read", { districtId: actor.districtId, schoolId: c.schoolId }));
+  const everySchool = readable.length === schoolCycles.length;
+  // Whole-district readers filter by the district cycle; others by the school cycles they may read.
+  const inScope = everySchool
+    ? inArray(rubricScores.cycleId, db.select({ id: cycles.id }).from(cycles).where(eq(cycles.districtCycleId, cycleId)))
+    : inArray(rubricScores.cycleId, readable.length ? readable.map((c) => c.id) : ["00000000-0000-0000-0000-000000000000"]);
+  const scored = await db.selectDistinct({ checkpoint: rubricScores.checkpoint }).from(rubricScores).where(inScope);
+  const checkpoint = wanted ?? latestOf(scored.map((r) => r.checkpoint));
+  const index = checkpointIndex(checkpoint);
+  const previous = index > 0 ? checkpoints[index - 1] : null;
   const items = await db
     .select({ id: rubricItems.id, title: rubricItems.title, focusAreaId: rubricItems.focusAreaId })
     .from(rubricItems)
     .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
     .orderBy(asc(rubricItems.position));
-  const raw = await scoresForCycles(
-    db,
-    actor,
-    readable.map((c) => c.id),
-  );
+  const raw = await db
+    .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+    .from(rubricScores)
+    .where(and(inScope, inArray(rubricScores.checkpoint, previous ? [previous, checkpoint] : [checkpoint])));
   const schoolOfCycle = new Map(readable.map((c) => [c.id, c.schoolId!]));
   const scores = raw.map((s) => ({ schoolId: schoolOfCycle.get(s.cycleId)!, itemId: s.itemId, checkpoint: s.checkpoint, level: s.level as 1 | 2 | 3 | 4 }));
-  return { cycle, schools: readable.map((c) => ({ id: c.schoolId!, name: c.name, cycleId: c.id })), items, scores };
+  return { cycle, checkpoint, previous, schools: readable.map((c) => ({ id: c.schoolId!, name: c.name, cycleId: c.id })), items, scores };
+}
+
+function latestOf(scored: Checkpoint[]): Checkpoint {
+  return [...checkpoints].reverse().find((c) => scored.includes(c)) ?? "baseline";
 }
