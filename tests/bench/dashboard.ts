@@ -19,6 +19,7 @@ import postgres from "postgres";
 import { openDatabase, type Database, type DatabaseHandle } from "#db/client.server";
 import { cycles, districts, goalRevisions, goals, rubricScores, schools, users } from "#db/schema";
 import { createDefaultRubric, ensureCatalog } from "#db/seed/catalog.server";
+import { snapshotOf } from "~/modules/cycles/goals.server";
 import { hashPassword } from "~/modules/people/password.server";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -211,24 +212,7 @@ async function generateDistrict(db: Database): Promise<GeneratedDistrict> {
       goalId: goal.id,
       version: goal.version,
       changedBy: lead.id,
-      snapshot: {
-        kind: goal.kind,
-        title: goal.title,
-        description: goal.description,
-        relevance: goal.relevance,
-        population: goal.population,
-        inclusiveNote: goal.inclusiveNote,
-        equityNote: goal.equityNote,
-        rubricItemId: goal.rubricItemId,
-        targetLevel: goal.targetLevel,
-        targetCheckpoint: goal.targetCheckpoint,
-        measureId: goal.measureId,
-        baselineValue: goal.baselineValue,
-        targetValue: goal.targetValue,
-        dueDate: goal.dueDate,
-        mirrorScope: goal.mirrorScope,
-        schoolIds: [],
-      },
+      snapshot: snapshotOf(goal, []),
     })),
   );
 

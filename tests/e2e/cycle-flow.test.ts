@@ -1,30 +1,19 @@
 // The cycle in a real browser: the lead sets a goal for every school, the principal finds it mirrored, adds a
 // strategy and scores a rubric item with evidence; the board member reads the roll-up with nothing to edit.
-import type { Browser, Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectHeading, expectNoAxeViolations, launchBrowser, newPage, randomSuffix, removeTempDirs, signIn, startServer, type ServerProcess } from "./support";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { expectHeading, expectNoAxeViolations, newPage, randomSuffix, signIn, useServerAndBrowser } from "./support";
 
 /** Waits until the first match is visible; fails with the locator's description after the timeout. */
 const shown = (locator: Locator) => locator.first().waitFor({ state: "visible" });
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeTempDirs();
-});
+const env = useServerAndBrowser();
 
 describe("a goal for all schools, carried out at one", () => {
   const goalTitle = `Every classroom greets students by name ${randomSuffix()}`;
 
   it("the lead writes an implementation goal shared with every school and sees its SMARTIE checks", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cycles" }).click();
@@ -58,7 +47,7 @@ describe("a goal for all schools, carried out at one", () => {
   });
 
   it("the principal sees it mirrored, adds a strategy, and scores a rubric item with evidence", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "principal@maple.riverbend.example");
       await page.goto("/cycles");
@@ -101,7 +90,7 @@ describe("a goal for all schools, carried out at one", () => {
   });
 
   it("the board member reads the roll-up and finds no edit controls", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "board@riverbend.example");
       await page.goto("/cycles");

@@ -1,20 +1,9 @@
 // Keyboard use: the skip link, visible focus on the navigation, and a sign-in completed without a mouse.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, expectHeading, launchBrowser, newPage, removeTempDirs, signIn, startServer, type ServerProcess } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, expectHeading, newPage, signIn, useServerAndBrowser } from "./support";
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeTempDirs();
-});
+const env = useServerAndBrowser();
 
 /** What has keyboard focus: tag, id, text, whether it sits in the main nav, and its outline. */
 function focused(page: Page) {
@@ -38,7 +27,7 @@ function focused(page: Page) {
 
 describe("keyboard use", () => {
   it("Tab first reaches a visible skip link, and Enter moves focus to the main content", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.goto("/home");
@@ -82,7 +71,7 @@ describe("keyboard use", () => {
   });
 
   it("tabbing reaches every main navigation link, each with a visible focus outline", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.goto("/home");
@@ -110,7 +99,7 @@ describe("keyboard use", () => {
   });
 
   it("the sign-in form can be completed with the keyboard alone", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await page.goto("/sign-in");
       await expectHeading(page, "Sign in");
@@ -141,7 +130,7 @@ describe("keyboard use", () => {
   });
 
   it("a keyboard user can leave through the school switcher and the sign-out button", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "coach@riverbend.example");
       await page.goto("/home");

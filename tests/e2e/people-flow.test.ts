@@ -1,32 +1,18 @@
 // The lead's flows in a real browser: invite someone and have them accept the one-time link; add, rename and
 // archive a school; and a malformed invitation that shows its errors beside the fields.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   expectHeading,
   expectNoAxeViolations,
-  launchBrowser,
   mainNavLabels,
   newPage,
   randomSuffix,
-  removeTempDirs,
   signIn,
-  startServer,
-  type ServerProcess,
+  useServerAndBrowser,
 } from "./support";
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeTempDirs();
-});
+const env = useServerAndBrowser();
 
 /** The error text shown for an input, found through its aria-describedby, and whether it sits in the same field. */
 async function fieldError(page: Page, label: string) {
@@ -49,7 +35,7 @@ describe("inviting a person", () => {
     const email = `ines.${suffix}@maple.riverbend.example`;
     const password = `correct horse ${suffix}`;
 
-    const lead = await newPage(browser, server.url);
+    const lead = await newPage(env.browser, env.server.url);
     let link: string;
     try {
       await signIn(lead.page, "lead@riverbend.example");
@@ -65,7 +51,7 @@ describe("inviting a person", () => {
       await notice.waitFor();
       await expect(notice.innerText()).resolves.toContain(name);
       link = (await lead.page.getByTestId("invite-link").innerText()).trim();
-      expect(link).toMatch(new RegExp(`^${server.url.replace(/\./g, "\\.")}/invite/[A-Za-z0-9_-]{20,}$`));
+      expect(link).toMatch(new RegExp(`^${env.server.url.replace(/\./g, "\\.")}/invite/[A-Za-z0-9_-]{20,}$`));
 
       // The person is listed as invited, on Maple's team (once the list has revalidated after the action).
       const row = lead.page.getByRole("row").filter({ hasText: email });
@@ -77,7 +63,7 @@ describe("inviting a person", () => {
     }
 
     // The invitee, in a browser that has never signed in.
-    const invitee = await newPage(browser, server.url);
+    const invitee = await newPage(env.browser, env.server.url);
     try {
       const response = await invitee.page.goto(link);
       expect(response?.status()).toBe(200);
@@ -112,7 +98,7 @@ describe("inviting a person", () => {
     }
 
     // The link works once: a second visit, from anywhere, is refused.
-    const again = await newPage(browser, server.url);
+    const again = await newPage(env.browser, env.server.url);
     try {
       const response = await again.page.goto(link);
       expect(response?.status()).toBe(404);
@@ -122,7 +108,7 @@ describe("inviting a person", () => {
       // Replaying the form post is refused too, and does not sign anyone in.
       const replay = await again.page.request.post(link, {
         form: { password: "another password 123", confirmPassword: "another password 123" },
-        headers: { origin: server.url },
+        headers: { origin: env.server.url },
         maxRedirects: 0,
       });
       expect(replay.status()).toBe(404);
@@ -134,7 +120,7 @@ describe("inviting a person", () => {
     }
 
     // And the person can sign in with the password they chose.
-    const later = await newPage(browser, server.url);
+    const later = await newPage(env.browser, env.server.url);
     try {
       await signIn(later.page, email, password);
       await expectHeading(later.page, "Welcome, Ines");
@@ -144,7 +130,7 @@ describe("inviting a person", () => {
   });
 
   it("a malformed invitation shows each error beside its field and keeps what was typed", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.goto("/people");
@@ -196,7 +182,7 @@ describe("inviting a person", () => {
   });
 
   it("the same malformed invitation without JavaScript renders the errors and the typed values from the server", async () => {
-    const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+    const context = await env.browser.newContext({ baseURL: env.server.url, javaScriptEnabled: false });
     try {
       const page = await context.newPage();
       await page.goto("/sign-in");
@@ -225,7 +211,7 @@ describe("managing schools", () => {
     const suffix = randomSuffix();
     const original = `Birch Lane Academy ${suffix}`;
     const renamed = `Birchwood Academy ${suffix}`;
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.goto("/schools");
@@ -274,7 +260,7 @@ describe("managing schools", () => {
   });
 
   it("an empty school name is refused beside the field", async () => {
-    const { context, page } = await newPage(browser, server.url);
+    const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
       await page.goto("/schools");

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const DEMO_PASSWORD = "cyclekeeper-demo";
@@ -264,4 +265,21 @@ export async function mainNavLabels(page: Page): Promise<string[]> {
 
 export function randomSuffix() {
   return Math.random().toString(36).slice(2, 8);
+}
+
+/**
+ * One demo server and one browser shared by a whole test file, stopped afterwards. Read `env.server` and
+ * `env.browser` inside tests: they are set once beforeAll has run.
+ */
+export function useServerAndBrowser(options: SpawnOptions = {}) {
+  const env = {} as { server: ServerProcess; browser: Browser };
+  beforeAll(async () => {
+    [env.server, env.browser] = await Promise.all([startServer(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    removeTempDirs();
+  });
+  return env;
 }

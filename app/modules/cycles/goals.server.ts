@@ -106,7 +106,8 @@ export interface GoalFieldChange {
   after: unknown;
 }
 
-function snapshotOf(goal: Omit<GoalRow, "id" | "cycleId" | "version" | "createdBy" | "createdAt" | "updatedAt">, schoolIds: string[]): GoalSnapshot {
+/** The fields a goal revision keeps, exported so bulk loaders (the benchmark) record revisions the same way. */
+export function snapshotOf(goal: Omit<GoalRow, "id" | "cycleId" | "version" | "createdBy" | "createdAt" | "updatedAt">, schoolIds: string[]): GoalSnapshot {
   return {
     kind: goal.kind,
     title: goal.title,
