@@ -3,17 +3,18 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { describeRouteError, ErrorText } from "~/components/ErrorText";
-import { listSchools } from "~/modules/districts/districts.server";
+import { listSchoolNames } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { can, roleLabels } from "~/modules/people/permissions";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const schools = await listSchools(context.db, user);
+  // Names only: the team-size counts of the Schools page would cost every page a subquery per school.
+  const schools = await listSchoolNames(context.db, user);
   const scope = { districtId: user.districtId };
   return {
     user: { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role], districtName: user.districtName },
-    schools: schools.map((s) => ({ id: s.id, name: s.name })),
+    schools,
     nav: [
       { to: "/home", label: "Home" },
       { to: "/cycles", label: "Cycles" },

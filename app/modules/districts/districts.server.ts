@@ -70,6 +70,16 @@ export async function listSchools(db: Database, actor: Actor, options: { include
   return rows;
 }
 
+/** Just the names of the active schools the actor may read: for the navigation shell, which every page loads. */
+export async function listSchoolNames(db: Database, actor: Actor): Promise<{ id: string; name: string }[]> {
+  requirePermission(actor, "district:read", { districtId: actor.districtId });
+  const only = readableSchoolIds(actor);
+  if (only && only.length === 0) return [];
+  const conditions = [eq(schools.districtId, actor.districtId), isNull(schools.archivedAt)];
+  if (only) conditions.push(inArray(schools.id, only));
+  return db.select({ id: schools.id, name: schools.name }).from(schools).where(and(...conditions)).orderBy(asc(schools.name));
+}
+
 /** A school of the actor's district; another district's id answers NotFound, a school the actor may not read Forbidden. */
 export async function getSchool(db: Database, actor: Actor, schoolId: string) {
   const [school] = await db
