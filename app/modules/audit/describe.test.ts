@@ -7,6 +7,15 @@ describe("describeAuditEvent", () => {
     expect(describeAuditEvent({ action: "user.update", actorName: "Dana", details: { to: { name: "Luis" } } })).toBe("Dana changed Luis's access");
   });
 
+  it("describes cycle work in words, not action codes", () => {
+    expect(describeAuditEvent({ action: "cycle.create", actorName: "Luis", details: { startYear: 2026 } })).toBe("Luis opened the 2026–27 cycle");
+    expect(describeAuditEvent({ action: "goal.create", actorName: "Grace", details: {} })).toBe("Grace added a goal");
+    expect(describeAuditEvent({ action: "goal.create", actorName: "Grace", details: { after: { title: "Morning meetings" } } })).toBe(
+      "Grace added the goal “Morning meetings”",
+    );
+    expect(describeAuditEvent({ action: "rubric.score", actorName: "Grace", details: {} })).toBe("Grace scored a rubric item");
+  });
+
   it("falls back to the raw action for events it does not know", () => {
     expect(describeAuditEvent({ action: "cycle.close", actorName: null, details: null })).toBe("Cyclekeeper: cycle.close");
   });

@@ -40,6 +40,24 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} reactivated ${String(d.email ?? "an account")}`;
     case "user.change_password":
       return `${who} changed their password`;
+    case "cycle.create":
+      return `${who} opened the ${typeof d.startYear === "number" ? `${d.startYear}–${String((d.startYear + 1) % 100).padStart(2, "0")} ` : ""}cycle`;
+    case "rubric.score":
+      return `${who} scored a rubric item`;
+    case "goal.create": {
+      const title = ((d.after ?? {}) as Record<string, unknown>).title;
+      return typeof title === "string" ? `${who} added the goal “${title}”` : `${who} added a goal`;
+    }
+    case "goal.update":
+      return `${who} changed a goal`;
+    case "goal.seen":
+      return `${who} read the district's changes to a goal`;
+    case "goal.adopt":
+      return `${who} set a school's local target for a goal`;
+    case "strategy.create":
+      return `${who} added a strategy`;
+    case "strategy.update":
+      return `${who} updated a strategy`;
     default:
       return `${who}: ${event.action}`;
   }
