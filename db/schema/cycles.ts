@@ -27,6 +27,8 @@ export const goalKind = pgEnum("goal_kind", ["implementation", "outcome"]);
 export const measureDirection = pgEnum("measure_direction", ["higher_is_better", "lower_is_better"]);
 export const mirrorScope = pgEnum("mirror_scope", ["none", "all_schools", "chosen_schools"]);
 export const strategyStatus = pgEnum("strategy_status", ["planned", "in_progress", "done", "blocked"]);
+// What the team decided about a goal when reflecting on the year: carry it on as is, carry it on changed, or let it go.
+export const goalDecision = pgEnum("goal_decision", ["continue", "adjust", "retire"]);
 
 /** The four focus areas, seeded catalog data shared by every district. */
 export const focusAreas = pgTable("focus_area", {
@@ -59,8 +61,15 @@ export const rubricVersions = pgTable(
     note: text("note").notNull().default(""),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Null while the district is still adapting this version; cycles only ever use published versions.
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
   },
-  (t) => [uniqueIndex("rubric_version_district_number_uq").on(t.districtId, t.number)],
+  (t) => [
+    uniqueIndex("rubric_version_district_number_uq").on(t.districtId, t.number),
+    // At most one draft per district.
+    uniqueIndex("rubric_version_one_draft_uq").on(t.districtId).where(sql`${t.publishedAt} is null`),
+  ],
 );
 
 export const rubricItems = pgTable(
@@ -75,14 +84,20 @@ export const rubricItems = pgTable(
       .references(() => focusAreas.id),
     // Null for items a district adds beyond the catalog.
     keyActivityId: text("key_activity_id").references(() => keyActivities.id),
+    // The same item across rubric versions: copied when a version is adapted, fresh for a new item.
+    lineageId: uuid("lineage_id").notNull().default(sql`gen_random_uuid()`),
     position: smallint("position").notNull(),
     title: text("title").notNull(),
     level1: text("level_1").notNull(),
     level2: text("level_2").notNull(),
     level3: text("level_3").notNull(),
     level4: text("level_4").notNull(),
+    version: integer("version").notNull().default(1),
   },
-  (t) => [index("rubric_item_version_idx").on(t.rubricVersionId)],
+  (t) => [
+    index("rubric_item_version_idx").on(t.rubricVersionId),
+    uniqueIndex("rubric_item_version_lineage_uq").on(t.rubricVersionId, t.lineageId),
+  ],
 );
 
 export const cycles = pgTable(
@@ -184,6 +199,11 @@ export const goals = pgTable(
     targetValue: numeric("target_value", { mode: "number" }),
     dueDate: date("due_date"),
     mirrorScope: mirrorScope("mirror_scope").notNull().default("none"),
+    // The reflection's decision for next year; null until the team decides.
+    decision: goalDecision("decision"),
+    decisionNote: text("decision_note").notNull().default(""),
+    // The goal of the previous cycle this one continues, when it was carried forward.
+    carriedFromId: uuid("carried_from_id").references((): AnyPgColumn => goals.id, { onDelete: "set null" }),
     version: integer("version").notNull().default(1),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

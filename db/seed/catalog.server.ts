@@ -1,5 +1,5 @@
 // Loads the shared catalog (focus areas, key activities, catalog measures) and gives a district its first rubric.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client.server";
 import { focusAreas, keyActivities, measures, rubricItems, rubricVersions } from "../schema";
 import { focusAreaCatalog, measureCatalog } from "./catalog";
@@ -37,7 +37,7 @@ export async function ensureCatalog(db: Tx) {
 export async function createDefaultRubric(db: Tx, districtId: string, createdBy: string | null = null) {
   const [version] = await db
     .insert(rubricVersions)
-    .values({ districtId, number: 1, note: "Starting rubric from the Cyclekeeper catalog", createdBy })
+    .values({ districtId, number: 1, note: "Starting rubric from the Cyclekeeper catalog", createdBy, publishedAt: new Date(), publishedBy: createdBy })
     .returning();
   let position = 0;
   const items = focusAreaCatalog.flatMap((area) =>
@@ -57,11 +57,12 @@ export async function createDefaultRubric(db: Tx, districtId: string, createdBy:
   return { version, items: inserted };
 }
 
+/** The district's newest published rubric: what a new cycle is opened on. A draft in progress never counts. */
 export async function latestRubricVersion(db: Pick<Database, "select">, districtId: string) {
   const [row] = await db
     .select()
     .from(rubricVersions)
-    .where(eq(rubricVersions.districtId, districtId))
+    .where(and(eq(rubricVersions.districtId, districtId), isNotNull(rubricVersions.publishedAt)))
     .orderBy(sql`${rubricVersions.number} desc`)
     .limit(1);
   return row ?? null;

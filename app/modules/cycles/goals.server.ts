@@ -107,7 +107,7 @@ export interface GoalFieldChange {
 }
 
 /** The fields a goal revision keeps, exported so bulk loaders (the benchmark) record revisions the same way. */
-export function snapshotOf(goal: Omit<GoalRow, "id" | "cycleId" | "version" | "createdBy" | "createdAt" | "updatedAt">, schoolIds: string[]): GoalSnapshot {
+export function snapshotOf(goal: Pick<GoalRow, (typeof goalSnapshotFields)[number] extends infer F ? Exclude<F, "schoolIds"> & keyof GoalRow : never>, schoolIds: string[]): GoalSnapshot {
   return {
     kind: goal.kind,
     title: goal.title,
