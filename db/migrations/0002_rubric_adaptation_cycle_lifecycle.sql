@@ -1,4 +1,5 @@
 CREATE TYPE "public"."goal_decision" AS ENUM('continue', 'adjust', 'retire');--> statement-breakpoint
+ALTER TABLE "cycle" ADD COLUMN "score_revision" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "goal" ADD COLUMN "decision" "goal_decision";--> statement-breakpoint
 ALTER TABLE "goal" ADD COLUMN "decision_note" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "goal" ADD COLUMN "carried_from_id" uuid;--> statement-breakpoint

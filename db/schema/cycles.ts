@@ -121,6 +121,8 @@ export const cycles = pgTable(
       .notNull()
       .references(() => rubricVersions.id),
     version: integer("version").notNull().default(1),
+    // On a district cycle: bumped by every score written in it or its schools' cycles, so a cached roll-up knows it is stale.
+    scoreRevision: integer("score_revision").notNull().default(0),
     closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -87,6 +87,11 @@ describe("rubric scores", () => {
     expect(after.focusAreas[1].items[2].scores.baseline).toMatchObject({ level: 3, evidence: "Four of five teams now.", scoredBy: world.schoolTeam.name });
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "rubric.score"));
     expect(events.filter((e) => e.entityId === saved.id)).toHaveLength(2);
+    // A school's scores change its district's roll-up, so the district cycle's score revision moves with them.
+    const [districtRow] = await database.db.select().from(cycles).where(eq(cycles.id, districtCycle.id));
+    const [schoolRow] = await database.db.select().from(cycles).where(eq(cycles.id, mine.id));
+    expect(districtRow.scoreRevision - districtCycle.scoreRevision).toBe(2);
+    expect(schoolRow.scoreRevision).toBe(0);
   });
 
   it("a stale save writes nothing and returns the newer values", async () => {

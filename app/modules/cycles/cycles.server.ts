@@ -1,5 +1,5 @@
 // Queries and commands for cycles and their rubric scores, scoped to the actor's district and schools.
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { cycles, focusAreas, rubricItems, rubricScores, schools, users } from "#db/schema";
 import { createDefaultRubric, latestRubricVersion } from "#db/seed/catalog.server";
@@ -182,6 +182,7 @@ export async function scoreRubricItem(db: Database, actor: Actor, cycleId: strin
           .insert(rubricScores)
           .values({ cycleId, rubricItemId: input.rubricItemId, checkpoint: input.checkpoint, ...values })
           .returning();
+    await bumpScoreRevision(tx, cycle);
     await recordAudit(tx, {
       districtId: actor.districtId,
       actorId: actor.id,
@@ -193,6 +194,14 @@ export async function scoreRubricItem(db: Database, actor: Actor, cycleId: strin
     });
     return saved;
   });
+}
+
+/** Marks the district cycle's scores as changed (a school's score changes its district's roll-up too). */
+export async function bumpScoreRevision(tx: Pick<Database, "update">, cycle: Pick<CycleRow, "id" | "districtCycleId">) {
+  await tx
+    .update(cycles)
+    .set({ scoreRevision: sql`${cycles.scoreRevision} + 1` })
+    .where(eq(cycles.id, cycle.districtCycleId ?? cycle.id));
 }
 
 /** Scores of many cycles at once, for roll-ups across schools. */
