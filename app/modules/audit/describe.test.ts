@@ -16,7 +16,20 @@ describe("describeAuditEvent", () => {
     expect(describeAuditEvent({ action: "rubric.score", actorName: "Grace", details: {} })).toBe("Grace scored a rubric item");
   });
 
+  it("describes a cycle's life: settings, start, decisions, closing and the next year", () => {
+    expect(describeAuditEvent({ action: "cycle.update", actorName: "Luis", details: { changes: { phase: {} } } })).toBe("Luis changed a cycle's phase");
+    expect(describeAuditEvent({ action: "cycle.update", actorName: "Luis", details: { changes: { midyearDate: {} } } })).toBe(
+      "Luis changed a cycle's checkpoint dates",
+    );
+    expect(describeAuditEvent({ action: "cycle.start", actorName: "Luis", details: { startYear: 2026 } })).toBe("Luis started the 2026–27 cycle");
+    expect(describeAuditEvent({ action: "cycle.decide", actorName: "Grace", details: { decisions: [{}] } })).toBe("Grace recorded year-end decisions for a goal");
+    expect(describeAuditEvent({ action: "cycle.close", actorName: "Luis", details: { startYear: 2026 } })).toBe("Luis closed the 2026–27 cycle");
+    expect(describeAuditEvent({ action: "cycle.launch", actorName: "Luis", details: { startYear: 2027, goalsCarried: 1 } })).toBe(
+      "Luis opened the 2027–28 cycle, carrying forward 1 goal",
+    );
+  });
+
   it("falls back to the raw action for events it does not know", () => {
-    expect(describeAuditEvent({ action: "cycle.close", actorName: null, details: null })).toBe("Cyclekeeper: cycle.close");
+    expect(describeAuditEvent({ action: "cycle.archive", actorName: null, details: null })).toBe("Cyclekeeper: cycle.archive");
   });
 });

@@ -41,7 +41,17 @@ export function describeAuditEvent(event: EventLike): string {
     case "user.change_password":
       return `${who} changed their password`;
     case "cycle.create":
-      return `${who} opened the ${typeof d.startYear === "number" ? `${d.startYear}–${String((d.startYear + 1) % 100).padStart(2, "0")} ` : ""}cycle`;
+      return `${who} opened the ${yearOf(d.startYear)}cycle`;
+    case "cycle.update":
+      return `${who} changed a cycle's ${"phase" in ((d.changes ?? {}) as object) ? "phase" : "checkpoint dates"}`;
+    case "cycle.start":
+      return `${who} started the ${yearOf(d.startYear)}cycle`;
+    case "cycle.decide":
+      return `${who} recorded year-end decisions for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
+    case "cycle.close":
+      return `${who} closed the ${yearOf(d.startYear)}cycle`;
+    case "cycle.launch":
+      return `${who} opened the ${yearOf(d.startYear)}cycle, carrying forward ${typeof d.goalsCarried === "number" ? (d.goalsCarried === 1 ? "1 goal" : `${d.goalsCarried} goals`) : "goals"}`;
     case "rubric.score":
       return `${who} scored a rubric item`;
     case "goal.create": {
@@ -61,4 +71,9 @@ export function describeAuditEvent(event: EventLike): string {
     default:
       return `${who}: ${event.action}`;
   }
+}
+
+/** "2026–27 " for a start year, nothing when the event does not say. */
+function yearOf(startYear: unknown): string {
+  return typeof startYear === "number" ? `${startYear}–${String((startYear + 1) % 100).padStart(2, "0")} ` : "";
 }

@@ -3,6 +3,7 @@ import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, schools, users } from "#db/schema";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { ensureSchoolCycles } from "~/modules/cycles/lifecycle.server";
 import { readableSchoolIds, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound } from "~/utils/errors";
 import type { SchoolInput } from "./districts.schema";
@@ -114,13 +115,15 @@ export async function createSchool(db: Database, actor: Actor, input: SchoolInpu
   return db.transaction(async (tx) => {
     await assertNameFree(tx, actor.districtId, input.name);
     const [school] = await tx.insert(schools).values({ districtId: actor.districtId, ...input }).returning();
+    // A school added during a year joins that year's cycle, so its team has somewhere to work straight away.
+    const cyclesOpened = await ensureSchoolCycles(tx, actor.districtId, school.id);
     await recordAudit(tx, {
       districtId: actor.districtId,
       actorId: actor.id,
       action: "school.create",
       entityType: "school",
       entityId: school.id,
-      details: input,
+      details: { ...input, cyclesOpened: cyclesOpened.length },
       ip,
     });
     return school;
@@ -154,6 +157,7 @@ export async function setSchoolArchived(db: Database, actor: Actor, schoolId: st
       .update(schools)
       .set({ archivedAt: archived ? new Date() : null, updatedAt: new Date() })
       .where(eq(schools.id, schoolId));
+    if (!archived) await ensureSchoolCycles(tx, actor.districtId, schoolId);
     await recordAudit(tx, {
       districtId: actor.districtId,
       actorId: actor.id,

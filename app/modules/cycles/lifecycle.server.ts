@@ -1,0 +1,563 @@
+// A cycle's life: settings (phase, checkpoint dates), starting it, year-end decisions per goal, and closing a year
+// so the next one opens with what the teams decided to carry forward.
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import type { Database } from "#db/client.server";
+import { cycles, goalAdoptions, goalRevisions, goals, goalSchools, rubricItems, rubricScores, schools, strategies } from "#db/schema";
+import { latestRubricVersion } from "#db/seed/catalog.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { can, requirePermission, type Actor } from "~/modules/people/permissions";
+import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
+import { getCycle, type CycleRow } from "./cycles.server";
+import { implementationProgress, type GoalStatus } from "./goal-progress";
+import { snapshotOf } from "./goals.server";
+import { carriesForward, sameDayNextYear, suggestedDecision, type GoalDecision } from "./lifecycle";
+import type { CycleSettingsInput, LaunchNextInput, YearEndDecisionsInput } from "./lifecycle.schema";
+import { checkpoints, defaultCheckpointDates, schoolYearLabel, validateCheckpointDates } from "./school-year";
+
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+type GoalRow = typeof goals.$inferSelect;
+
+const scopeOf = (cycle: Pick<CycleRow, "districtId" | "schoolId">) => ({ districtId: cycle.districtId, schoolId: cycle.schoolId });
+
+async function writableCycle(db: Database, actor: Actor, cycleId: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  requirePermission(actor, "cycle:edit", scopeOf(cycle));
+  if (cycle.status === "closed") throw new Conflict("This cycle is closed and read-only.");
+  return cycle;
+}
+
+/** Locks the cycle row and checks the version the form was loaded with; a stale form gets the saved values back. */
+async function lockAtVersion(tx: Tx, cycleId: string, expectedVersion: number) {
+  const [row] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for("update");
+  if (!row) throw new NotFound("cycle");
+  if (row.status === "closed") throw new Conflict("This cycle was closed in the meantime and is now read-only.");
+  if (row.version !== expectedVersion) {
+    throw new StaleEdit({
+      phase: row.phase,
+      status: row.status,
+      baselineDate: row.baselineDate,
+      midyearDate: row.midyearDate,
+      endyearDate: row.endyearDate,
+      version: row.version,
+    });
+  }
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings and start
+
+/**
+ * Saves a cycle's phase and, for the district's cycle, its checkpoint dates, which every school cycle of the year
+ * follows. A school team moves its own school's phase; its dates are the district's.
+ */
+export async function updateCycleSettings(db: Database, actor: Actor, cycleId: string, input: CycleSettingsInput, ip?: string) {
+  const cycle = await writableCycle(db, actor, cycleId);
+  const dates = { baseline: input.baselineDate, midyear: input.midyearDate, endyear: input.endyearDate };
+  const datesChanged = dates.baseline !== cycle.baselineDate || dates.midyear !== cycle.midyearDate || dates.endyear !== cycle.endyearDate;
+  if (cycle.schoolId && datesChanged) {
+    throw new ValidationFailed({ baselineDate: ["Checkpoint dates are set by the district for every school; ask the district team to change them."] });
+  }
+  const problems = validateCheckpointDates(dates, cycle.startYear);
+  if (problems.length) {
+    const fieldErrors: FieldErrors = {};
+    for (const p of problems) (fieldErrors[`${p.field}Date`] ??= []).push(p.message);
+    throw new ValidationFailed(fieldErrors);
+  }
+  return db.transaction(async (tx) => {
+    const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
+    const changes: Record<string, { from: string; to: string }> = {};
+    if (row.phase !== input.phase) changes.phase = { from: row.phase, to: input.phase };
+    for (const c of checkpoints) {
+      const key = `${c}Date` as const;
+      if (row[key] !== input[key]) changes[key] = { from: row[key], to: input[key] };
+    }
+    if (Object.keys(changes).length === 0) return row;
+    const [saved] = await tx
+      .update(cycles)
+      .set({
+        phase: input.phase,
+        baselineDate: input.baselineDate,
+        midyearDate: input.midyearDate,
+        endyearDate: input.endyearDate,
+        version: row.version + 1,
+        updatedAt: new Date(),
+      })
+      .where(eq(cycles.id, cycleId))
+      .returning();
+    if (!row.schoolId && datesChanged) {
+      await tx
+        .update(cycles)
+        .set({ baselineDate: input.baselineDate, midyearDate: input.midyearDate, endyearDate: input.endyearDate, updatedAt: new Date() })
+        .where(and(eq(cycles.districtCycleId, cycleId), ne(cycles.status, "closed")));
+    }
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.update",
+      entityType: "cycle",
+      entityId: cycleId,
+      details: { changes, schoolId: row.schoolId },
+      ip,
+    });
+    return saved;
+  });
+}
+
+/** Moves the district's cycle, and every school cycle of its year still being planned, from planning to active. */
+export async function startCycle(db: Database, actor: Actor, cycleId: string, expectedVersion: number, ip?: string) {
+  const cycle = await writableCycle(db, actor, cycleId);
+  if (cycle.schoolId) throw new Conflict("A school's cycle starts with the district's; ask the district team.");
+  if (cycle.status !== "planning") throw new Conflict("This cycle has already started.");
+  return db.transaction(async (tx) => {
+    const row = await lockAtVersion(tx, cycleId, expectedVersion);
+    const [saved] = await tx
+      .update(cycles)
+      .set({ status: "active", version: row.version + 1, updatedAt: new Date() })
+      .where(eq(cycles.id, cycleId))
+      .returning();
+    const started = await tx
+      .update(cycles)
+      .set({ status: "active", version: sql`${cycles.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(cycles.districtCycleId, cycleId), eq(cycles.status, "planning")))
+      .returning({ id: cycles.id });
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.start",
+      entityType: "cycle",
+      entityId: cycleId,
+      details: { startYear: row.startYear, schools: started.length },
+      ip,
+    });
+    return saved;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Year-end decisions
+
+interface GoalForDecision {
+  id: string;
+  title: string;
+  kind: GoalRow["kind"];
+  status: GoalStatus;
+  decision: GoalDecision | null;
+  decisionNote: string;
+  suggested: GoalDecision;
+  strategiesOpen: number;
+}
+
+/** Progress of each goal from its own cycle's scores, in bulk: what a suggested decision stands on. */
+async function statusesOf(db: Pick<Database, "select">, rows: GoalRow[]): Promise<Map<string, GoalStatus>> {
+  const result = new Map<string, GoalStatus>();
+  const implementation = rows.filter((g) => g.kind === "implementation" && g.rubricItemId && g.targetLevel !== null && g.targetCheckpoint !== null);
+  const scoreRows = implementation.length
+    ? await db
+        .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+        .from(rubricScores)
+        .where(
+          and(
+            inArray(rubricScores.cycleId, [...new Set(implementation.map((g) => g.cycleId))]),
+            inArray(rubricScores.rubricItemId, [...new Set(implementation.map((g) => g.rubricItemId!))]),
+          ),
+        )
+    : [];
+  for (const goal of rows) {
+    if (!implementation.includes(goal)) {
+      // Outcome goals wait for imported measure values; until then there is nothing to call them met on.
+      result.set(goal.id, "no_data");
+      continue;
+    }
+    const scores = scoreRows.filter((s) => s.cycleId === goal.cycleId && s.itemId === goal.rubricItemId);
+    result.set(goal.id, implementationProgress({ targetLevel: goal.targetLevel!, targetCheckpoint: goal.targetCheckpoint!, baselineLevel: null, scores }).status);
+  }
+  return result;
+}
+
+async function goalsForDecision(db: Database, cycleIds: string[]): Promise<(GoalForDecision & { cycleId: string })[]> {
+  if (cycleIds.length === 0) return [];
+  const rows = await db.select().from(goals).where(inArray(goals.cycleId, cycleIds)).orderBy(asc(goals.createdAt), asc(goals.id));
+  const statuses = await statusesOf(db, rows);
+  const open = rows.length
+    ? await db
+        .select({ goalId: strategies.goalId, n: sql<number>`count(*)::int` })
+        .from(strategies)
+        .where(and(inArray(strategies.goalId, rows.map((g) => g.id)), ne(strategies.status, "done")))
+        .groupBy(strategies.goalId)
+    : [];
+  const openByGoal = new Map(open.map((o) => [o.goalId, Number(o.n)]));
+  return rows.map((g) => {
+    const status = statuses.get(g.id) ?? "no_data";
+    return {
+      id: g.id,
+      cycleId: g.cycleId,
+      title: g.title,
+      kind: g.kind,
+      status,
+      decision: g.decision,
+      decisionNote: g.decisionNote,
+      suggested: suggestedDecision(status),
+      strategiesOpen: openByGoal.get(g.id) ?? 0,
+    };
+  });
+}
+
+/**
+ * The year-end page: the cycle's own goals with their progress and decision, and, for the district, where each
+ * school stands and what opening next year would carry.
+ */
+export async function getYearEnd(db: Database, actor: Actor, cycleId: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  const own = await goalsForDecision(db, [cycle.id]);
+  const nextYear = cycle.startYear + 1;
+  let schoolsSummary: { cycleId: string; name: string; goals: number; undecided: number; carried: number }[] = [];
+  let nextCycleId: string | null = null;
+  if (!cycle.schoolId) {
+    const schoolCycles = await db
+      .select({ id: cycles.id, schoolId: cycles.schoolId, name: schools.name })
+      .from(cycles)
+      .innerJoin(schools, eq(schools.id, cycles.schoolId))
+      .where(and(eq(cycles.districtCycleId, cycle.id), eq(cycles.districtId, actor.districtId)))
+      .orderBy(asc(schools.name));
+    const readable = schoolCycles.filter((s) => can(actor, "cycle:read", { districtId: actor.districtId, schoolId: s.schoolId }));
+    const schoolGoals = await goalsForDecision(db, readable.map((s) => s.id));
+    schoolsSummary = readable.map((s) => {
+      const mine = schoolGoals.filter((g) => g.cycleId === s.id);
+      return {
+        cycleId: s.id,
+        name: s.name,
+        goals: mine.length,
+        undecided: mine.filter((g) => g.decision === null).length,
+        carried: mine.filter((g) => carriesForward(g.decision ?? g.suggested)).length,
+      };
+    });
+    const [next] = await db
+      .select({ id: cycles.id })
+      .from(cycles)
+      .where(and(eq(cycles.districtId, actor.districtId), isNull(cycles.schoolId), eq(cycles.startYear, nextYear)));
+    nextCycleId = next?.id ?? null;
+  } else if (cycle.districtCycleId) {
+    const [next] = await db
+      .select({ id: cycles.id })
+      .from(cycles)
+      .where(and(eq(cycles.districtId, actor.districtId), eq(cycles.schoolId, cycle.schoolId), eq(cycles.startYear, nextYear)));
+    nextCycleId = next?.id ?? null;
+  }
+  return {
+    cycle,
+    goals: own.map(({ cycleId: _cycleId, ...g }) => g),
+    schools: schoolsSummary,
+    nextYear: { startYear: nextYear, label: schoolYearLabel(nextYear), dates: defaultCheckpointDates(nextYear), cycleId: nextCycleId },
+  };
+}
+
+/** Records the team's decision for each of the cycle's own goals (a district goal shared with a school is the district's to decide). */
+export async function saveYearEndDecisions(db: Database, actor: Actor, cycleId: string, input: YearEndDecisionsInput, ip?: string) {
+  await writableCycle(db, actor, cycleId);
+  return db.transaction(async (tx) => {
+    const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
+    const own = await tx.select().from(goals).where(eq(goals.cycleId, cycleId));
+    const byId = new Map(own.map((g) => [g.id, g]));
+    const errors: FieldErrors = {};
+    for (const [index, d] of input.decisions.entries()) {
+      if (!byId.has(d.goalId)) (errors[`decisions.${index}`] ??= []).push("That goal is not one of this cycle's own goals.");
+    }
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    const changed: { goalId: string; from: GoalDecision | null; to: GoalDecision; note: string }[] = [];
+    for (const d of input.decisions) {
+      const goal = byId.get(d.goalId)!;
+      if (goal.decision === d.decision && goal.decisionNote === d.note) continue;
+      // A decision is about next year, not the goal's wording: the goal's version (what schools track) stays.
+      await tx.update(goals).set({ decision: d.decision, decisionNote: d.note }).where(eq(goals.id, d.goalId));
+      changed.push({ goalId: d.goalId, from: goal.decision, to: d.decision, note: d.note });
+    }
+    if (changed.length === 0) return { saved: 0 };
+    await tx
+      .update(cycles)
+      .set({ version: row.version + 1, updatedAt: new Date() })
+      .where(eq(cycles.id, cycleId));
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.decide",
+      entityType: "cycle",
+      entityId: cycleId,
+      details: { decisions: changed },
+      ip,
+    });
+    return { saved: changed.length };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Closing a year and launching the next
+
+export interface LaunchResult {
+  closedCycleId: string;
+  nextCycleId: string;
+  schoolsClosed: number;
+  schoolsOpened: number;
+  goalsCarried: number;
+  goalsClosed: number;
+  strategiesCarried: number;
+  /** Goals that could not be carried (their rubric activity is not on next year's rubric), by title. */
+  notCarried: string[];
+}
+
+/**
+ * Closes the district's cycle and every school cycle of its year, then opens next year's cycles on the newest
+ * published rubric, carrying forward each goal the teams decided to continue (undecided goals take the suggested
+ * decision, which is recorded): the goal with its due date a year on, its unfinished strategies, its sharing with
+ * schools and each school's local target. Everything happens in one transaction, or nothing does.
+ */
+export async function launchNextCycle(db: Database, actor: Actor, cycleId: string, input: LaunchNextInput, ip?: string): Promise<LaunchResult> {
+  const cycle = await writableCycle(db, actor, cycleId);
+  if (cycle.schoolId) throw new Conflict("The district closes the year for every school; a school cannot close it on its own.");
+  if (cycle.status !== "active") throw new Conflict("Start this cycle before closing it: a cycle still being planned has nothing to carry forward.");
+  const nextYear = cycle.startYear + 1;
+  const dates = { baseline: input.baselineDate, midyear: input.midyearDate, endyear: input.endyearDate };
+  const problems = validateCheckpointDates(dates, nextYear);
+  if (problems.length) {
+    const fieldErrors: FieldErrors = {};
+    for (const p of problems) (fieldErrors[`${p.field}Date`] ??= []).push(p.message);
+    throw new ValidationFailed(fieldErrors);
+  }
+  return db.transaction(async (tx) => {
+    const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
+    const [taken] = await tx
+      .select({ id: cycles.id })
+      .from(cycles)
+      .where(and(eq(cycles.districtId, actor.districtId), isNull(cycles.schoolId), eq(cycles.startYear, nextYear)));
+    if (taken) throw new Conflict(`The district already has a ${schoolYearLabel(nextYear)} cycle.`, "baselineDate");
+
+    const oldSchoolCycles = await tx.select().from(cycles).where(eq(cycles.districtCycleId, cycleId));
+    const now = new Date();
+
+    // 1. Decide what nobody decided, so the closed year records why each goal did or did not go on.
+    const allGoals = await tx
+      .select()
+      .from(goals)
+      .where(inArray(goals.cycleId, [cycleId, ...oldSchoolCycles.map((c) => c.id)]))
+      .orderBy(asc(goals.createdAt), asc(goals.id));
+    const statuses = await statusesOf(tx, allGoals);
+    for (const goal of allGoals) {
+      if (goal.decision) continue;
+      goal.decision = suggestedDecision(statuses.get(goal.id) ?? "no_data");
+      await tx.update(goals).set({ decision: goal.decision }).where(eq(goals.id, goal.id));
+    }
+
+    // 2. Close the year.
+    await tx.update(cycles).set({ status: "closed", closedAt: now, version: row.version + 1, updatedAt: now }).where(eq(cycles.id, cycleId));
+    const closedSchools = await tx
+      .update(cycles)
+      .set({ status: "closed", closedAt: now, version: sql`${cycles.version} + 1`, updatedAt: now })
+      .where(and(eq(cycles.districtCycleId, cycleId), ne(cycles.status, "closed")))
+      .returning({ id: cycles.id });
+
+    // 3. Open next year: the district's cycle and one per active school, on the newest published rubric.
+    const rubric = await latestRubricVersion(tx, actor.districtId);
+    if (!rubric) throw new Conflict("The district has no published rubric to open the next cycle on.");
+    const newDates = { baselineDate: input.baselineDate, midyearDate: input.midyearDate, endyearDate: input.endyearDate };
+    const [next] = await tx
+      .insert(cycles)
+      .values({ districtId: actor.districtId, startYear: nextYear, rubricVersionId: rubric.id, ...newDates })
+      .returning();
+    const activeSchools = await tx
+      .select({ id: schools.id })
+      .from(schools)
+      .where(and(eq(schools.districtId, actor.districtId), isNull(schools.archivedAt)));
+    const nextSchoolCycles = activeSchools.length
+      ? await tx
+          .insert(cycles)
+          .values(
+            activeSchools.map((s) => ({
+              districtId: actor.districtId,
+              schoolId: s.id,
+              districtCycleId: next.id,
+              startYear: nextYear,
+              rubricVersionId: rubric.id,
+              ...newDates,
+            })),
+          )
+          .returning({ id: cycles.id, schoolId: cycles.schoolId })
+      : [];
+
+    // Where each of this year's cycles continues next year (a school archived since has nowhere to go).
+    const nextCycleOf = new Map<string, string>([[cycleId, next.id]]);
+    const nextBySchool = new Map(nextSchoolCycles.map((c) => [c.schoolId!, c.id]));
+    for (const old of oldSchoolCycles) {
+      const target = nextBySchool.get(old.schoolId!);
+      if (target) nextCycleOf.set(old.id, target);
+    }
+    const oldSchoolOf = new Map(oldSchoolCycles.map((c) => [c.id, c.schoolId!]));
+
+    // Rubric items follow their lineage into the new version; a goal on an item that is gone cannot go on as it was.
+    const oldItemIds = [...new Set(allGoals.map((g) => g.rubricItemId).filter((id): id is string => id !== null))];
+    const lineageOf = new Map(
+      oldItemIds.length
+        ? (await tx.select({ id: rubricItems.id, lineageId: rubricItems.lineageId }).from(rubricItems).where(inArray(rubricItems.id, oldItemIds))).map((i) => [
+            i.id,
+            i.lineageId,
+          ])
+        : [],
+    );
+    const newItemOfLineage = new Map(
+      (await tx.select({ id: rubricItems.id, lineageId: rubricItems.lineageId }).from(rubricItems).where(eq(rubricItems.rubricVersionId, rubric.id))).map(
+        (i) => [i.lineageId, i.id],
+      ),
+    );
+
+    // 4. Carry the goals forward.
+    const carriedGoal = new Map<string, string>();
+    const notCarried: string[] = [];
+    let goalsClosed = 0;
+    for (const goal of allGoals) {
+      if (!carriesForward(goal.decision!)) {
+        goalsClosed++;
+        continue;
+      }
+      const targetCycle = nextCycleOf.get(goal.cycleId);
+      let rubricItemId: string | null = null;
+      if (goal.rubricItemId) {
+        rubricItemId = newItemOfLineage.get(lineageOf.get(goal.rubricItemId) ?? "") ?? null;
+      }
+      if (!targetCycle || (goal.kind === "implementation" && !rubricItemId)) {
+        notCarried.push(goal.title);
+        continue;
+      }
+      const columns = {
+        kind: goal.kind,
+        title: goal.title,
+        description: goal.description,
+        relevance: goal.relevance,
+        population: goal.population,
+        inclusiveNote: goal.inclusiveNote,
+        equityNote: goal.equityNote,
+        rubricItemId,
+        targetLevel: goal.targetLevel,
+        targetCheckpoint: goal.targetCheckpoint,
+        measureId: goal.measureId,
+        baselineValue: goal.baselineValue,
+        targetValue: goal.targetValue,
+        dueDate: sameDayNextYear(goal.dueDate),
+        mirrorScope: goal.mirrorScope,
+      };
+      const [copy] = await tx
+        .insert(goals)
+        .values({ cycleId: targetCycle, ...columns, carriedFromId: goal.id, createdBy: actor.id })
+        .returning();
+      let schoolIds: string[] = [];
+      if (goal.mirrorScope === "chosen_schools") {
+        const chosen = await tx.select({ schoolId: goalSchools.schoolId }).from(goalSchools).where(eq(goalSchools.goalId, goal.id));
+        schoolIds = chosen.map((c) => c.schoolId).filter((id) => nextBySchool.has(id)).sort();
+        if (schoolIds.length) await tx.insert(goalSchools).values(schoolIds.map((schoolId) => ({ goalId: copy.id, schoolId })));
+      }
+      await tx.insert(goalRevisions).values({ goalId: copy.id, version: 1, snapshot: snapshotOf(copy, schoolIds), changedBy: actor.id });
+      carriedGoal.set(goal.id, copy.id);
+    }
+
+    // 5. Unfinished strategies and schools' local targets follow their goals.
+    const carriedIds = [...carriedGoal.keys()];
+    let strategiesCarried = 0;
+    if (carriedIds.length) {
+      const open = await tx
+        .select()
+        .from(strategies)
+        .where(and(inArray(strategies.goalId, carriedIds), ne(strategies.status, "done")))
+        .orderBy(asc(strategies.createdAt), asc(strategies.id));
+      const values = open.flatMap((s) => {
+        const cycleTarget = nextCycleOf.get(s.cycleId);
+        if (!cycleTarget) return [];
+        return [
+          {
+            goalId: carriedGoal.get(s.goalId)!,
+            cycleId: cycleTarget,
+            title: s.title,
+            ownerName: s.ownerName,
+            ownerId: s.ownerId,
+            dueDate: sameDayNextYear(s.dueDate),
+            status: s.status,
+          },
+        ];
+      });
+      if (values.length) await tx.insert(strategies).values(values);
+      strategiesCarried = values.length;
+      const adoptions = await tx.select().from(goalAdoptions).where(inArray(goalAdoptions.goalId, carriedIds));
+      const adoptionValues = adoptions.flatMap((a) => {
+        const cycleTarget = nextCycleOf.get(a.cycleId);
+        return cycleTarget && a.localTarget && oldSchoolOf.has(a.cycleId) ? [{ goalId: carriedGoal.get(a.goalId)!, cycleId: cycleTarget, localTarget: a.localTarget }] : [];
+      });
+      if (adoptionValues.length) await tx.insert(goalAdoptions).values(adoptionValues);
+    }
+
+    const result: LaunchResult = {
+      closedCycleId: cycleId,
+      nextCycleId: next.id,
+      schoolsClosed: closedSchools.length,
+      schoolsOpened: nextSchoolCycles.length,
+      goalsCarried: carriedGoal.size,
+      goalsClosed,
+      strategiesCarried,
+      notCarried,
+    };
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.close",
+      entityType: "cycle",
+      entityId: cycleId,
+      details: { startYear: row.startYear, schools: closedSchools.length, goalsClosed, nextCycleId: next.id },
+      ip,
+    });
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "cycle.launch",
+      entityType: "cycle",
+      entityId: next.id,
+      details: { startYear: nextYear, fromCycleId: cycleId, schools: nextSchoolCycles.length, goalsCarried: carriedGoal.size, strategiesCarried, notCarried },
+      ip,
+    });
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schools that join mid-year
+
+/**
+ * Gives a school a cycle in each of the district's open cycles it has none in: a school added (or brought back)
+ * after a year was opened takes part in that year from then on, with the district's dates and rubric.
+ */
+export async function ensureSchoolCycles(tx: Pick<Database, "select" | "insert">, districtId: string, schoolId: string): Promise<string[]> {
+  const open = await tx
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtId, districtId), isNull(cycles.schoolId), ne(cycles.status, "closed")));
+  if (open.length === 0) return [];
+  const existing = await tx
+    .select({ districtCycleId: cycles.districtCycleId })
+    .from(cycles)
+    .where(and(eq(cycles.schoolId, schoolId), inArray(cycles.districtCycleId, open.map((c) => c.id))));
+  const have = new Set(existing.map((e) => e.districtCycleId));
+  const missing = open.filter((c) => !have.has(c.id));
+  if (missing.length === 0) return [];
+  const created = await tx
+    .insert(cycles)
+    .values(
+      missing.map((c) => ({
+        districtId,
+        schoolId,
+        districtCycleId: c.id,
+        startYear: c.startYear,
+        status: c.status,
+        rubricVersionId: c.rubricVersionId,
+        baselineDate: c.baselineDate,
+        midyearDate: c.midyearDate,
+        endyearDate: c.endyearDate,
+      })),
+    )
+    .returning({ id: cycles.id });
+  return created.map((c) => c.id);
+}
