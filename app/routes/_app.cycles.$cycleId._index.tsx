@@ -1,7 +1,7 @@
 // A cycle at a glance: checkpoints, how the rubric stands in each focus area, and (for the district) each school.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { Card } from "~/components/ui/layout";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Card, Notice } from "~/components/ui/layout";
 import { CheckpointHeaderRow } from "~/modules/cycles/components/CheckpointColumns";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { cycleHeading, latestScoredCheckpoint } from "~/modules/cycles/cycle-view";
@@ -9,7 +9,8 @@ import { getRollup, getRubricBoard } from "~/modules/cycles/cycles.server";
 import { GoalStatusBadge, SmartieTally } from "~/modules/cycles/components/GoalBits";
 import { listGoalsForCycle, overdueStrategies } from "~/modules/cycles/goals.server";
 import { rollupMatrix, rubricSummary, type RubricScoreInput } from "~/modules/cycles/rubric-rollup";
-import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/school-year";
+import { nextSteps } from "~/modules/cycles/lifecycle";
+import { checkpointLabels, checkpoints, formatLongDate, type Checkpoint } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
@@ -46,7 +47,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const goals = await listGoalsForCycle(context.db, user, cycleId);
     const today = new Date().toISOString().slice(0, 10);
     const overdue = cycle.status === "closed" ? [] : await overdueStrategies(context.db, user, cycleId, today);
+    const allGoals = [...goals.mirrored, ...goals.own];
+    const steps = nextSteps({
+      today,
+      status: cycle.status,
+      phase: cycle.phase,
+      startYear: cycle.startYear,
+      isDistrict: !cycle.schoolId,
+      canEdit: cycle.canEdit,
+      dates: { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate },
+      itemCount: items.length,
+      scoredCount: Object.fromEntries(summaries.map(({ checkpoint, summary }) => [checkpoint, summary.overall.scoredCount])) as Record<Checkpoint, number>,
+      goalCount: allGoals.length,
+      goalsWithoutStrategies: allGoals.filter((g) => g.strategies.length === 0).length,
+      undecidedGoals: goals.own.filter((g) => g.decision === null).length,
+      overdueStrategies: overdue.length,
+    });
     return {
+      steps,
       goals: [...goals.mirrored, ...goals.own].map((g) => ({
         id: g.id,
         title: g.title,
@@ -78,9 +96,18 @@ function Mean({ value }: { value: number | null }) {
 
 export default function CycleOverview() {
   const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const launchedParam = params.get("launched");
+  const launched = launchedParam && /^\d+$/.test(launchedParam) ? launchedParam : null;
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Cycle overview" />
+      {launched !== null ? (
+        <Notice tone="success" role="status">
+          The {data.heading.yearLabel} cycle is open, in planning, with {launched === "1" ? "1 goal" : `${launched} goals`} carried forward. Check the
+          dates and goals, then start it from Settings.
+        </Notice>
+      ) : null}
       <div className="ck-grid">
         {checkpoints.map((c) => (
           <Card key={c} title={checkpointLabels[c]} headingLevel={2}>
@@ -108,6 +135,17 @@ export default function CycleOverview() {
           )}
         </Card>
         <Card title="Needs attention">
+          {data.steps.length ? (
+            <ul className="ck-list" aria-label="Next steps">
+              {data.steps
+                .filter((step) => step.id !== "overdue")
+                .map((step) => (
+                  <li key={step.id}>
+                    {step.to ? <Link to={`/cycles/${data.heading.id}/${step.to}`}>{step.text}</Link> : step.text}
+                  </li>
+                ))}
+            </ul>
+          ) : null}
           {data.overdue.length === 0 ? (
             <p className="ck-muted">No overdue strategies.</p>
           ) : (

@@ -179,6 +179,7 @@ describe("closing a year and opening the next", () => {
     const row = await cycleRow(districtCycleId);
     await expect(launchNextCycle(db(), principal(), schoolCycleA, { ...nextDates, expectedVersion: 1, confirm: "yes" })).rejects.toThrow(/district closes the year/);
     await expect(launchNextCycle(db(), board(), districtCycleId, { ...nextDates, expectedVersion: row.version, confirm: "yes" })).rejects.toThrow(Forbidden);
+    await expect(launchNextCycle(db(), actorOf(world.team), districtCycleId, { ...nextDates, expectedVersion: row.version, confirm: "yes" })).rejects.toThrow(Forbidden);
     await expect(launchNextCycle(db(), stranger(), districtCycleId, { ...nextDates, expectedVersion: row.version, confirm: "yes" })).rejects.toThrow(NotFound);
     const wrongYear = launchNextCycle(db(), lead(), districtCycleId, { ...nextDates, baselineDate: "2026-10-01", expectedVersion: row.version, confirm: "yes" });
     await expect(wrongYear).rejects.toThrow(ValidationFailed);

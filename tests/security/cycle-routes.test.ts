@@ -43,7 +43,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-const pages = (id: keyof typeof ids) => [`/cycles/${ids[id]}`, `/cycles/${ids[id]}/rubric`, `/cycles/${ids[id]}/rubric/${ids.item}`];
+const pages = (id: keyof typeof ids) => [
+  `/cycles/${ids[id]}`,
+  `/cycles/${ids[id]}/rubric`,
+  `/cycles/${ids[id]}/rubric/${ids.item}`,
+  `/cycles/${ids[id]}/settings`,
+  `/cycles/${ids[id]}/year-end`,
+];
 
 describe("reading cycles", () => {
   it("everyone in the district reads the cycles list; the outsider sees none of ours", async () => {
@@ -190,5 +196,54 @@ describe("goals through the forms", () => {
     expect((await as.schoolTeam.post(`/cycles/${ids.districtCycle}/goals/new`, implementationGoal("Principal's district goal"))).status).toBe(403);
     expect((await as.board.post(`/cycles/${ids.districtCycle}/goals/new`, { kind: "implementation" })).status).toBe(403);
     expect((await as.lead.get(`/cycles/${ids.districtCycle}/goals`)).text).not.toContain("Board goal");
+  });
+});
+
+describe("a cycle's settings and year-end over HTTP", () => {
+  const settings = async (cycleId: string, overrides: Record<string, string> = {}) => {
+    const [row] = await database.db.select().from(cycles).where(eq(cycles.id, cycleId));
+    return {
+      intent: "settings",
+      phase: row.phase,
+      baselineDate: row.baselineDate,
+      midyearDate: row.midyearDate,
+      endyearDate: row.endyearDate,
+      expectedVersion: String(row.version),
+      ...overrides,
+    };
+  };
+
+  it("readers get 403 and outsiders 404 whatever they send; editors see the forms", async () => {
+    expect((await as.board.post(`/cycles/${ids.districtCycle}/settings`, { intent: "start" })).status).toBe(403);
+    expect((await as.schoolTeam.post(`/cycles/${ids.cycleB}/settings`, await settings(ids.cycleB))).status).toBe(403);
+    expect((await as.outsider.post(`/cycles/${ids.cycleA}/year-end`, { intent: "decide" })).status).toBe(404);
+    expect((await as.board.get(`/cycles/${ids.districtCycle}/settings`)).text).not.toContain('name="phase"');
+    expect((await as.lead.get(`/cycles/${ids.districtCycle}/settings`)).text).toContain('name="midyearDate"');
+    // A school team sets its phase; the dates are the district's, shown but not editable.
+    const school = await as.schoolTeam.get(`/cycles/${ids.cycleA}/settings`);
+    expect(school.text).toContain('name="phase"');
+    expect(school.text).not.toContain('type="date"');
+  });
+
+  it("saves a phase, answers a stale form with 409 and the saved values, and names a bad date", async () => {
+    const form = await settings(ids.cycleA, { phase: "implement" });
+    expect((await as.schoolTeam.post(`/cycles/${ids.cycleA}/settings`, form)).status).toBe(302);
+    const stale = await as.schoolTeam.post(`/cycles/${ids.cycleA}/settings`, { ...form, phase: "improve" });
+    expect(stale.status).toBe(409);
+    expect(stale.text.replaceAll("<!-- -->", "")).toContain("Saved now: Implement phase");
+    const bad = await as.lead.post(`/cycles/${ids.districtCycle}/settings`, await settings(ids.districtCycle, { midyearDate: "2027-13-01" }));
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("mid-year");
+  });
+
+  it("the district starts its cycle, and the year-end page closes it only with the confirmation ticked", async () => {
+    const [row] = await database.db.select().from(cycles).where(eq(cycles.id, ids.districtCycle));
+    const started = await as.lead.post(`/cycles/${ids.districtCycle}/settings`, { intent: "start", expectedVersion: String(row.version) });
+    expect(started.status).toBe(302);
+    const launch = { intent: "launch", baselineDate: "2027-10-01", midyearDate: "2028-01-28", endyearDate: "2028-05-26", expectedVersion: String(row.version + 1) };
+    const unconfirmed = await as.lead.post(`/cycles/${ids.districtCycle}/year-end`, launch);
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain("Tick the box to confirm");
+    expect((await as.team.post(`/cycles/${ids.districtCycle}/year-end`, { ...launch, confirm: "yes" })).status).toBe(403);
   });
 });

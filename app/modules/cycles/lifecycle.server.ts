@@ -246,6 +246,7 @@ export async function getYearEnd(db: Database, actor: Actor, cycleId: string) {
   }
   return {
     cycle,
+    canClose: cycle.canEdit && can(actor, "cycle:close", scopeOf(cycle)),
     goals: own.map(({ cycleId: _cycleId, ...g }) => g),
     schools: schoolsSummary,
     nextYear: { startYear: nextYear, label: schoolYearLabel(nextYear), dates: defaultCheckpointDates(nextYear), cycleId: nextCycleId },
@@ -314,6 +315,7 @@ export interface LaunchResult {
 export async function launchNextCycle(db: Database, actor: Actor, cycleId: string, input: LaunchNextInput, ip?: string): Promise<LaunchResult> {
   const cycle = await writableCycle(db, actor, cycleId);
   if (cycle.schoolId) throw new Conflict("The district closes the year for every school; a school cannot close it on its own.");
+  requirePermission(actor, "cycle:close", scopeOf(cycle));
   if (cycle.status !== "active") throw new Conflict("Start this cycle before closing it: a cycle still being planned has nothing to carry forward.");
   const nextYear = cycle.startYear + 1;
   const dates = { baseline: input.baselineDate, midyear: input.midyearDate, endyear: input.endyearDate };

@@ -52,6 +52,10 @@ describe("cycles", () => {
   it("the district team edits the district's cycle but only reads school cycles", () => {
     expect(can(actor("district_team"), "cycle:edit", { districtId: district })).toBe(true);
     expect(can(actor("district_team"), "cycle:edit", { districtId: district, schoolId: "s-1" })).toBe(false);
+    // Closing the year is the lead's alone, and only on the district's own cycle.
+    expect(can(actor("district_lead"), "cycle:close", { districtId: district })).toBe(true);
+    expect(can(actor("district_lead"), "cycle:close", { districtId: district, schoolId: "s-1" })).toBe(false);
+    expect(can(actor("district_team"), "cycle:close", { districtId: district })).toBe(false);
     expect(can(actor("district_team"), "cycle:read", { districtId: district, schoolId: "s-1" })).toBe(true);
   });
 

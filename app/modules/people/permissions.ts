@@ -28,7 +28,9 @@ export type Action =
   | "people:manage"
   | "audit:read"
   | "cycle:read"
-  | "cycle:edit";
+  | "cycle:edit"
+  // Closing a school year for the district and every school, and opening the next: the lead's call.
+  | "cycle:close";
 
 /** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
@@ -54,6 +56,7 @@ const grants: Record<Action, Partial<Record<Role, Reach>>> = {
   "audit:read": { district_lead: "district" },
   "cycle:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
   "cycle:edit": { district_lead: "district", district_team: "districtLevel", school_team: "ownSchool" },
+  "cycle:close": { district_lead: "districtLevel" },
 };
 
 function reaches(reach: Reach, actor: Actor, scope: Scope) {
