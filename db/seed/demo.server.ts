@@ -4,8 +4,8 @@ import { hashPassword } from "~/modules/people/password.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
 import { and, asc, isNull } from "drizzle-orm";
-import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
-import { auditEvents, cycles, districts, measures, rubricItems, rubricScores, schoolMemberships, schools, users } from "../schema";
+import { addStrategy, createGoal, snapshotOf } from "~/modules/cycles/goals.server";
+import { auditEvents, cycles, districts, goalRevisions, goals, measures, rubricItems, rubricScores, schoolMemberships, schools, strategies, users } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
@@ -196,6 +196,8 @@ async function seedDemoGoals(db: Database, districtId: string) {
   const aboveBaseline = async (key: string) => Math.min(4, (await baselineOf(item(key).id)) + 1);
   const common = { relevance: "", inclusiveNote: "", equityNote: "", mirrorScope: "all_schools" as const, schoolIds: [] as string[], expectedVersion: null };
 
+  const previous = await seedClosedYearGoals(db, districtId, lead.id, item);
+
   const learning = await createGoal(db, actor, districtCycle.id, {
     ...common,
     kind: "implementation",
@@ -209,6 +211,7 @@ async function seedDemoGoals(db: Database, districtId: string) {
     targetLevel: await aboveBaseline("fa2.learning"),
     targetCheckpoint: "endyear",
   });
+  await db.update(goals).set({ carriedFromId: previous.learning }).where(eq(goals.id, learning.id));
   await addStrategy(db, actor, learning.id, districtCycle.id, { title: "Train two SEL coaches per school", ownerName: "Luis Romero", dueDate: "2026-11-15", status: "in_progress", expectedVersion: null });
   await addStrategy(db, actor, learning.id, districtCycle.id, { title: "Publish the district learning calendar", ownerName: "Dana Okafor", dueDate: "2026-09-30", status: "done", expectedVersion: null });
 
@@ -245,7 +248,7 @@ async function seedDemoGoals(db: Database, districtId: string) {
     .where(and(eq(cycles.districtCycleId, districtCycle.id), eq(schools.name, "Maple Elementary")));
   const mapleActor = { ...actor, id: principal.id, role: "school_team" as const, studentRecords: false, schoolIds: [(await db.select({ schoolId: schoolMemberships.schoolId }).from(schoolMemberships).where(eq(schoolMemberships.userId, principal.id)))[0].schoolId] };
   await addStrategy(db, mapleActor, learning.id, mapleCycle.id, { title: "Grade-level teams practise one SEL routine a month", ownerName: "Grace Lindqvist", dueDate: "2026-12-18", status: "planned", expectedVersion: null });
-  await createGoal(db, mapleActor, mapleCycle.id, {
+  const morning = await createGoal(db, mapleActor, mapleCycle.id, {
     ...common,
     mirrorScope: "none",
     kind: "implementation",
@@ -256,4 +259,93 @@ async function seedDemoGoals(db: Database, districtId: string) {
     targetLevel: 4,
     targetCheckpoint: "endyear",
   });
+  await db.update(goals).set({ carriedFromId: previous.morning }).where(eq(goals.id, morning.id));
+}
+
+/**
+ * The goals of the closed 2025–26 year, written straight into the closed cycles (the app itself never writes to a
+ * closed year), each with the decision the teams took when they closed it: one met and closed, two carried into
+ * 2026–27 in a revised form.
+ */
+async function seedClosedYearGoals(db: Database, districtId: string, leadId: string, item: (key: string) => typeof rubricItems.$inferSelect) {
+  const [districtCycle] = await db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtId, districtId), isNull(cycles.schoolId), eq(cycles.startYear, 2025)));
+  const [mapleCycle] = await db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .innerJoin(schools, eq(schools.id, cycles.schoolId))
+    .where(and(eq(cycles.districtCycleId, districtCycle.id), eq(schools.name, "Maple Elementary")));
+  const endOfYear = async (cycleId: string, key: string) =>
+    (
+      await db
+        .select({ level: rubricScores.level })
+        .from(rubricScores)
+        .where(and(eq(rubricScores.cycleId, cycleId), eq(rubricScores.rubricItemId, item(key).id), eq(rubricScores.checkpoint, "endyear")))
+    )[0]?.level ?? 1;
+  const text = { relevance: "", population: "", inclusiveNote: "", equityNote: "", measureId: null, baselineValue: null, targetValue: null, dueDate: null };
+  const insertGoal = async (cycleId: string, values: Omit<typeof goals.$inferInsert, "cycleId">, steps: { title: string; ownerName: string; dueDate: string; status: "done" | "in_progress" }[]) => {
+    const [goal] = await db
+      .insert(goals)
+      .values({ cycleId, createdBy: leadId, createdAt: new Date("2025-09-15T15:00:00Z"), updatedAt: new Date("2026-06-10T15:00:00Z"), ...values })
+      .returning();
+    await db.insert(goalRevisions).values({ goalId: goal.id, version: 1, snapshot: snapshotOf(goal, []), changedBy: leadId, changedAt: goal.createdAt });
+    if (steps.length) await db.insert(strategies).values(steps.map((step) => ({ goalId: goal.id, cycleId, ...step })));
+    return goal.id;
+  };
+
+  // Met at the end of the year: the target is the level the district reached.
+  await insertGoal(
+    districtCycle.id,
+    {
+      ...text,
+      kind: "implementation",
+      title: "A district SEL team with a shared vision",
+      description: "Form a district SEL team and write a vision for SEL with students, staff and families.",
+      population: "District and school leaders, with student and family representatives",
+      rubricItemId: item("fa1.vision").id,
+      targetLevel: await endOfYear(districtCycle.id, "fa1.vision"),
+      targetCheckpoint: "endyear",
+      mirrorScope: "all_schools",
+      decision: "retire",
+      decisionNote: "Met: the board adopted the vision in May. The team now meets monthly as part of its normal work.",
+    },
+    [{ title: "Hold listening sessions at every school", ownerName: "Dana Okafor", dueDate: "2025-12-12", status: "done" }],
+  );
+  const learning = await insertGoal(
+    districtCycle.id,
+    {
+      ...text,
+      kind: "implementation",
+      title: "Start professional learning on SEL in every school",
+      description: "Every school holds at least two SEL sessions for its staff.",
+      population: "All teaching staff",
+      rubricItemId: item("fa2.learning").id,
+      targetLevel: Math.min(4, (await endOfYear(districtCycle.id, "fa2.learning")) + 1),
+      targetCheckpoint: "endyear",
+      mirrorScope: "all_schools",
+      decision: "adjust",
+      decisionNote: "One-off sessions reached most staff but changed little in classrooms; next year becomes a coached sequence for every teacher.",
+    },
+    [{ title: "Two SEL sessions per school", ownerName: "Luis Romero", dueDate: "2026-03-20", status: "done" }],
+  );
+  const morning = await insertGoal(
+    mapleCycle.id,
+    {
+      ...text,
+      kind: "implementation",
+      title: "Pilot morning meetings in grade 2",
+      description: "Two grade 2 classrooms start each day with a community-building meeting.",
+      population: "Grade 2 classrooms",
+      rubricItemId: item("fa3.programs").id,
+      targetLevel: 3,
+      targetCheckpoint: "endyear",
+      mirrorScope: "none",
+      decision: "adjust",
+      decisionNote: "Teachers and students liked it; extend it to every classroom.",
+    },
+    [{ title: "Observe each pilot classroom once a month", ownerName: "Grace Lindqvist", dueDate: "2026-05-29", status: "done" }],
+  );
+  return { learning, morning };
 }
