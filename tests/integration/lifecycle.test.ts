@@ -6,7 +6,7 @@ import { auditEvents, cycles, goalAdoptions, goalRevisions, goals, goalSchools, 
 import { createDistrictCycle, getRubricBoard, scoreRubricItem } from "~/modules/cycles/cycles.server";
 import type { GoalInput } from "~/modules/cycles/goals.schema";
 import { addStrategy, createGoal, listGoalsForCycle, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
-import { getYearEnd, launchNextCycle, saveYearEndDecisions, startCycle, updateCycleSettings } from "~/modules/cycles/lifecycle.server";
+import { getYearEnd, goalAcrossYears, launchNextCycle, saveYearEndDecisions, startCycle, updateCycleSettings } from "~/modules/cycles/lifecycle.server";
 import { yearEndDecisionsSchema } from "~/modules/cycles/lifecycle.schema";
 import { createSchool, setSchoolArchived } from "~/modules/districts/districts.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
@@ -234,6 +234,13 @@ describe("closing a year and opening the next", () => {
     const schoolGoals = await listGoalsForCycle(db(), principal(), nextSchoolA.id);
     expect(schoolGoals.own.map((g) => [g.title, g.carriedFromId])).toEqual([["Morning circles in every class", schoolGoal]]);
     expect(schoolGoals.mirrored.map((g) => g.title)).toEqual(["Every school has an SEL team"]);
+
+    // Each goal knows where it came from and where it went, for readers of both years only.
+    expect((await goalAcrossYears(db(), board(), communication)).carriedFrom).toMatchObject({ goalId: openGoal, yearLabel: "2026–27", decision: "continue" });
+    expect((await goalAcrossYears(db(), lead(), { id: openGoal, carriedFromId: null })).carriedInto).toMatchObject({ goalId: communication.id, yearLabel: "2027–28" });
+    const morning = schoolGoals.own[0];
+    expect((await goalAcrossYears(db(), principal(), morning)).carriedFrom).toMatchObject({ decision: "adjust", decisionNote: "Keep, but in grades 3–5 first" });
+    expect((await goalAcrossYears(db(), actorOf(world.schoolTeam, [world.schoolB.id]), morning)).carriedFrom).toBeNull();
 
     const events = await db().select().from(auditEvents).where(inArray(auditEvents.action, ["cycle.close", "cycle.launch"]));
     expect(events.map((e) => [e.action, e.entityId])).toEqual(

@@ -563,3 +563,43 @@ export async function ensureSchoolCycles(tx: Pick<Database, "select" | "insert">
     .returning({ id: cycles.id });
   return created.map((c) => c.id);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// A goal across years
+
+export interface GoalYearLink {
+  goalId: string;
+  cycleId: string;
+  title: string;
+  yearLabel: string;
+  decision: GoalDecision | null;
+  decisionNote: string;
+}
+
+/**
+ * Where a goal came from and where it went: the previous year's goal it continues (with the decision that carried
+ * it) and the next year's goal that continues it. Only goals of the actor's district, in cycles the actor may read.
+ */
+export async function goalAcrossYears(db: Database, actor: Actor, goal: { id: string; carriedFromId: string | null }) {
+  const link = async (where: ReturnType<typeof eq>): Promise<GoalYearLink | null> => {
+    const [row] = await db
+      .select({ goal: goals, cycle: cycles })
+      .from(goals)
+      .innerJoin(cycles, eq(cycles.id, goals.cycleId))
+      .where(and(where, eq(cycles.districtId, actor.districtId)))
+      .limit(1);
+    if (!row || !can(actor, "cycle:read", scopeOf(row.cycle))) return null;
+    return {
+      goalId: row.goal.id,
+      cycleId: row.cycle.id,
+      title: row.goal.title,
+      yearLabel: schoolYearLabel(row.cycle.startYear),
+      decision: row.goal.decision,
+      decisionNote: row.goal.decisionNote,
+    };
+  };
+  return {
+    carriedFrom: goal.carriedFromId ? await link(eq(goals.id, goal.carriedFromId)) : null,
+    carriedInto: await link(eq(goals.carriedFromId, goal.id)),
+  };
+}
