@@ -1,6 +1,6 @@
 // Changing or removing one strategy, by its own cycle's team: safe against someone else's newer save.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import type { Database } from "#db/client.server";
 import { StaleEditNotice } from "~/components/ui/conflict";
@@ -57,6 +57,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const intent = z.enum(["save", "remove"]);
+
+/**
+ * A conflict (or a cycle closed meanwhile) means the page shows an outdated strategy: load it again, though an error
+ * answer would normally skip that. The typed values still win in the form.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) => actionStatus === 409 || defaultShouldRevalidate;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
