@@ -3,10 +3,12 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { FormError, SelectField, TextField, type FormState } from "~/components/ui/form";
+import { StaleEditNotice } from "~/components/ui/conflict";
 import { Card, Notice } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { GoalStatusBadge, SmartieChecklist } from "~/modules/cycles/components/GoalBits";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
+import { strategyConflictRows } from "~/modules/cycles/edit-conflict";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, strategyStatusLabels } from "~/modules/cycles/goals.schema";
 import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
@@ -29,6 +31,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       heading: cycleHeading(cycle, user.districtName),
       cycleId,
       canAddStrategy: cycle.canEdit,
+      // Only the goal's own cycle edits its wording: never a school looking at a district goal shared with it.
+      canEditGoal: goal.canEdit,
       goal: {
         id: goal.id,
         title: goal.title,
@@ -116,8 +120,17 @@ const fieldNames: Record<string, string> = {
   kind: "kind",
 };
 
+/** The newer values beside the typed ones, for whichever form met a newer version. */
+function staleRows(failure: ActionFailure) {
+  const stale = failure.stale ?? {};
+  if (failure.values.intent === "update-strategy") return strategyConflictRows(stale, failure.values);
+  const saved = String(stale.localTarget ?? "");
+  const typed = String(failure.values.localTarget ?? "");
+  return saved.trim() === typed.trim() ? [] : [{ field: "localTarget", label: "Local target", saved: saved || "(empty)", typed: typed || "(empty)" }];
+}
+
 export default function GoalPage() {
-  const { heading, goal, canAddStrategy, cycleId } = useLoaderData<typeof loader>();
+  const { heading, goal, canAddStrategy, canEditGoal, cycleId } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const state = failure as FormState | undefined;
   const [params] = useSearchParams();
@@ -134,15 +147,25 @@ export default function GoalPage() {
           Goal saved. Check the SMARTIE list below for anything still missing.
         </Notice>
       ) : null}
+      {canEditGoal ? (
+        <p>
+          <Link to={`/cycles/${cycleId}/goals/${goal.id}/edit`} className="ck-button ck-button--secondary">
+            Edit goal
+          </Link>
+        </p>
+      ) : null}
       {params.get("saved") && !failure ? (
         <Notice tone="success" role="status">
-          Saved.
+          {params.get("saved") === "goal" ? "Goal saved." : "Saved."}
+        </Notice>
+      ) : null}
+      {params.get("removed") === "strategy" && !failure ? (
+        <Notice tone="success" role="status">
+          Strategy removed.
         </Notice>
       ) : null}
       {failure?.stale ? (
-        <Notice tone="warning" role="alert">
-          {failure.formError}
-        </Notice>
+        <StaleEditNotice message={failure.formError ?? ""} stale={failure.stale} rows={staleRows(failure)} />
       ) : null}
       {goal.unseen.length ? (
         <Card title="The district changed this goal">
@@ -218,6 +241,13 @@ export default function GoalPage() {
                     <th scope="row">
                       {s.title}
                       {s.fromDistrict ? <div className="ck-muted">District strategy</div> : null}
+                      {s.canEdit ? (
+                        <div>
+                          <Link to={`/cycles/${cycleId}/goals/${goal.id}/strategies/${s.id}/edit`}>
+                            Edit or remove<span className="ck-visually-hidden"> “{s.title}”</span>
+                          </Link>
+                        </div>
+                      ) : null}
                     </th>
                     <td>{s.ownerName || "—"}</td>
                     <td>{s.dueDate ? formatLongDate(s.dueDate) : "—"}</td>

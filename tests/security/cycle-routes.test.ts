@@ -1,7 +1,7 @@
 // Cycle pages over real HTTP: who may read and score which cycle, forms without JavaScript, and stale saves.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cycles, rubricItems, rubricScores } from "#db/schema";
+import { cycles, goals, rubricItems, rubricScores, strategies } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { actorOf, makeDistrictWithPeople } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -245,5 +245,137 @@ describe("a cycle's settings and year-end over HTTP", () => {
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.text).toContain("Tick the box to confirm");
     expect((await as.team.post(`/cycles/${ids.districtCycle}/year-end`, { ...launch, confirm: "yes" })).status).toBe(403);
+  });
+});
+
+describe("editing goals and strategies through the forms", () => {
+  const goalForm = (title: string, expectedVersion: string, extra: Record<string, string> = {}) => ({
+    kind: "implementation",
+    title,
+    description: "Each team meets twice a month.",
+    rubricItemId: ids.item,
+    targetLevel: "3",
+    targetCheckpoint: "endyear",
+    mirrorScope: "all_schools",
+    expectedVersion,
+    ...extra,
+  });
+  const html = (text: string) => text.replaceAll("<!-- -->", "");
+  const goalRow = (id: string) => database.db.select().from(goals).where(eq(goals.id, id)).then((rows) => rows[0]);
+  let goalId = "";
+
+  beforeAll(async () => {
+    const created = await as.lead.post(`/cycles/${ids.districtCycle}/goals/new`, goalForm("Staff learn together", ""));
+    goalId = created.location!.split("?")[0].split("/").pop()!;
+  });
+
+  it("the goal page offers editing to the goal's own cycle's editors only", async () => {
+    const link = `href="/cycles/${ids.districtCycle}/goals/${goalId}/edit"`;
+    expect((await as.lead.get(`/cycles/${ids.districtCycle}/goals/${goalId}`)).text).toContain(link);
+    expect((await as.team.get(`/cycles/${ids.districtCycle}/goals/${goalId}`)).text).toContain(link);
+    expect((await as.board.get(`/cycles/${ids.districtCycle}/goals/${goalId}`)).text).not.toContain("Edit goal");
+    // The school reads the district's wording in its own cycle, without an edit link, and cannot open the form.
+    const atSchool = await as.schoolTeam.get(`/cycles/${ids.cycleA}/goals/${goalId}`);
+    expect(atSchool.status).toBe(200);
+    expect(atSchool.text).not.toContain("Edit goal");
+    expect((await as.schoolTeam.get(`/cycles/${ids.cycleA}/goals/${goalId}/edit`)).status).toBe(403);
+    expect((await as.outsider.get(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`)).status).toBe(404);
+  });
+
+  it("the form comes prefilled; a save goes back to the goal page; a stale save shows the newer values and keeps the typed ones", async () => {
+    const form = html((await as.lead.get(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`)).text);
+    expect(form).toContain('value="Staff learn together"');
+    expect(form).toContain('<input type="hidden" name="expectedVersion" value="1"/>');
+
+    // The team saves from version 1 first.
+    const saved = await as.team.post(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`, goalForm("Staff learn SEL together", "1", { targetLevel: "4" }));
+    expect(saved.status).toBe(302);
+    expect(saved.location).toBe(`/cycles/${ids.districtCycle}/goals/${goalId}?saved=goal`);
+    expect(html((await as.team.get(saved.location!)).text)).toContain("Goal saved.");
+
+    // The lead, still on version 1, saves too.
+    const stale = await as.lead.post(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`, goalForm("The lead's own wording", "1"));
+    expect(stale.status).toBe(409);
+    const text = html(stale.text);
+    expect(text).toContain("Someone saved a newer version");
+    expect(text).toContain(`${world.team.name} saved version 2 on`);
+    expect(text).toMatch(/<th scope="row">Goal<\/th><td>Staff learn SEL together<\/td><td>The lead&#x27;s own wording<\/td>/);
+    expect(text).toMatch(/<th scope="row">Level to reach<\/th><td>4 — Fully planned and implemented<\/td><td>3 — Mostly planned and implemented<\/td>/);
+    expect(text).toContain('value="The lead&#x27;s own wording"');
+    // The form is now based on the newer version, so saving again is a deliberate choice.
+    expect(text).toContain('<input type="hidden" name="expectedVersion" value="2"/>');
+    expect(await goalRow(goalId)).toMatchObject({ title: "Staff learn SEL together", targetLevel: 4, version: 2 });
+
+    const again = await as.lead.post(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`, goalForm("The lead's own wording", "2"));
+    expect(again.status).toBe(302);
+    expect(await goalRow(goalId)).toMatchObject({ title: "The lead's own wording", targetLevel: 3, version: 3 });
+  });
+
+  it("bad input names each field as on the new-goal form, and writes nothing", async () => {
+    const res = await as.lead.post(`/cycles/${ids.districtCycle}/goals/${goalId}/edit`, goalForm("", "3", { targetLevel: "9" }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Enter a title for the goal.");
+    expect(res.text).toContain("Choose the rubric level to reach, from 1 to 4.");
+    expect((await goalRow(goalId)).version).toBe(3);
+  });
+
+  it("a strategy is changed in full and removed from its own page, with a conflict shown when someone got there first", async () => {
+    const added = await as.lead.post(`/cycles/${ids.districtCycle}/goals/${goalId}`, { intent: "add-strategy", title: "Book the first session" });
+    expect(added.status).toBe(302);
+    const [step] = await database.db.select().from(strategies).where(eq(strategies.goalId, goalId));
+    const page = `/cycles/${ids.districtCycle}/goals/${goalId}/strategies/${step.id}/edit`;
+    expect((await as.lead.get(`/cycles/${ids.districtCycle}/goals/${goalId}`)).text).toContain(`href="${page}"`);
+    expect((await as.board.get(`/cycles/${ids.districtCycle}/goals/${goalId}`)).text).not.toContain(page);
+
+    const edit = (title: string, expectedVersion: string) => ({ intent: "save", title, ownerName: "Luis", dueDate: "2026-11-30", status: "in_progress", expectedVersion });
+    expect((await as.team.post(page, edit("Book the first two sessions", "1"))).status).toBe(302);
+    const stale = await as.lead.post(page, edit("Book it for January", "1"));
+    expect(stale.status).toBe(409);
+    const text = html(stale.text);
+    expect(text).toContain(`${world.team.name} saved version 2`);
+    expect(text).toMatch(/<th scope="row">Strategy<\/th><td>Book the first two sessions<\/td><td>Book it for January<\/td>/);
+    expect(text).toContain('value="Book it for January"');
+
+    // Removing from version 1 meets version 2: nothing is removed and the newer version is shown.
+    const staleRemoval = await as.lead.post(page, { intent: "remove", expectedVersion: "1" });
+    expect(staleRemoval.status).toBe(409);
+    expect(html(staleRemoval.text)).toContain("so it was not removed");
+    expect(await database.db.select().from(strategies).where(eq(strategies.id, step.id))).toHaveLength(1);
+
+    const removed = await as.lead.post(page, { intent: "remove", expectedVersion: "2" });
+    expect(removed.location).toBe(`/cycles/${ids.districtCycle}/goals/${goalId}?removed=strategy`);
+    expect(await database.db.select().from(strategies).where(eq(strategies.id, step.id))).toHaveLength(0);
+    expect((await as.lead.get(page)).status).toBe(404);
+  });
+
+  it("a closed cycle shows no edit link, says so on the forms, and refuses saves", async () => {
+    const closedCycle = await createDistrictCycle(database.db, actorOf(world.lead), {
+      startYear: 2030,
+      baselineDate: "2030-10-01",
+      midyearDate: "2031-01-31",
+      endyearDate: "2031-05-31",
+    });
+    const [item] = await database.db.select().from(rubricItems).where(eq(rubricItems.rubricVersionId, closedCycle.rubricVersionId)).limit(1);
+    const made = await as.lead.post(`/cycles/${closedCycle.id}/goals/new`, goalForm("Before closing", "", { rubricItemId: item.id, mirrorScope: "none" }));
+    const closedGoal = made.location!.split("?")[0].split("/").pop()!;
+    await as.lead.post(`/cycles/${closedCycle.id}/goals/${closedGoal}`, { intent: "add-strategy", title: "A step" });
+    const [step] = await database.db.select().from(strategies).where(eq(strategies.goalId, closedGoal));
+    await database.db.update(cycles).set({ status: "closed", closedAt: new Date() }).where(eq(cycles.id, closedCycle.id));
+
+    const goalPage = await as.lead.get(`/cycles/${closedCycle.id}/goals/${closedGoal}`);
+    expect(goalPage.text).not.toContain("Edit goal");
+    expect(goalPage.text).not.toContain("/strategies/");
+    const form = await as.lead.get(`/cycles/${closedCycle.id}/goals/${closedGoal}/edit`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain("This cycle is closed and read-only.");
+    expect(form.text).not.toContain('name="title"');
+
+    const refused = await as.lead.post(`/cycles/${closedCycle.id}/goals/${closedGoal}/edit`, goalForm("After closing", "1", { rubricItemId: item.id, mirrorScope: "none" }));
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain("This cycle is closed and read-only.");
+    const stepPage = `/cycles/${closedCycle.id}/goals/${closedGoal}/strategies/${step.id}/edit`;
+    expect((await as.lead.post(stepPage, { intent: "remove", expectedVersion: "1" })).status).toBe(409);
+    expect(await goalRow(closedGoal)).toMatchObject({ title: "Before closing", version: 1 });
+    expect(await database.db.select().from(strategies).where(eq(strategies.id, step.id))).toHaveLength(1);
   });
 });

@@ -1,8 +1,13 @@
 // Proves who may open and change what, over real HTTP: every role against every page and form, plus a lead of
 // another district who must not even learn that this district's records exist (404, never 403 or 200).
 import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
+import { cycles } from "#db/schema";
+import { createDistrictCycle, getRubricBoard } from "~/modules/cycles/cycles.server";
+import { goalSchema, strategySchema } from "~/modules/cycles/goals.schema";
+import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
+import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { signedIn } from "./helpers";
@@ -45,6 +50,23 @@ const personUpdate = (actor: Actor) => ({ intent: "update", name: `Renamed by ${
 const deactivate = () => ({ intent: "deactivate" });
 const settingsForm = (actor: Actor) => ({ name: `District set by ${actor}`, minCellSize: "12" });
 
+// Goal and strategy edits, named after the actor for the same reason.
+const goalEdit = (actor: Actor) => ({
+  kind: "implementation",
+  title: `Edited by ${actor}`,
+  rubricItemId: ":item",
+  targetLevel: "3",
+  targetCheckpoint: "endyear",
+  mirrorScope: "none",
+  expectedVersion: "1",
+});
+const strategyEdit = (actor: Actor) => ({ intent: "save", title: `Edited by ${actor}`, ownerName: "", dueDate: "", status: "done", expectedVersion: "1" });
+const strategyRemoval = () => ({ intent: "remove", expectedVersion: "1" });
+const goalPath = "/cycles/:districtCycle/goals/:goal";
+const schoolGoalPath = "/cycles/:cycleA/goals/:schoolGoal";
+const districtStepPath = `${goalPath}/strategies/:districtStep/edit`;
+const schoolStepPath = "/cycles/:cycleA/goals/:goal/strategies/:schoolStep/edit";
+
 const routes: Route[] = [
   // Pages.
   { method: "GET", path: "/home", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
@@ -85,7 +107,50 @@ const routes: Route[] = [
   { method: "POST", path: "/people/:member", body: deactivate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "POST", path: "/settings", body: settingsForm, location: "/settings?saved=1", expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 } },
 
+  // Editing goals: only the goal's own cycle's editors; a school reads a shared district goal but never rewords it.
+  { method: "GET", path: `${goalPath}/edit`, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  {
+    method: "GET",
+    path: "/cycles/:cycleA/goals/:goal/edit",
+    location: `${goalPath}/edit`,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  { method: "GET", path: `${schoolGoalPath}/edit`, expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:districtCycle/goals/:otherGoal/edit", expect: { lead: 404, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/goals/:otherGoal/edit", expect: { lead: 404, otherLead: 200 } },
+  { method: "POST", path: `${goalPath}/edit`, body: goalEdit, expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/cycles/:cycleA/goals/:goal/edit", body: goalEdit, expect: { schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: `${schoolGoalPath}/edit`, body: goalEdit, expect: { signedOut: OUT, team: 403, board: 403, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/goals/:scratchGoal/edit",
+    body: goalEdit,
+    location: "/cycles/:districtCycle/goals/:scratchGoal?saved=goal",
+    expect: { lead: 302 },
+  },
+  // Editing and removing strategies: each cycle's own steps, so neither side touches the other's on a shared goal.
+  { method: "GET", path: districtStepPath, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: schoolStepPath, expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 200, board: 403, otherLead: 404 } },
+  // A step lives at one address only: under the cycle that owns it.
+  { method: "GET", path: `${goalPath}/strategies/:schoolStep/edit`, expect: { lead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/goals/:schoolGoal/strategies/:schoolStep/edit", expect: { lead: 404, schoolTeam: 404 } },
+  { method: "POST", path: districtStepPath, body: strategyEdit, expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: districtStepPath, body: strategyRemoval, expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: schoolStepPath, body: strategyEdit, expect: { signedOut: OUT, team: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: schoolStepPath, body: strategyRemoval, expect: { signedOut: OUT, team: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: `${goalPath}/strategies/:scratchStep/edit`, body: strategyEdit, location: `${goalPath}?saved=strategy`, expect: { team: 302 } },
+  {
+    method: "POST",
+    path: "/cycles/:cycleA/goals/:goal/strategies/:scratchSchoolStep/edit",
+    body: strategyRemoval,
+    location: "/cycles/:cycleA/goals/:goal?removed=strategy",
+    expect: { schoolTeam: 302 },
+  },
+
   // Addresses that name nothing.
+  { method: "GET", path: `${goalPath}/strategies/:missing/edit`, expect: { lead: 404 } },
+  { method: "GET", path: `${goalPath}/strategies/not-a-uuid/edit`, expect: { lead: 404 } },
+  { method: "GET", path: "/cycles/:districtCycle/goals/:missing/edit", expect: { lead: 404 } },
   { method: "GET", path: "/schools/:missing", expect: { lead: 404, team: 404, otherLead: 404 } },
   { method: "GET", path: "/people/:missing", expect: { lead: 404, otherLead: 404 } },
   { method: "GET", path: "/switch-school?school=:missing", expect: { lead: 404 } },
@@ -110,7 +175,7 @@ let district: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
 let other: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
 let ids: Record<string, string>;
 const clients = {} as Record<Actor, TestClient>;
-let before: { schools: unknown[]; member: unknown };
+let before: { schools: unknown[]; member: unknown; goals: unknown[]; strategies: unknown[] };
 
 /** Names of records the actor may not read, which must never appear in a page it is shown. */
 function unreadable(actor: Actor): string[] {
@@ -141,8 +206,52 @@ const schoolsOf = (ids: string[]) =>
 const personRow = (id: string) =>
   database.query("select name, role, status, student_records from app_user where id = $1", [id]).then((r) => r[0]);
 
+const goalsOf = (ids: string[]) => database.query("select id, title, version from goal where id = any($1::uuid[]) order by id", [ids]);
+const strategiesOf = (ids: string[]) => database.query("select id, title, status, version from strategy where id = any($1::uuid[]) order by id", [ids]);
+
+/** A district cycle with a goal shared with every school, a school's own goal, steps on both sides, and scratch copies. */
+async function goalFixtures() {
+  const dates = { startYear: 2026, baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
+  const lead = actorOf(district.lead);
+  const principal = actorOf(district.schoolTeam, [district.schoolA.id]);
+  const cycle = await createDistrictCycle(database.db, lead, dates);
+  const [cycleA] = await database.db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtCycleId, cycle.id), eq(cycles.schoolId, district.schoolA.id)));
+  const item = (await getRubricBoard(database.db, lead, cycle.id)).focusAreas[0].items[0].id;
+  const goalInput = (title: string, mirrorScope: "none" | "all_schools" = "none", rubricItemId = item) =>
+    goalSchema.parse({ kind: "implementation", title, rubricItemId, targetLevel: "3", targetCheckpoint: "endyear", mirrorScope });
+  const stepInput = (title: string) => strategySchema.parse({ title });
+  const goal = await createGoal(database.db, lead, cycle.id, goalInput("Shared goal", "all_schools"));
+  const scratchGoal = await createGoal(database.db, lead, cycle.id, goalInput("Scratch goal"));
+  const schoolGoal = await createGoal(database.db, principal, cycleA.id, goalInput("School goal"));
+  const districtStep = await addStrategy(database.db, lead, goal.id, cycle.id, stepInput("District step"));
+  const scratchStep = await addStrategy(database.db, lead, goal.id, cycle.id, stepInput("Scratch step"));
+  const schoolStep = await addStrategy(database.db, principal, goal.id, cycleA.id, stepInput("School step"));
+  const scratchSchoolStep = await addStrategy(database.db, principal, goal.id, cycleA.id, stepInput("Scratch school step"));
+  const otherLead = actorOf(other.lead);
+  const otherCycle = await createDistrictCycle(database.db, otherLead, dates);
+  const otherItem = (await getRubricBoard(database.db, otherLead, otherCycle.id)).focusAreas[0].items[0].id;
+  const otherGoal = await createGoal(database.db, otherLead, otherCycle.id, goalInput("Their goal", "none", otherItem));
+  return {
+    districtCycle: cycle.id,
+    cycleA: cycleA.id,
+    item,
+    goal: goal.id,
+    scratchGoal: scratchGoal.id,
+    schoolGoal: schoolGoal.id,
+    districtStep: districtStep.id,
+    scratchStep: scratchStep.id,
+    schoolStep: schoolStep.id,
+    scratchSchoolStep: scratchSchoolStep.id,
+    otherCycle: otherCycle.id,
+    otherGoal: otherGoal.id,
+  };
+}
+
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase({ catalog: true });
   district = await makeDistrictWithPeople(database.db);
   other = await makeDistrictWithPeople(database.db);
   const scratchSchool = await makeSchool(database.db, district.district.id, { name: "Scratch School" });
@@ -157,6 +266,7 @@ beforeAll(async () => {
     scratchPerson: scratchPerson.id,
     missing: randomUUID(),
   };
+  Object.assign(ids, await goalFixtures());
   server = await startTestServer(database);
   clients.signedOut = new TestClient(server.url);
   clients.lead = await signedIn(server, district.lead.email);
@@ -164,7 +274,12 @@ beforeAll(async () => {
   clients.schoolTeam = await signedIn(server, district.schoolTeam.email);
   clients.board = await signedIn(server, district.board.email);
   clients.otherLead = await signedIn(server, other.lead.email);
-  before = { schools: await schoolsOf([ids.schoolA, ids.schoolB]), member: await personRow(ids.member) };
+  before = {
+    schools: await schoolsOf([ids.schoolA, ids.schoolB]),
+    member: await personRow(ids.member),
+    goals: await goalsOf([ids.goal, ids.schoolGoal, ids.otherGoal]),
+    strategies: await strategiesOf([ids.districtStep, ids.schoolStep]),
+  };
 });
 
 afterAll(async () => {
@@ -213,6 +328,9 @@ describe("what the matrix left in the database", () => {
     expect(await personRow(ids.scratchPerson)).toMatchObject({ name: "Renamed by lead", role: "board", status: "deactivated" });
     const [settings] = await database.query("select name, min_cell_size from district where id = $1", [district.district.id]);
     expect(settings).toEqual({ name: "District set by lead", min_cell_size: 12 });
+    expect(await goalsOf([ids.scratchGoal])).toEqual([{ id: ids.scratchGoal, title: "Edited by lead", version: 2 }]);
+    expect(await strategiesOf([ids.scratchStep])).toEqual([{ id: ids.scratchStep, title: "Edited by team", status: "done", version: 2 }]);
+    expect(await strategiesOf([ids.scratchSchoolStep])).toEqual([]);
   });
 
   it("kept no trace of any refused write", async () => {
@@ -224,6 +342,12 @@ describe("what the matrix left in the database", () => {
     expect(people.map((p) => p.name)).toEqual(["Invited by lead", "Renamed by lead"]);
     const [otherDistrict] = await database.query("select name from district where id = $1", [other.district.id]);
     expect(otherDistrict).toEqual({ name: other.district.name });
+    expect(await goalsOf([ids.goal, ids.schoolGoal, ids.otherGoal])).toEqual(before.goals);
+    expect(await strategiesOf([ids.districtStep, ids.schoolStep])).toEqual(before.strategies);
+    const edited = await database.query<{ title: string }>(
+      "select title from goal where title like 'Edited by %' union all select title from strategy where title like 'Edited by %' order by title",
+    );
+    expect(edited.map((r) => r.title)).toEqual(["Edited by lead", "Edited by team"]);
   });
 
   it("lets the lead rename a school but not the board", async () => {

@@ -14,6 +14,10 @@ describe("describeAuditEvent", () => {
       "Grace added the goal “Morning meetings”",
     );
     expect(describeAuditEvent({ action: "rubric.score", actorName: "Grace", details: {} })).toBe("Grace scored a rubric item");
+    expect(describeAuditEvent({ action: "strategy.remove", actorName: "Grace", details: { before: { title: "Buy books" } } })).toBe(
+      "Grace removed the strategy “Buy books”",
+    );
+    expect(describeAuditEvent({ action: "strategy.remove", actorName: "Grace", details: {} })).toBe("Grace removed a strategy");
   });
 
   it("describes a cycle's life: settings, start, decisions, closing and the next year", () => {

@@ -68,6 +68,10 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} added a strategy`;
     case "strategy.update":
       return `${who} updated a strategy`;
+    case "strategy.remove": {
+      const title = ((d.before ?? {}) as Record<string, unknown>).title;
+      return typeof title === "string" ? `${who} removed the strategy “${title}”` : `${who} removed a strategy`;
+    }
     default:
       return `${who}: ${event.action}`;
   }

@@ -134,6 +134,9 @@ export const strategySchema = z.object({
   expectedVersion,
 });
 
+/** Removing a step: only the version the person saw, so a newer change is never removed unseen. */
+export const strategyRemovalSchema = z.object({ expectedVersion });
+
 export const adoptionSchema = z.object({
   localTarget: text("local target", 1000),
   expectedVersion,

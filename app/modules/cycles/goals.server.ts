@@ -1,7 +1,7 @@
 // Goals and their strategies, and how a district goal is shared with schools: scoped to the actor's district, audited, safe against stale edits.
-import { and, asc, count, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, goalAdoptions, goalRevisions, goals, goalSchools, measures, rubricItems, rubricScores, schools, strategies, users } from "#db/schema";
+import { auditEvents, cycles, goalAdoptions, goalRevisions, goals, goalSchools, measures, rubricItems, rubricScores, schools, strategies, users } from "#db/schema";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
@@ -417,6 +417,16 @@ export async function createGoal(db: Database, actor: Actor, cycleId: string, in
   });
 }
 
+/** Who saved a goal's version and when, so a conflict message can name them. */
+async function goalSavedBy(db: Database, goalId: string, version: number): Promise<{ savedBy: string | null; savedAt: string | null }> {
+  const [row] = await db
+    .select({ name: users.name, at: goalRevisions.changedAt })
+    .from(goalRevisions)
+    .leftJoin(users, eq(users.id, goalRevisions.changedBy))
+    .where(and(eq(goalRevisions.goalId, goalId), eq(goalRevisions.version, version)));
+  return { savedBy: row?.name ?? null, savedAt: row?.at.toISOString() ?? null };
+}
+
 /**
  * Saves a new version of a goal. The form sends the version it was loaded with; if someone saved in between,
  * nothing is written and StaleEdit carries the saved values. A save that changes nothing writes nothing.
@@ -429,7 +439,9 @@ export async function updateGoal(db: Database, actor: Actor, goalId: string, inp
     if (!existing) throw new NotFound("goal");
     const existingSchoolIds = (await chosenSchoolIds(tx, [goalId])).get(goalId) ?? [];
     const before = snapshotOf(existing, existingSchoolIds);
-    if (existing.version !== input.expectedVersion) throw new StaleEdit({ ...before, version: existing.version });
+    if (existing.version !== input.expectedVersion) {
+      throw new StaleEdit({ ...before, version: existing.version, ...(await goalSavedBy(tx, goalId, existing.version)) });
+    }
     const schoolIds = await validateGoal(tx, actor, cycle, input);
     const columns = goalColumns(input);
     const after = snapshotOf(columns, schoolIds);
@@ -745,20 +757,60 @@ export async function addStrategy(db: Database, actor: Actor, goalId: string, cy
   });
 }
 
-/** Changes a step; only its own cycle's team may, so a school never edits the district's steps. Stale saves write nothing. */
-export async function updateStrategy(db: Database, actor: Actor, strategyId: string, input: StrategyInput, ip?: string): Promise<StrategyRow> {
+/** A step of the actor's district with the cycle that owns it; anything else is not found. */
+async function findStrategy(db: Database, actor: Actor, strategyId: string) {
   if (!isUuid(strategyId)) throw new NotFound("strategy");
   const [found] = await db
-    .select({ cycle: cycles })
+    .select({ strategy: strategies, cycle: cycles })
     .from(strategies)
     .innerJoin(cycles, eq(cycles.id, strategies.cycleId))
     .where(and(eq(strategies.id, strategyId), eq(cycles.districtId, actor.districtId)));
   if (!found) throw new NotFound("strategy");
+  return found;
+}
+
+/**
+ * Who last wrote a step and when. Strategies keep no author column, so the audit log (written in the same
+ * transaction as every change) is the record of who.
+ */
+async function strategySavedBy(db: Database, actor: Actor, strategy: StrategyRow): Promise<{ savedBy: string | null; savedAt: string }> {
+  const [row] = await db
+    .select({ name: users.name })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.districtId, actor.districtId), eq(auditEvents.entityType, "strategy"), eq(auditEvents.entityId, strategy.id)))
+    .orderBy(desc(auditEvents.at))
+    .limit(1);
+  return { savedBy: row?.name ?? null, savedAt: strategy.updatedAt.toISOString() };
+}
+
+async function staleStrategy(db: Database, actor: Actor, existing: StrategyRow) {
+  return new StaleEdit({ ...strategyValues(existing), version: existing.version, ...(await strategySavedBy(db, actor, existing)) });
+}
+
+export interface StrategyDetail extends StrategyRow {
+  goalTitle: string;
+  /** Whether the actor may change or remove it: its own cycle's editors, while that cycle is open. */
+  canEdit: boolean;
+  cycleStatus: CycleRow["status"];
+}
+
+/** One step as its edit form needs it; readable by whoever may read its cycle. */
+export async function getStrategy(db: Database, actor: Actor, strategyId: string): Promise<StrategyDetail> {
+  const { strategy } = await findStrategy(db, actor, strategyId);
+  const cycle = await readCycle(db, actor, strategy.cycleId);
+  const [goal] = await db.select({ title: goals.title }).from(goals).where(eq(goals.id, strategy.goalId));
+  return { ...strategy, goalTitle: goal?.title ?? "", canEdit: cycle.canEdit, cycleStatus: cycle.status };
+}
+
+/** Changes a step; only its own cycle's team may, so a school never edits the district's steps. Stale saves write nothing. */
+export async function updateStrategy(db: Database, actor: Actor, strategyId: string, input: StrategyInput, ip?: string): Promise<StrategyRow> {
+  const found = await findStrategy(db, actor, strategyId);
   requireWritable(actor, found.cycle);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(strategies).where(eq(strategies.id, strategyId)).for("update");
     if (!existing) throw new NotFound("strategy");
-    if (existing.version !== input.expectedVersion) throw new StaleEdit({ ...strategyValues(existing), version: existing.version });
+    if (existing.version !== input.expectedVersion) throw await staleStrategy(tx, actor, existing);
     const before = strategyValues(existing);
     const after = strategyValues(input);
     const changes = strategyFields
@@ -780,6 +832,31 @@ export async function updateStrategy(db: Database, actor: Actor, strategyId: str
       ip,
     });
     return saved;
+  });
+}
+
+/**
+ * Removes a step, with the same rules as changing it. The version the person looked at must still be the saved
+ * one, so nobody removes a step whose newer wording they never saw. The audit keeps what was removed.
+ */
+export async function removeStrategy(db: Database, actor: Actor, strategyId: string, expectedVersion: number | null, ip?: string): Promise<StrategyRow> {
+  const found = await findStrategy(db, actor, strategyId);
+  requireWritable(actor, found.cycle);
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(strategies).where(eq(strategies.id, strategyId)).for("update");
+    if (!existing) throw new NotFound("strategy");
+    if (existing.version !== expectedVersion) throw await staleStrategy(tx, actor, existing);
+    await tx.delete(strategies).where(eq(strategies.id, strategyId));
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "strategy.remove",
+      entityType: "strategy",
+      entityId: strategyId,
+      details: { goalId: existing.goalId, cycleId: existing.cycleId, version: existing.version, before: strategyValues(existing) },
+      ip,
+    });
+    return existing;
   });
 }
 
