@@ -12,6 +12,8 @@ import { strategyConflictRows } from "~/modules/cycles/edit-conflict";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, strategyStatusLabels } from "~/modules/cycles/goals.schema";
 import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
+import { goalDecisionShortLabels } from "~/modules/cycles/lifecycle";
+import { goalAcrossYears } from "~/modules/cycles/lifecycle.server";
 import { checkpointLabels, formatLongDate } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
@@ -27,7 +29,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const cycle = await getCycle(context.db, user, cycleId);
     const goal = await getGoal(context.db, user, goalId, { forCycleId: cycleId });
     const unseen = goal.mirrored ? goal.revisions.filter((r) => r.version > (goal.seenGoalVersion ?? 1)) : [];
+    const years = await goalAcrossYears(context.db, user, goal);
     return {
+      years,
+      decision: goal.decision ? { label: goalDecisionShortLabels[goal.decision], note: goal.decisionNote } : null,
       heading: cycleHeading(cycle, user.districtName),
       cycleId,
       canAddStrategy: cycle.canEdit,
@@ -130,7 +135,7 @@ function staleRows(failure: ActionFailure) {
 }
 
 export default function GoalPage() {
-  const { heading, goal, canAddStrategy, canEditGoal, cycleId } = useLoaderData<typeof loader>();
+  const { heading, goal, canAddStrategy, canEditGoal, cycleId, years, decision } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const state = failure as FormState | undefined;
   const [params] = useSearchParams();
@@ -197,6 +202,26 @@ export default function GoalPage() {
           </p>
           {goal.population ? <p>For: {goal.population}</p> : null}
           {goal.equityNote ? <p>Equity: {goal.equityNote}</p> : null}
+          {years.carriedFrom ? (
+            <p>
+              Carried forward from {years.carriedFrom.yearLabel}:{" "}
+              <Link to={`/cycles/${years.carriedFrom.cycleId}/goals/${years.carriedFrom.goalId}`}>{years.carriedFrom.title}</Link>
+              {years.carriedFrom.decision ? ` (${goalDecisionShortLabels[years.carriedFrom.decision].toLowerCase()})` : ""}
+              {years.carriedFrom.decisionNote ? <span className="ck-muted"> — {years.carriedFrom.decisionNote}</span> : null}
+            </p>
+          ) : null}
+          {decision ? (
+            <p>
+              Year-end decision: <strong>{decision.label}</strong>
+              {decision.note ? <span className="ck-muted"> — {decision.note}</span> : null}
+            </p>
+          ) : null}
+          {years.carriedInto ? (
+            <p>
+              Continues in {years.carriedInto.yearLabel} as{" "}
+              <Link to={`/cycles/${years.carriedInto.cycleId}/goals/${years.carriedInto.goalId}`}>{years.carriedInto.title}</Link>.
+            </p>
+          ) : null}
         </Card>
         <Card title="SMARTIE">
           <SmartieChecklist checks={goal.smartie} />
