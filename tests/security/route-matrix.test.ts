@@ -2,7 +2,9 @@
 // another district who must not even learn that this district's records exist (404, never 403 or 200).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
+import { createDefaultRubric } from "#db/seed/catalog.server";
+import { startRubricDraft } from "~/modules/cycles/rubrics.server";
+import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { signedIn } from "./helpers";
@@ -44,6 +46,10 @@ const inviteForm = (actor: Actor) => ({
 const personUpdate = (actor: Actor) => ({ intent: "update", name: `Renamed by ${actor}`, role: "board", studentRecords: "" });
 const deactivate = () => ({ intent: "deactivate" });
 const settingsForm = (actor: Actor) => ({ name: `District set by ${actor}`, minCellSize: "12" });
+const rubricWords = (title: string) => ({ title, level1: "Not yet.", level2: "Partly.", level3: "Mostly.", level4: "Fully." });
+const draftItemEdit = (actor: Actor) => ({ ...rubricWords(`Reworded by ${actor}`), expectedVersion: "1" });
+const draftItemAdd = (actor: Actor) => ({ intent: "add-item", focusAreaId: "fa3", ...rubricWords(`Added by ${actor}`) });
+const publishDraft = (actor: Actor) => ({ intent: "publish", note: `Published by ${actor}`, applyToOpenCycles: "on" });
 
 const routes: Route[] = [
   // Pages.
@@ -56,6 +62,13 @@ const routes: Route[] = [
   { method: "GET", path: "/people/:member", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "GET", path: "/settings", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
   { method: "GET", path: "/account", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  // The rubric: everyone in a district reads its versions; only the lead sees and edits the draft.
+  { method: "GET", path: "/rubric", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/rubric/versions/:rubricVersion", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/rubric/versions/:otherRubricVersion", expect: { lead: 404, board: 404, otherLead: 200 } },
+  // The other district has no draft, so its lead is sent back to its own rubric page.
+  { method: "GET", path: "/rubric/draft", location: "/rubric", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 302 } },
+  { method: "GET", path: "/rubric/draft/:draftItem", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   // The school switcher is a redirect to the school's page, for whoever may read the school.
   {
     method: "GET",
@@ -84,10 +97,34 @@ const routes: Route[] = [
   { method: "POST", path: "/people/:member", body: personUpdate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "POST", path: "/people/:member", body: deactivate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "POST", path: "/settings", body: settingsForm, location: "/settings?saved=1", expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 } },
+  // A second draft while one is open is a conflict, not a second draft.
+  { method: "POST", path: "/rubric", body: () => ({ intent: "start-draft" }), expect: { signedOut: OUT, lead: 409, team: 403, schoolTeam: 403, board: 403 } },
+  {
+    method: "POST",
+    path: "/rubric/draft/:draftItem",
+    body: draftItemEdit,
+    location: "/rubric/draft?saved=item#item-:draftItem",
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/rubric/draft",
+    body: draftItemAdd,
+    location: /^\/rubric\/draft\?saved=added#item-[0-9a-f-]{36}$/,
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 },
+  },
+  { method: "POST", path: "/rubric/draft", body: publishDraft, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403 } },
+  { method: "POST", path: "/rubric/draft", body: () => ({ intent: "discard" }), expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403 } },
+  // The other district's lead acts on its own district, which has no draft: the page sends it to its rubric.
+  { method: "POST", path: "/rubric/draft", body: draftItemAdd, location: "/rubric", expect: { otherLead: 302 } },
+  { method: "POST", path: "/rubric/draft", body: publishDraft, location: "/rubric", expect: { otherLead: 302 } },
 
   // Addresses that name nothing.
   { method: "GET", path: "/schools/:missing", expect: { lead: 404, team: 404, otherLead: 404 } },
   { method: "GET", path: "/people/:missing", expect: { lead: 404, otherLead: 404 } },
+  { method: "GET", path: "/rubric/versions/:missing", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/rubric/draft/:missing", expect: { lead: 404 } },
+  { method: "GET", path: "/rubric/versions/not-a-uuid", expect: { lead: 404 } },
   { method: "GET", path: "/switch-school?school=:missing", expect: { lead: 404 } },
   { method: "POST", path: "/schools/:missing", body: schoolUpdate, expect: { lead: 404 } },
   { method: "POST", path: "/people/:missing", body: deactivate, expect: { lead: 404 } },
@@ -142,13 +179,20 @@ const personRow = (id: string) =>
   database.query("select name, role, status, student_records from app_user where id = $1", [id]).then((r) => r[0]);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase({ catalog: true });
   district = await makeDistrictWithPeople(database.db);
   other = await makeDistrictWithPeople(database.db);
   const scratchSchool = await makeSchool(database.db, district.district.id, { name: "Scratch School" });
   const member = await makeUser(database.db, district.district.id, "district_team", { name: "Mira Member" });
   const scratchPerson = await makeUser(database.db, district.district.id, "district_team", { name: "Scratch Person" });
+  const rubric = await createDefaultRubric(database.db, district.district.id, district.lead.id);
+  const otherRubric = await createDefaultRubric(database.db, other.district.id, other.lead.id);
+  const draft = await startRubricDraft(database.db, actorOf(district.lead));
+  const [draftItem] = await database.query<{ id: string }>("select id from rubric_item where rubric_version_id = $1 order by position limit 1", [draft.id]);
   ids = {
+    rubricVersion: rubric.version.id,
+    otherRubricVersion: otherRubric.version.id,
+    draftItem: draftItem.id,
     schoolA: district.schoolA.id,
     schoolB: district.schoolB.id,
     otherSchool: other.schoolA.id,
@@ -224,6 +268,14 @@ describe("what the matrix left in the database", () => {
     expect(people.map((p) => p.name)).toEqual(["Invited by lead", "Renamed by lead"]);
     const [otherDistrict] = await database.query("select name from district where id = $1", [other.district.id]);
     expect(otherDistrict).toEqual({ name: other.district.name });
+  });
+
+  it("kept the lead's rubric draft edits and nobody else's; the draft is still a draft", async () => {
+    const titles = await database.query<{ title: string }>("select title from rubric_item where title like 'Reworded by %' or title like 'Added by %' order by title");
+    expect(titles.map((t) => t.title)).toEqual(["Added by lead", "Reworded by lead"]);
+    const drafts = await database.query<{ district_id: string }>("select district_id from rubric_version where published_at is null");
+    expect(drafts).toEqual([{ district_id: district.district.id }]);
+    expect(await database.query("select note from rubric_version where note like 'Published by %'")).toEqual([]);
   });
 
   it("lets the lead rename a school but not the board", async () => {
