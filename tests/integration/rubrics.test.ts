@@ -6,7 +6,7 @@ import { auditEvents, cycles, goals, rubricItems, rubricScores, rubricVersions }
 import { latestRubricVersion } from "#db/seed/catalog.server";
 import { describeAuditEvent } from "~/modules/audit/describe";
 import { createDistrictCycle, getRollup, getRubricBoard, scoreRubricItem } from "~/modules/cycles/cycles.server";
-import { createGoal } from "~/modules/cycles/goals.server";
+import { createGoal, getGoal } from "~/modules/cycles/goals.server";
 import {
   addDraftItem,
   discardRubricDraft,
@@ -262,6 +262,8 @@ describe("publishing", () => {
     expect(await database.db.select().from(cycles).where(and(eq(cycles.districtId, elsewhere.district.id), eq(cycles.rubricVersionId, v3)))).toEqual([]);
     expect((await cycleRow(ids.thisYear)).scoreRevision).toBe(revision + 1);
     const [goal] = await database.db.select().from(goals).where(eq(goals.id, ids.goal));
+    // Its progress still counts the baseline given under version 1.
+    expect((await getGoal(database.db, lead(), ids.goal)).progress).toMatchObject({ latestLevel: 3, latestCheckpoint: "baseline" });
     const [goalItem] = await database.db.select().from(rubricItems).where(eq(rubricItems.id, goal.rubricItemId!));
     expect(goalItem).toMatchObject({ rubricVersionId: v3, lineageId: v1Items[0].lineageId });
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.entityId, v3));
