@@ -169,6 +169,7 @@ describe("adapting the rubric", () => {
     const area = draft!.focusAreas.find((a) => a.id === "fa3")!;
     expect(area.items.at(-1)).toMatchObject({ title: "Family SEL nights", addedInDraft: true });
     expect(area.items[0].addedInDraft).toBe(false);
+    await expect(updateDraftItem(database.db, lead(), scratch.id, { ...words, expectedVersion: 1 })).rejects.toThrow(ValidationFailed);
     await removeDraftItem(database.db, lead(), scratch.id);
     await expect(removeDraftItem(database.db, lead(), area.items[0].id)).rejects.toThrow(/stays; you can reword it/);
     expect((await draftItems()).map((i) => i.title)).not.toContain("Scratch item");

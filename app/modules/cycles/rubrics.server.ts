@@ -284,6 +284,7 @@ export async function updateDraftItem(db: Database, actor: Actor, itemId: string
       .for("update");
     if (!row) throw new NotFound("rubric item");
     if (row.version !== input.expectedVersion) throw new StaleEdit({ ...wordingOf(row), version: row.version });
+    await requireUniqueTitle(tx, draft.id, input.title, row.id);
     const after = { title: input.title, level1: input.level1, level2: input.level2, level3: input.level3, level4: input.level4 };
     const [saved] = await tx
       .update(rubricItems)
@@ -305,6 +306,21 @@ export async function updateDraftItem(db: Database, actor: Actor, itemId: string
   });
 }
 
+/** Two items with one title would make scores and goals ambiguous to read. */
+async function requireUniqueTitle(tx: Tx, versionId: string, title: string, exceptItemId?: string) {
+  const [same] = await tx
+    .select({ id: rubricItems.id })
+    .from(rubricItems)
+    .where(
+      and(
+        eq(rubricItems.rubricVersionId, versionId),
+        sql`lower(${rubricItems.title}) = lower(${title})`,
+        exceptItemId ? ne(rubricItems.id, exceptItemId) : undefined,
+      ),
+    );
+  if (same) throw new ValidationFailed({ title: ["The rubric already has an item with this title; choose another, so scores are not confused."] });
+}
+
 /** Adds a district's own item to a focus area of the draft, as a new lineage: it has no scores yet. */
 export async function addDraftItem(db: Database, actor: Actor, input: NewRubricItem, ip?: string) {
   requireAdapter(actor);
@@ -316,11 +332,7 @@ export async function addDraftItem(db: Database, actor: Actor, input: NewRubricI
       .select({ last: sql<number>`coalesce(max(${rubricItems.position}), 0)` })
       .from(rubricItems)
       .where(eq(rubricItems.rubricVersionId, draft.id));
-    const [same] = await tx
-      .select({ id: rubricItems.id })
-      .from(rubricItems)
-      .where(and(eq(rubricItems.rubricVersionId, draft.id), sql`lower(${rubricItems.title}) = lower(${input.title})`));
-    if (same) throw new ValidationFailed({ title: ["The rubric already has an item with this title; choose another, so scores are not confused."] });
+    await requireUniqueTitle(tx, draft.id, input.title);
     // Positions order items within the rubric; a new item goes after every other, so it ends its focus area's list.
     const [saved] = await tx
       .insert(rubricItems)
