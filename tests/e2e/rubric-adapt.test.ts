@@ -51,6 +51,11 @@ describe("adapting the rubric", () => {
       await shown(page.getByText("Version 2 published and now used by 7 open cycles."));
       await shown(page.getByRole("heading", { name: "Version 2 (current)" }));
       await shown(page.getByRole("link", { name: "Version 1" }));
+      await expectNoAxeViolations(page, "rubric versions page");
+      await page.getByRole("link", { name: "Version 1" }).click();
+      await expectHeading(page, "Rubric version 1");
+      await shown(page.getByText("Partially planned and implemented: some teams work on trust, unevenly across schools."));
+      await expectNoAxeViolations(page, "rubric version 1 page");
     } finally {
       await context.close();
     }
