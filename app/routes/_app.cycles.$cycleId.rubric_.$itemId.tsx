@@ -9,6 +9,7 @@ import { LevelChip } from "~/modules/cycles/components/LevelChip";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { rubricScoreSchema } from "~/modules/cycles/cycles.schema";
 import { getRubricBoard, scoreRubricItem } from "~/modules/cycles/cycles.server";
+import { getItemHistory, lineageOfItem } from "~/modules/cycles/rubrics.server";
 import { checkpointLabels, checkpoints, type Checkpoint } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
@@ -21,13 +22,21 @@ async function loadItem(request: Request, params: Record<string, string | undefi
   const cycleId = uuidParam(params, "cycleId");
   const itemId = uuidParam(params, "itemId");
   const board = await load(() => getRubricBoard(context.db, user, cycleId));
-  const item = board.focusAreas.flatMap((a) => a.items).find((i) => i.id === itemId);
-  if (!item) throw new Response("Not found", { status: 404 });
+  const items = board.focusAreas.flatMap((a) => a.items);
+  const item = items.find((i) => i.id === itemId);
+  if (!item) {
+    // A link to the item as an earlier rubric version had it leads to the item it became in this cycle's version.
+    const lineageId = request.method === "GET" ? await load(() => lineageOfItem(context.db, user, itemId)) : null;
+    const successor = lineageId ? items.find((i) => i.lineageId === lineageId) : undefined;
+    if (successor) throw redirect(`/cycles/${cycleId}/rubric/${successor.id}${new URL(request.url).search}`);
+    throw new Response("Not found", { status: 404 });
+  }
   return { user, board, item, cycleId };
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, board, item } = await loadItem(request, params, context);
+  const earlier = await load(() => getItemHistory(context.db, user, board.cycle, item.lineageId));
   const area = board.focusAreas.find((a) => a.id === item.focusAreaId)!;
   const asked = z.enum(checkpoints).safeParse(new URL(request.url).searchParams.get("checkpoint"));
   // Default to the first checkpoint not yet scored: that is usually the one a team is working on.
@@ -37,6 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canEdit: board.cycle.canEdit,
     focusArea: { position: area.position, name: area.name },
     item: { id: item.id, title: item.title, levels: item.levels },
+    rubricVersion: board.rubricVersion.number,
     checkpoint,
     history: checkpoints.map((c) => {
       const s = item.scores[c];
@@ -48,8 +58,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         scoredBy: s?.scoredBy ?? null,
         scoredAt: s?.scoredAt.toISOString() ?? null,
         version: s?.version ?? null,
+        // The words the score was given against, when an earlier rubric version worded this item differently.
+        givenUnder: s?.givenUnder.wordingDiffers ? { versionNumber: s.givenUnder.versionNumber, title: s.givenUnder.title, descriptor: s.givenUnder.descriptor } : null,
       };
     }),
+    earlier: earlier.map((year) => ({
+      cycleId: year.cycleId,
+      yearLabel: year.yearLabel,
+      closed: year.status === "closed",
+      checkpoints: year.checkpoints.map((c) => ({
+        checkpoint: c.checkpoint,
+        level: c.level,
+        evidence: c.evidence,
+        scoredBy: c.scoredBy,
+        scoredAt: c.scoredAt?.toISOString() ?? null,
+        title: c.title,
+        descriptor: c.descriptor,
+        versionNumber: c.versionNumber,
+      })),
+    })),
   };
 }
 
@@ -83,7 +110,8 @@ export default function RubricItemPage() {
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title={data.item.title} />
       <p>
-        <Link to={`/cycles/${data.heading.id}/rubric`}>Back to the rubric</Link> · Focus area {data.focusArea.position}: {data.focusArea.name}
+        <Link to={`/cycles/${data.heading.id}/rubric`}>Back to the rubric</Link> · Focus area {data.focusArea.position}: {data.focusArea.name} · Rubric version{" "}
+        {data.rubricVersion}
       </p>
       {params.has("saved") && !result ? (
         <Notice tone="success" role="status">
@@ -109,6 +137,12 @@ export default function RubricItemPage() {
                   </th>
                   <td>
                     <LevelChip level={h.level} />
+                    {h.givenUnder ? (
+                      <div className="ck-given-under">
+                        <strong>Scored under version {h.givenUnder.versionNumber}</strong>
+                        {h.givenUnder.title !== data.item.title ? <>, as “{h.givenUnder.title}”</> : null}: “{h.givenUnder.descriptor}”
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     {h.evidence ? <p>{h.evidence}</p> : <span className="ck-muted">—</span>}
@@ -131,6 +165,50 @@ export default function RubricItemPage() {
           </table>
         </div>
       </Card>
+      {data.earlier.length ? (
+        <Card title="Earlier years">
+          {data.earlier.map((year) => (
+            <section key={year.cycleId} aria-labelledby={`year-${year.cycleId}`}>
+              <h3 id={`year-${year.cycleId}`}>
+                {year.yearLabel} cycle{year.closed ? " (closed)" : ""}
+              </h3>
+              <div className="ck-table-wrap">
+                <table className="ck-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Checkpoint</th>
+                      <th scope="col">Level and the descriptor it was given under</th>
+                      <th scope="col">Evidence</th>
+                      <th scope="col">Scored</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {year.checkpoints.map((c) => (
+                      <tr key={c.checkpoint}>
+                        <th scope="row">{checkpointLabels[c.checkpoint]}</th>
+                        <td>
+                          <LevelChip level={c.level} />
+                          {c.descriptor ? (
+                            <div className="ck-given-under">
+                              “{c.descriptor}”{" "}
+                              <span className="ck-muted">
+                                (version {c.versionNumber}
+                                {c.title && c.title !== data.item.title ? `, as “${c.title}”` : ""})
+                              </span>
+                            </div>
+                          ) : null}
+                        </td>
+                        <td>{c.evidence || <span className="ck-muted">—</span>}</td>
+                        <td>{c.scoredBy ? `${c.scoredBy}, ${when(c.scoredAt)}` : c.scoredAt ? when(c.scoredAt) : ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          ))}
+        </Card>
+      ) : null}
       {data.canEdit ? (
         <Card title={`Score the ${checkpointLabels[data.checkpoint].toLowerCase()} checkpoint`}>
           {stale ? (
@@ -140,6 +218,12 @@ export default function RubricItemPage() {
                 Saved now: level {String(stale.stale.level ?? "none")}
                 {stale.stale.evidence ? ` — “${String(stale.stale.evidence)}”` : ""}. Your choices are kept below.
               </p>
+            </Notice>
+          ) : null}
+          {current.level && current.givenUnder ? (
+            <Notice>
+              The {checkpointLabels[data.checkpoint].toLowerCase()} score was given under rubric version {current.givenUnder.versionNumber}. Saving scores
+              it against version {data.rubricVersion}'s words below and replaces it.
             </Notice>
           ) : null}
           <Form

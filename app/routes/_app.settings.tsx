@@ -1,6 +1,6 @@
 // District settings, for the lead: the district's name and the small-cell size every aggregate respects.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormError, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { districtSettingsSchema } from "~/modules/districts/districts.schema";
@@ -72,6 +72,12 @@ export default function Settings() {
             </button>
           </div>
         </Form>
+      </Card>
+      <Card title="Implementation rubric">
+        <p>Reword the rubric's descriptors or add your district's own items, and publish the result as a new version.</p>
+        <p>
+          <Link to="/rubric">Adapt the rubric and see its versions</Link>
+        </p>
       </Card>
     </div>
   );

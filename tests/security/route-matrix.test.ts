@@ -7,6 +7,8 @@ import { cycles } from "#db/schema";
 import { createDistrictCycle, getRubricBoard } from "~/modules/cycles/cycles.server";
 import { goalSchema, strategySchema } from "~/modules/cycles/goals.schema";
 import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
+import { createDefaultRubric } from "#db/seed/catalog.server";
+import { startRubricDraft } from "~/modules/cycles/rubrics.server";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -49,6 +51,10 @@ const inviteForm = (actor: Actor) => ({
 const personUpdate = (actor: Actor) => ({ intent: "update", name: `Renamed by ${actor}`, role: "board", studentRecords: "" });
 const deactivate = () => ({ intent: "deactivate" });
 const settingsForm = (actor: Actor) => ({ name: `District set by ${actor}`, minCellSize: "12" });
+const rubricWords = (title: string) => ({ title, level1: "Not yet.", level2: "Partly.", level3: "Mostly.", level4: "Fully." });
+const draftItemEdit = (actor: Actor) => ({ ...rubricWords(`Reworded by ${actor}`), expectedVersion: "1" });
+const draftItemAdd = (actor: Actor) => ({ intent: "add-item", focusAreaId: "fa3", ...rubricWords(`Added by ${actor}`) });
+const publishDraft = (actor: Actor) => ({ intent: "publish", note: `Published by ${actor}`, applyToOpenCycles: "on" });
 
 // Goal and strategy edits, named after the actor for the same reason.
 const goalEdit = (actor: Actor) => ({
@@ -78,6 +84,13 @@ const routes: Route[] = [
   { method: "GET", path: "/people/:member", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "GET", path: "/settings", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
   { method: "GET", path: "/account", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  // The rubric: everyone in a district reads its versions; only the lead sees and edits the draft.
+  { method: "GET", path: "/rubric", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/rubric/versions/:rubricVersion", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/rubric/versions/:otherRubricVersion", expect: { lead: 404, board: 404, otherLead: 200 } },
+  // The other district has no draft, so its lead is sent back to its own rubric page.
+  { method: "GET", path: "/rubric/draft", location: "/rubric", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 302 } },
+  { method: "GET", path: "/rubric/draft/:draftItem", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   // The school switcher is a redirect to the school's page, for whoever may read the school.
   {
     method: "GET",
@@ -106,6 +119,27 @@ const routes: Route[] = [
   { method: "POST", path: "/people/:member", body: personUpdate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "POST", path: "/people/:member", body: deactivate, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "POST", path: "/settings", body: settingsForm, location: "/settings?saved=1", expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 } },
+  // A second draft while one is open is a conflict, not a second draft.
+  { method: "POST", path: "/rubric", body: () => ({ intent: "start-draft" }), expect: { signedOut: OUT, lead: 409, team: 403, schoolTeam: 403, board: 403 } },
+  {
+    method: "POST",
+    path: "/rubric/draft/:draftItem",
+    body: draftItemEdit,
+    location: "/rubric/draft?saved=item#item-:draftItem",
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/rubric/draft",
+    body: draftItemAdd,
+    location: /^\/rubric\/draft\?saved=added#item-[0-9a-f-]{36}$/,
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 },
+  },
+  { method: "POST", path: "/rubric/draft", body: publishDraft, expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403 } },
+  { method: "POST", path: "/rubric/draft", body: () => ({ intent: "discard" }), expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403 } },
+  // The other district's lead acts on its own district, which has no draft: the page sends it to its rubric.
+  { method: "POST", path: "/rubric/draft", body: draftItemAdd, location: "/rubric", expect: { otherLead: 302 } },
+  { method: "POST", path: "/rubric/draft", body: publishDraft, location: "/rubric", expect: { otherLead: 302 } },
 
   // Editing goals: only the goal's own cycle's editors; a school reads a shared district goal but never rewords it.
   { method: "GET", path: `${goalPath}/edit`, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
@@ -153,6 +187,9 @@ const routes: Route[] = [
   { method: "GET", path: "/cycles/:districtCycle/goals/:missing/edit", expect: { lead: 404 } },
   { method: "GET", path: "/schools/:missing", expect: { lead: 404, team: 404, otherLead: 404 } },
   { method: "GET", path: "/people/:missing", expect: { lead: 404, otherLead: 404 } },
+  { method: "GET", path: "/rubric/versions/:missing", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/rubric/draft/:missing", expect: { lead: 404 } },
+  { method: "GET", path: "/rubric/versions/not-a-uuid", expect: { lead: 404 } },
   { method: "GET", path: "/switch-school?school=:missing", expect: { lead: 404 } },
   { method: "POST", path: "/schools/:missing", body: schoolUpdate, expect: { lead: 404 } },
   { method: "POST", path: "/people/:missing", body: deactivate, expect: { lead: 404 } },
@@ -257,7 +294,14 @@ beforeAll(async () => {
   const scratchSchool = await makeSchool(database.db, district.district.id, { name: "Scratch School" });
   const member = await makeUser(database.db, district.district.id, "district_team", { name: "Mira Member" });
   const scratchPerson = await makeUser(database.db, district.district.id, "district_team", { name: "Scratch Person" });
+  const rubric = await createDefaultRubric(database.db, district.district.id, district.lead.id);
+  const otherRubric = await createDefaultRubric(database.db, other.district.id, other.lead.id);
+  const draft = await startRubricDraft(database.db, actorOf(district.lead));
+  const [draftItem] = await database.query<{ id: string }>("select id from rubric_item where rubric_version_id = $1 order by position limit 1", [draft.id]);
   ids = {
+    rubricVersion: rubric.version.id,
+    otherRubricVersion: otherRubric.version.id,
+    draftItem: draftItem.id,
     schoolA: district.schoolA.id,
     schoolB: district.schoolB.id,
     otherSchool: other.schoolA.id,
@@ -348,6 +392,14 @@ describe("what the matrix left in the database", () => {
       "select title from goal where title like 'Edited by %' union all select title from strategy where title like 'Edited by %' order by title",
     );
     expect(edited.map((r) => r.title)).toEqual(["Edited by lead", "Edited by team"]);
+  });
+
+  it("kept the lead's rubric draft edits and nobody else's; the draft is still a draft", async () => {
+    const titles = await database.query<{ title: string }>("select title from rubric_item where title like 'Reworded by %' or title like 'Added by %' order by title");
+    expect(titles.map((t) => t.title)).toEqual(["Added by lead", "Reworded by lead"]);
+    const drafts = await database.query<{ district_id: string }>("select district_id from rubric_version where published_at is null");
+    expect(drafts).toEqual([{ district_id: district.district.id }]);
+    expect(await database.query("select note from rubric_version where note like 'Published by %'")).toEqual([]);
   });
 
   it("lets the lead rename a school but not the board", async () => {

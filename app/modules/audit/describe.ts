@@ -54,6 +54,21 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} opened the ${yearOf(d.startYear)}cycle, carrying forward ${typeof d.goalsCarried === "number" ? (d.goalsCarried === 1 ? "1 goal" : `${d.goalsCarried} goals`) : "goals"}`;
     case "rubric.score":
       return `${who} scored a rubric item`;
+    case "rubric.draft_start":
+      return `${who} started adapting the rubric${typeof d.number === "number" ? ` (version ${d.number})` : ""}`;
+    case "rubric.item_update":
+      return typeof d.title === "string" ? `${who} reworded “${d.title}” in the draft rubric` : `${who} reworded an item in the draft rubric`;
+    case "rubric.item_add":
+      return typeof d.title === "string" ? `${who} added “${d.title}” to the draft rubric` : `${who} added an item to the draft rubric`;
+    case "rubric.item_remove":
+      return typeof d.title === "string" ? `${who} removed “${d.title}” from the draft rubric` : `${who} removed an item from the draft rubric`;
+    case "rubric.draft_discard":
+      return `${who} discarded the draft rubric${typeof d.number === "number" ? ` (version ${d.number})` : ""}`;
+    case "rubric.publish": {
+      const version = typeof d.number === "number" ? `rubric version ${d.number}` : "a new rubric version";
+      const count = typeof d.cycles === "number" ? d.cycles : 0;
+      return count > 0 ? `${who} published ${version} and used it in ${count} open cycle${count === 1 ? "" : "s"}` : `${who} published ${version} for cycles opened from now on`;
+    }
     case "goal.create": {
       const title = ((d.after ?? {}) as Record<string, unknown>).title;
       return typeof title === "string" ? `${who} added the goal “${title}”` : `${who} added a goal`;

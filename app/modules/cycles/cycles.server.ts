@@ -1,12 +1,13 @@
 // Queries and commands for cycles and their rubric scores, scoped to the actor's district and schools.
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, focusAreas, rubricItems, rubricScores, schools, users } from "#db/schema";
+import { cycles, focusAreas, rubricItems, rubricScores, rubricVersions, schools, users } from "#db/schema";
 import { createDefaultRubric, latestRubricVersion } from "#db/seed/catalog.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { Checkpoint, NewCycleInput, RubricScoreForm } from "./cycles.schema";
+import { wordingDiffers } from "./rubric-versions";
 import { checkpointIndex, checkpoints, validateCheckpointDates } from "./school-year";
 
 export type CycleRow = typeof cycles.$inferSelect;
@@ -96,51 +97,83 @@ export async function getCycle(db: Database, actor: Actor, cycleId: string) {
   return { ...row.cycle, schoolName: row.schoolName, canEdit: can(actor, "cycle:edit", scopeOf(row.cycle)) && row.cycle.status !== "closed" };
 }
 
+export interface RubricBoardScore {
+  level: number;
+  evidence: string;
+  evidenceLinks: string[];
+  scoredBy: string | null;
+  scoredAt: Date;
+  version: number;
+  /** The version this score was given under, and its words when they differ from the item's current ones. */
+  givenUnder: { versionNumber: number; wordingDiffers: boolean; title: string; descriptor: string };
+}
+
 export interface RubricBoardItem {
   id: string;
+  lineageId: string;
   title: string;
   focusAreaId: string;
   levels: [string, string, string, string];
-  scores: Partial<Record<Checkpoint, { level: number; evidence: string; evidenceLinks: string[]; scoredBy: string | null; scoredAt: Date; version: number }>>;
+  scores: Partial<Record<Checkpoint, RubricBoardScore>>;
 }
 
-/** The cycle's rubric, grouped by focus area, with every score given so far and who gave it. */
+/**
+ * The cycle's rubric (its current version), grouped by focus area, with every score given so far and who gave it.
+ * Scores are matched to items by lineage, so one given under an earlier version shows on the item it became.
+ */
 export async function getRubricBoard(db: Database, actor: Actor, cycleId: string) {
   const cycle = await getCycle(db, actor, cycleId);
   const areas = await db.select().from(focusAreas).orderBy(asc(focusAreas.position));
+  const [version] = await db.select({ number: rubricVersions.number }).from(rubricVersions).where(eq(rubricVersions.id, cycle.rubricVersionId));
   const items = await db
     .select()
     .from(rubricItems)
     .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
     .orderBy(asc(rubricItems.position));
   const scores = await db
-    .select({ score: rubricScores, scorer: users.name })
+    .select({ score: rubricScores, scorer: users.name, given: rubricItems, versionNumber: rubricVersions.number })
     .from(rubricScores)
+    .innerJoin(rubricItems, eq(rubricItems.id, rubricScores.rubricItemId))
+    .innerJoin(rubricVersions, eq(rubricVersions.id, rubricItems.rubricVersionId))
     .leftJoin(users, eq(users.id, rubricScores.scoredBy))
     .where(eq(rubricScores.cycleId, cycleId));
-  const byItem = new Map<string, RubricBoardItem>(
+  const byLineage = new Map<string, RubricBoardItem>(
     items.map((item) => [
-      item.id,
-      { id: item.id, title: item.title, focusAreaId: item.focusAreaId, levels: [item.level1, item.level2, item.level3, item.level4], scores: {} },
+      item.lineageId,
+      {
+        id: item.id,
+        lineageId: item.lineageId,
+        title: item.title,
+        focusAreaId: item.focusAreaId,
+        levels: [item.level1, item.level2, item.level3, item.level4],
+        scores: {},
+      },
     ]),
   );
-  for (const { score, scorer } of scores) {
-    const item = byItem.get(score.rubricItemId);
-    if (item) {
-      item.scores[score.checkpoint] = {
-        level: score.level,
-        evidence: score.evidence,
-        evidenceLinks: score.evidenceLinks,
-        scoredBy: scorer,
-        scoredAt: score.scoredAt,
-        version: score.version,
-      };
-    }
+  for (const { score, scorer, given, versionNumber } of scores) {
+    const item = byLineage.get(given.lineageId);
+    if (!item) continue;
+    const givenLevels = [given.level1, given.level2, given.level3, given.level4] as const;
+    item.scores[score.checkpoint] = {
+      level: score.level,
+      evidence: score.evidence,
+      evidenceLinks: score.evidenceLinks,
+      scoredBy: scorer,
+      scoredAt: score.scoredAt,
+      version: score.version,
+      givenUnder: {
+        versionNumber,
+        wordingDiffers: given.id !== item.id && wordingDiffers({ title: given.title, levels: givenLevels }, item),
+        title: given.title,
+        descriptor: givenLevels[score.level - 1] ?? "",
+      },
+    };
   }
   return {
     cycle,
+    rubricVersion: { id: cycle.rubricVersionId, number: version?.number ?? 1 },
     focusAreas: areas
-      .map((area) => ({ ...area, items: [...byItem.values()].filter((i) => i.focusAreaId === area.id) }))
+      .map((area) => ({ ...area, items: [...byLineage.values()].filter((i) => i.focusAreaId === area.id) }))
       .filter((area) => area.items.length > 0),
   };
 }
@@ -155,15 +188,19 @@ export async function scoreRubricItem(db: Database, actor: Actor, cycleId: strin
   if (cycle.status === "closed") throw new Conflict("This cycle is closed and read-only.");
   return db.transaction(async (tx) => {
     const [item] = await tx
-      .select({ id: rubricItems.id })
+      .select({ id: rubricItems.id, lineageId: rubricItems.lineageId })
       .from(rubricItems)
       .where(and(eq(rubricItems.id, input.rubricItemId), eq(rubricItems.rubricVersionId, cycle.rubricVersionId)));
     if (!item) throw new ValidationFailed({ rubricItemId: ["That item is not on this cycle's rubric."] });
-    const [existing] = await tx
-      .select()
-      .from(rubricScores)
-      .where(and(eq(rubricScores.cycleId, cycleId), eq(rubricScores.rubricItemId, input.rubricItemId), eq(rubricScores.checkpoint, input.checkpoint)))
-      .for("update");
+    // By lineage: a score given under an earlier rubric version is this item's score too, and re-scoring replaces it.
+    const [existing] = (
+      await tx
+        .select({ score: rubricScores })
+        .from(rubricScores)
+        .innerJoin(rubricItems, eq(rubricItems.id, rubricScores.rubricItemId))
+        .where(and(eq(rubricScores.cycleId, cycleId), eq(rubricItems.lineageId, item.lineageId), eq(rubricScores.checkpoint, input.checkpoint)))
+        .for("update", { of: rubricScores })
+    ).map((row) => row.score);
     if ((existing?.version ?? null) !== input.expectedVersion) {
       throw new StaleEdit(
         existing
@@ -175,7 +212,7 @@ export async function scoreRubricItem(db: Database, actor: Actor, cycleId: strin
     const [saved] = existing
       ? await tx
           .update(rubricScores)
-          .set({ ...values, version: existing.version + 1 })
+          .set({ ...values, rubricItemId: item.id, version: existing.version + 1 })
           .where(eq(rubricScores.id, existing.id))
           .returning()
       : await tx
@@ -189,7 +226,14 @@ export async function scoreRubricItem(db: Database, actor: Actor, cycleId: strin
       action: "rubric.score",
       entityType: "rubric_score",
       entityId: saved.id,
-      details: { cycleId, rubricItemId: input.rubricItemId, checkpoint: input.checkpoint, from: existing?.level ?? null, to: input.level },
+      details: {
+        cycleId,
+        rubricItemId: input.rubricItemId,
+        checkpoint: input.checkpoint,
+        from: existing?.level ?? null,
+        to: input.level,
+        ...(existing && existing.rubricItemId !== item.id ? { replacedUnderItemId: existing.rubricItemId } : {}),
+      },
       ip,
     });
     return saved;
@@ -239,17 +283,23 @@ export async function getRollup(db: Database, actor: Actor, cycleId: string, wan
   const checkpoint = wanted ?? latestOf(scored.map((r) => r.checkpoint));
   const index = checkpointIndex(checkpoint);
   const previous = index > 0 ? checkpoints[index - 1] : null;
-  const items = await db
-    .select({ id: rubricItems.id, title: rubricItems.title, focusAreaId: rubricItems.focusAreaId })
+  const versionItems = await db
+    .select({ id: rubricItems.id, title: rubricItems.title, focusAreaId: rubricItems.focusAreaId, lineageId: rubricItems.lineageId })
     .from(rubricItems)
     .where(eq(rubricItems.rubricVersionId, cycle.rubricVersionId))
     .orderBy(asc(rubricItems.position));
+  const items = versionItems.map(({ id, title, focusAreaId }) => ({ id, title, focusAreaId }));
+  // Scores given under an earlier rubric version count for the item they became (same lineage).
+  const itemOfLineage = new Map(versionItems.map((i) => [i.lineageId, i.id]));
   const raw = await db
-    .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+    .select({ cycleId: rubricScores.cycleId, lineageId: rubricItems.lineageId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
     .from(rubricScores)
+    .innerJoin(rubricItems, eq(rubricItems.id, rubricScores.rubricItemId))
     .where(and(inScope, inArray(rubricScores.checkpoint, previous ? [previous, checkpoint] : [checkpoint])));
   const schoolOfCycle = new Map(readable.map((c) => [c.id, c.schoolId!]));
-  const scores = raw.map((s) => ({ schoolId: schoolOfCycle.get(s.cycleId)!, itemId: s.itemId, checkpoint: s.checkpoint, level: s.level as 1 | 2 | 3 | 4 }));
+  const scores = raw
+    .filter((s) => itemOfLineage.has(s.lineageId))
+    .map((s) => ({ schoolId: schoolOfCycle.get(s.cycleId)!, itemId: itemOfLineage.get(s.lineageId)!, checkpoint: s.checkpoint, level: s.level as 1 | 2 | 3 | 4 }));
   return { cycle, checkpoint, previous, schools: readable.map((c) => ({ id: c.schoolId!, name: c.name, cycleId: c.id })), items, scores };
 }
 

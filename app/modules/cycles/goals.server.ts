@@ -198,7 +198,9 @@ async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], m
 
   const [schoolIdsByGoal, items, measureRows, strategyRows, scores] = await Promise.all([
     chosenSchoolIds(db, goalIds),
-    itemIds.length ? db.select({ id: rubricItems.id, title: rubricItems.title }).from(rubricItems).where(inArray(rubricItems.id, itemIds)) : [],
+    itemIds.length
+      ? db.select({ id: rubricItems.id, title: rubricItems.title, lineageId: rubricItems.lineageId }).from(rubricItems).where(inArray(rubricItems.id, itemIds))
+      : [],
     measureIds.length
       ? db
           .select({ id: measures.id, name: measures.name, unit: measures.unit, direction: measures.direction })
@@ -210,11 +212,18 @@ async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], m
       .from(strategies)
       .where(and(inArray(strategies.goalId, goalIds), inArray(strategies.cycleId, strategyCycles)))
       .orderBy(sql`${strategies.dueDate} asc nulls last`, asc(strategies.createdAt), asc(strategies.id)),
+    // By lineage: a score given under an earlier rubric version counts for the item it became.
     itemIds.length
       ? db
-          .select({ rubricItemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+          .select({ lineageId: rubricItems.lineageId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
           .from(rubricScores)
-          .where(and(eq(rubricScores.cycleId, cycle.id), inArray(rubricScores.rubricItemId, itemIds)))
+          .innerJoin(rubricItems, eq(rubricItems.id, rubricScores.rubricItemId))
+          .where(
+            and(
+              eq(rubricScores.cycleId, cycle.id),
+              inArray(rubricItems.lineageId, db.select({ lineageId: rubricItems.lineageId }).from(rubricItems).where(inArray(rubricItems.id, itemIds))),
+            ),
+          )
       : [],
   ]);
 
@@ -223,7 +232,8 @@ async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], m
   const checkpointDates = { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate };
 
   return rows.map((goal) => {
-    const itemScores = scores.filter((s) => s.rubricItemId === goal.rubricItemId);
+    const lineageId = goal.rubricItemId ? itemById.get(goal.rubricItemId)?.lineageId : undefined;
+    const itemScores = lineageId ? scores.filter((s) => s.lineageId === lineageId) : [];
     const measure = goal.measureId ? (measureById.get(goal.measureId) ?? null) : null;
     const smartie = checkSmartie(draftOf(goal, itemScores, measure?.direction ?? null), { startYear: cycle.startYear, checkpointDates });
     return {
