@@ -8,6 +8,7 @@ import type { GoalInput } from "~/modules/cycles/goals.schema";
 import { addStrategy, createGoal, listGoalsForCycle, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
 import { getYearEnd, goalAcrossYears, launchNextCycle, saveYearEndDecisions, startCycle, updateCycleSettings } from "~/modules/cycles/lifecycle.server";
 import { yearEndDecisionsSchema } from "~/modules/cycles/lifecycle.schema";
+import { addDraftItem, publishRubricDraft, startRubricDraft, updateDraftItem } from "~/modules/cycles/rubrics.server";
 import { createSchool, setSchoolArchived } from "~/modules/districts/districts.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople } from "../factories";
@@ -281,5 +282,36 @@ describe("schools that join during a year", () => {
     expect(await db().select({ d: cycles.districtCycleId }).from(cycles).where(eq(cycles.schoolId, district.schoolB.id))).toEqual(
       expect.arrayContaining([{ d: closedYear.id }, { d: nextCycleId }]),
     );
+  });
+});
+
+describe("a year closed after the rubric was adapted", () => {
+  it("opens next year on the newest published version and carries goals to the same activity by lineage", async () => {
+    const district = await makeDistrictWithPeople(db());
+    const lead = actorOf(district.lead);
+    const year = await createDistrictCycle(db(), lead, { startYear: 2026, ...dates });
+    await startCycle(db(), lead, year.id, year.version);
+    const oldItems = (await getRubricBoard(db(), lead, year.id)).focusAreas.flatMap((a) => a.items);
+    const goal = await createGoal(db(), lead, year.id, implementationGoal(oldItems[4].id, { title: "Coaching for every new teacher" }));
+
+    // Version 2 rewords that activity and adds one; the open year keeps version 1.
+    const draft = await startRubricDraft(db(), lead);
+    const [draftItem] = await db()
+      .select()
+      .from(rubricItems)
+      .where(and(eq(rubricItems.rubricVersionId, draft.id), eq(rubricItems.lineageId, (await db().select().from(rubricItems).where(eq(rubricItems.id, oldItems[4].id)))[0].lineageId)));
+    const wording = { title: "Coaching and professional learning", level1: "None yet", level2: "Some staff", level3: "Most staff", level4: "Every adult, sustained" };
+    await updateDraftItem(db(), lead, draftItem.id, { ...wording, expectedVersion: draftItem.version });
+    await addDraftItem(db(), lead, { focusAreaId: "fa2", title: "Coaches have protected time", level1: "a", level2: "b", level3: "c", level4: "d" });
+    await publishRubricDraft(db(), lead, { note: "Clearer wording; protected coaching time", applyToOpenCycles: false });
+    expect((await cycleRow(year.id)).rubricVersionId).toBe(year.rubricVersionId);
+
+    const { nextCycleId } = await launchNextCycle(db(), lead, year.id, { ...nextDates, expectedVersion: (await cycleRow(year.id)).version, confirm: "yes" });
+    const next = await cycleRow(nextCycleId);
+    expect(next.rubricVersionId).toBe(draft.id);
+    const [carried] = await db().select().from(goals).where(eq(goals.carriedFromId, goal.id));
+    expect(carried.rubricItemId).toBe(draftItem.id);
+    const board = await getRubricBoard(db(), lead, nextCycleId);
+    expect(board.focusAreas.flatMap((a) => a.items).map((i) => i.title)).toEqual(expect.arrayContaining(["Coaching and professional learning", "Coaches have protected time"]));
   });
 });
