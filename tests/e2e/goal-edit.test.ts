@@ -68,7 +68,8 @@ describe("editing a goal in two windows at once", () => {
       // What the second window typed is still there to re-apply.
       expect(await second.page.getByLabel("Goal", { exact: true }).inputValue()).toBe(secondTitle);
       expect(await second.page.getByLabel("Specific: what exactly will change").inputValue()).toBe(secondDescription);
-      await expectHeading(second.page, `Edit goal: ${goal}`);
+      // The page reloads the saved goal after a conflict, so its heading names the first window's title.
+      await expectHeading(second.page, `Edit goal: ${firstTitle}`);
       // The SMARTIE card beside the form now reads the newer version.
       await shown(second.page.getByText("Measured against a target of 13.5."));
       await expectNoAxeViolations(second.page, "edit goal form with a conflict");
