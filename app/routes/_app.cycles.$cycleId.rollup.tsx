@@ -223,7 +223,8 @@ export default function Rollup() {
                       <td>
                         {goal.schoolCount > 0 ? (
                           <Link to={`?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={data.open?.id === goal.id ? "true" : undefined}>
-                            {goal.schoolCount} <span className="ck-visually-hidden">{`schools for ${goal.title}`}</span>
+                            {`${goal.schoolCount} schools`}
+                            <span className="ck-visually-hidden">{` for ${goal.title}`}</span>
                           </Link>
                         ) : (
                           "0"
