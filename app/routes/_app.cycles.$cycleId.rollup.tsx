@@ -1,6 +1,6 @@
 // The district roll-up: every school × rubric item at a checkpoint, how levels are spread, and who moved.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Card } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
@@ -80,6 +80,8 @@ export default function Rollup() {
   const data = useLoaderData<typeof loader>();
   const { items, rows } = data;
   const checkpointQuery = `checkpoint=${data.checkpoint}`;
+  // Plain links in the long lists and tables: a router Link costs the server render more than its row.
+  const here = `/cycles/${data.heading.id}/rollup`;
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Schools roll-up" />
@@ -213,7 +215,7 @@ export default function Rollup() {
                   {data.goals.map((goal) => (
                     <tr key={goal.id}>
                       <th scope="row">
-                        <Link to={`/cycles/${data.heading.id}/goals/${goal.id}`}>{goal.title}</Link>
+                        <a href={`/cycles/${data.heading.id}/goals/${goal.id}`}>{goal.title}</a>
                         <br />
                         <small className="ck-muted">{goal.target}</small>
                       </th>
@@ -222,10 +224,10 @@ export default function Rollup() {
                       ))}
                       <td>
                         {goal.schoolCount > 0 ? (
-                          <Link to={`?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={data.open?.id === goal.id ? "true" : undefined}>
+                          <a href={`${here}?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={data.open?.id === goal.id ? "true" : undefined}>
                             {`${goal.schoolCount} schools`}
                             <span className="ck-visually-hidden">{` for ${goal.title}`}</span>
-                          </Link>
+                          </a>
                         ) : (
                           "0"
                         )}
@@ -253,7 +255,7 @@ export default function Rollup() {
                   </div>
                 ))}
                 <p>
-                  <Link to={`?${checkpointQuery}`}>Hide the schools list</Link>
+                  <a href={`${here}?${checkpointQuery}`}>Hide the schools list</a>
                 </p>
               </section>
             ) : null}

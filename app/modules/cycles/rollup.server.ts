@@ -45,8 +45,9 @@ interface CacheEntry extends RollupData {
 // never asked for again and fall off the end. An entry of 200 schools × 16 items is well under 100 KiB.
 const MAX_ENTRIES = 48;
 const cache = new Map<string, Promise<CacheEntry>>();
+const goalCache = new Map<string, Promise<RollupGoal[]>>();
 
-function remember(key: string, compute: () => Promise<CacheEntry>): Promise<CacheEntry> {
+function remember<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
   const known = cache.get(key);
   if (known) {
     // Least recently used goes first: re-inserting moves the key to the end of the Map's order.
@@ -64,7 +65,7 @@ function remember(key: string, compute: () => Promise<CacheEntry>): Promise<Cach
 
 /** For tests and memory checks. */
 export function rollupCacheSize() {
-  return cache.size;
+  return { entries: cache.size, goalLists: goalCache.size };
 }
 
 /**
@@ -81,16 +82,20 @@ export interface RollupView extends RollupData {
 }
 
 /**
- * The roll-up of a district cycle for this reader. Each request reads the cycle (its score revision and rubric
- * version), a digest of its schools' names and the goals; the matrix, movement and per-school levels come from the cache
- * when none of those changed.
+ * The roll-up of a district cycle for this reader. Each request reads the cycle (permission, score revision, rubric
+ * version) and digests of its schools and goals; the matrix, movement, per-school levels and goals come from the
+ * caches when none of those changed.
  */
 export async function getRollupView(db: Database, actor: Actor, cycleId: string, wanted?: Checkpoint): Promise<RollupView> {
   const cycle = await getCycle(db, actor, cycleId);
   if (cycle.schoolId) throw new NotFound("district cycle");
-  const [schoolNames, goalRows] = await Promise.all([schoolsStamp(db, cycleId), sharedGoals(db, cycleId)]);
-  const key = [cycleId, cycle.rubricVersionId, cycle.scoreRevision, schoolNames, wanted ?? "latest", scopeKey(actor)].join("|");
-  const entry = await remember(key, () => computeEntry(db, actor, cycleId, wanted));
+  const stamps = await freshness(db, cycleId);
+  const key = [cycleId, cycle.rubricVersionId, cycle.scoreRevision, stamps.schools, wanted ?? "latest", scopeKey(actor)].join("|");
+  // Goals hold no scope (a reader's schools are applied below), so one read serves every reader until a goal changes.
+  const [entry, goalRows] = await Promise.all([
+    remember(cache, key, () => computeEntry(db, actor, cycleId, wanted)),
+    remember(goalCache, `${cycleId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
+  ]);
   const { levels, goalMemo, ...data } = entry;
   const goalViews = goalsAcrossSchools(
     goalRows,
@@ -102,16 +107,23 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
 }
 
 /**
- * Renaming or adding a school changes what the roll-up shows without touching a score. A digest of the names the
- * roll-up prints, rather than the latest updated_at, so no clock (or two servers' clocks) can hide a rename.
+ * Digests of what the roll-up shows besides scores, in one round trip: its schools' ids and names (a rename changes
+ * the page without touching a score) and its goals' ids, versions and last change (every goal edit bumps both).
+ * Digests rather than the latest updated_at, so no clock (or two servers' clocks) can hide a change.
  */
-async function schoolsStamp(db: Database, districtCycleId: string) {
+async function freshness(db: Database, districtCycleId: string) {
+  // Two scalar subqueries, read alongside the cycle's row so the statement has a row to hang them on.
   const [row] = await db
-    .select({ stamp: sql<string | null>`count(*)::text || ':' || md5(string_agg(${schools.id}::text || '=' || ${schools.name}, ',' order by ${schools.id}))` })
+    .select({
+      // Aliased column names: inside a select's fields drizzle writes columns unqualified, and "id" is in both tables.
+      schools: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(s.id::text || '=' || s.name, ',' order by s.id))
+         from ${cycles} c join ${schools} s on s.id = c.school_id where c.district_cycle_id = ${districtCycleId})`,
+      goals: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(g.id::text || '@' || g.version || '@' || g.updated_at::text, ',' order by g.id))
+         from ${goals} g where g.cycle_id = ${districtCycleId})`,
+    })
     .from(cycles)
-    .innerJoin(schools, eq(schools.id, cycles.schoolId))
-    .where(eq(cycles.districtCycleId, districtCycleId));
-  return row?.stamp ?? "none";
+    .where(eq(cycles.id, districtCycleId));
+  return { schools: row?.schools ?? "none", goals: row?.goals ?? "none" };
 }
 
 /** The district cycle's goals that reach schools, with the chosen schools in the same round trip. */
