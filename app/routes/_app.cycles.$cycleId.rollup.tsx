@@ -31,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       heading: cycleHeading(view.cycle, user.districtName),
       checkpoint: view.checkpoint,
       previous: view.previous,
-      // Compact on purpose: Remix writes loader data into the page, and a cell per object doubled its size.
+      // Compact on purpose: Remix writes loader data into the page, where an object per cell took about 60 KiB.
       items: view.items,
       rows: view.rows.map((row) => ({ cycleId: row.cycleId, name: row.name, levels: row.levels, meanLevel: row.meanLevel })),
       overallMean: view.overallMean,
@@ -48,7 +48,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           goal.kind === "implementation" && goal.targetLevel && goal.targetCheckpoint
             ? `Level ${goal.targetLevel} on “${(goal.rubricItemId && itemTitle.get(goal.rubricItemId)) || "a key activity"}” by ${checkpointLabels[goal.targetCheckpoint].toLowerCase()}`
             : "Outcome measure",
-        isOutcome: goal.kind === "outcome",
         counts: goal.counts,
         schoolCount: goal.schoolCount,
       })),
