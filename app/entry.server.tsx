@@ -1,5 +1,5 @@
 // Server rendering: streams HTML, waiting for everything for bots, with the request's CSP nonce on our scripts.
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -29,7 +29,7 @@ export default function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = coalescing();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
@@ -45,6 +45,37 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY + 1_000);
   });
+}
+
+/**
+ * React writes its HTML in 2 KiB pieces, and each piece went on by itself through a web stream, compression and the
+ * socket: for a 350 KiB page that per-piece work cost more than compressing the page. Pieces written in the same
+ * turn of the event loop now go on as one; a page that streams in parts still streams, one part per turn.
+ */
+function coalescing() {
+  let pending: Buffer[] = [];
+  let scheduled = false;
+  const release = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    stream.push(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    pending = [];
+  };
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      pending.push(chunk);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(release);
+      }
+      done();
+    },
+    flush(done) {
+      release();
+      done();
+    },
+  });
+  return stream;
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -1,13 +1,15 @@
 // The district roll-up: every school × rubric item at a checkpoint, how levels are spread, and who moved.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Card } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
+import { GoalStatusBadge } from "~/modules/cycles/components/GoalBits";
 import { LevelChip } from "~/modules/cycles/components/LevelChip";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
-import { getRollup } from "~/modules/cycles/cycles.server";
-import { movement, rollupMatrix } from "~/modules/cycles/rubric-rollup";
+import { matrixRowsHtml } from "~/modules/cycles/rollup-matrix-html";
+import { decodeGoalStatus, schoolGoalStatuses, type SchoolGoalStatus } from "~/modules/cycles/rollup-goals";
+import { getRollupView } from "~/modules/cycles/rollup.server";
 import { checkpointLabels, checkpoints } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
@@ -19,26 +21,66 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const cycleId = uuidParam(params, "cycleId");
   return load(async () => {
-    const asked = z.enum(checkpoints).safeParse(new URL(request.url).searchParams.get("checkpoint"));
-    const first = await getRollup(context.db, user, cycleId, asked.success ? asked.data : undefined);
-    const { checkpoint, previous } = first;
-    const matrix = rollupMatrix(first.scores, first.schools, first.items, checkpoint);
-    const moved = previous ? movement(first.scores, first.schools, first.items, previous, checkpoint) : null;
+    const search = new URL(request.url).searchParams;
+    const asked = z.enum(checkpoints).safeParse(search.get("checkpoint"));
+    const view = await getRollupView(context.db, user, cycleId, asked.success ? asked.data : undefined);
+    const itemTitle = new Map(view.items.map((item) => [item.id, item.title]));
+    // One goal's schools at a time, on request: every goal's full list would be 10,000 lines for a large district.
+    const open = view.goals.find((goal) => goal.id === search.get("goal"));
     return {
-      heading: cycleHeading(first.cycle, user.districtName),
-      checkpoint,
-      previous,
-      cycleBySchool: Object.fromEntries(first.schools.map((s) => [s.id, s.cycleId])),
-      matrix,
-      // Only the schools that moved are shown; the per-school list would only weigh down the page.
-      moved: moved ? { movedUp: moved.movedUp, movedDown: moved.movedDown } : null,
+      heading: cycleHeading(view.cycle, user.districtName),
+      checkpoint: view.checkpoint,
+      previous: view.previous,
+      // Compact on purpose: Remix writes loader data into the page, where an object per cell took about 60 KiB.
+      items: view.items,
+      rows: view.rows.map((row) => ({ cycleId: row.cycleId, name: row.name, levels: row.levels, meanLevel: row.meanLevel })),
+      overallMean: view.overallMean,
+      moved: view.moved
+        ? {
+            movedUp: view.moved.movedUp.map(({ name, netChange, up, down }) => ({ name, netChange, up, down })),
+            movedDown: view.moved.movedDown.map(({ name, netChange, up, down }) => ({ name, netChange, up, down })),
+          }
+        : null,
+      goals: view.goals.map((goal) => ({
+        id: goal.id,
+        title: goal.title,
+        target:
+          goal.kind === "implementation" && goal.targetLevel && goal.targetCheckpoint
+            ? `Level ${goal.targetLevel} on “${(goal.rubricItemId && itemTitle.get(goal.rubricItemId)) || "a key activity"}” by ${checkpointLabels[goal.targetCheckpoint].toLowerCase()}`
+            : "Outcome measure",
+        counts: goal.counts,
+        schoolCount: goal.schoolCount,
+      })),
+      open: open
+        ? {
+            id: open.id,
+            title: open.title,
+            byStatus: schoolGoalStatuses
+              .map((status) => ({
+                status,
+                schools: view.rows.filter((_, i) => decodeGoalStatus(open.statuses[i]) === status).map((row) => ({ cycleId: row.cycleId, name: row.name })),
+              }))
+              .filter((group) => group.schools.length > 0),
+          }
+        : null,
     };
   });
 }
 
+const goalStatusHeadings: Record<SchoolGoalStatus, string> = {
+  met: "Met",
+  on_track: "On track",
+  not_started: "Not started",
+  not_met: "Not met",
+  no_data: "No data yet",
+};
+
 export default function Rollup() {
   const data = useLoaderData<typeof loader>();
-  const { matrix } = data;
+  const { items, rows } = data;
+  const checkpointQuery = `checkpoint=${data.checkpoint}`;
+  // Plain links in the long lists and tables: a router Link costs the server render more than its row.
+  const here = `/cycles/${data.heading.id}/rollup`;
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Schools roll-up" />
@@ -65,35 +107,24 @@ export default function Rollup() {
           <thead>
             <tr>
               <th scope="col">School</th>
-              {matrix.items.map((item) => (
-                <th scope="col" key={item.itemId}>
+              {items.map((item) => (
+                <th scope="col" key={item.id}>
                   {item.title}
                 </th>
               ))}
               <th scope="col">Mean</th>
             </tr>
           </thead>
+          {/* Built as a string from the same compact rows on server and client (see rollup-matrix-html.ts). */}
+          <tbody dangerouslySetInnerHTML={{ __html: matrixRowsHtml(rows, items.length) }} />
           <tbody>
-            {matrix.rows.map((row) => (
-              <tr key={row.schoolId}>
-                <th scope="row">
-                  <Link to={`/cycles/${data.cycleBySchool[row.schoolId]}`}>{row.name}</Link>
-                </th>
-                {row.cells.map((cell) => (
-                  <td key={cell.itemId}>{cell.level ? <span className={`ck-level ck-level--${cell.level}`}>{cell.level}</span> : <span className="ck-level ck-level--none">–</span>}</td>
-                ))}
-                <td>
-                  <strong>{row.meanLevel?.toFixed(1) ?? "–"}</strong>
-                </td>
-              </tr>
-            ))}
             <tr>
               <th scope="row">Mean across schools</th>
-              {matrix.items.map((item) => (
-                <td key={item.itemId}>{item.meanLevel?.toFixed(1) ?? "–"}</td>
+              {items.map((item) => (
+                <td key={item.id}>{item.meanLevel?.toFixed(1) ?? "–"}</td>
               ))}
               <td>
-                <strong>{matrix.overall.meanLevel?.toFixed(1) ?? "–"}</strong>
+                <strong>{data.overallMean?.toFixed(1) ?? "–"}</strong>
               </td>
             </tr>
           </tbody>
@@ -115,8 +146,8 @@ export default function Rollup() {
               </tr>
             </thead>
             <tbody>
-              {matrix.items.map((item) => (
-                <tr key={item.itemId}>
+              {items.map((item) => (
+                <tr key={item.id}>
                   <th scope="row">{item.title}</th>
                   <td>{item.distribution[1]}</td>
                   <td>{item.distribution[2]}</td>
@@ -138,10 +169,8 @@ export default function Rollup() {
               <div>
                 <h3>Moved up</h3>
                 <ul className="ck-list">
-                  {data.moved.movedUp.map((s) => (
-                    <li key={s.schoolId}>
-                      {s.name}: +{s.netChange?.toFixed(2)} mean level ({s.up} items up, {s.down} down)
-                    </li>
+                  {data.moved.movedUp.map((s, i) => (
+                    <li key={i}>{`${s.name}: +${s.netChange?.toFixed(2)} mean level (${s.up} items up, ${s.down} down)`}</li>
                   ))}
                   {data.moved.movedUp.length === 0 ? <li className="ck-muted">None</li> : null}
                 </ul>
@@ -149,10 +178,8 @@ export default function Rollup() {
               <div>
                 <h3>Moved down</h3>
                 <ul className="ck-list">
-                  {data.moved.movedDown.map((s) => (
-                    <li key={s.schoolId}>
-                      {s.name}: {s.netChange?.toFixed(2)} mean level ({s.down} items down, {s.up} up)
-                    </li>
+                  {data.moved.movedDown.map((s, i) => (
+                    <li key={i}>{`${s.name}: ${s.netChange?.toFixed(2)} mean level (${s.down} items down, ${s.up} up)`}</li>
                   ))}
                   {data.moved.movedDown.length === 0 ? <li className="ck-muted">None</li> : null}
                 </ul>
@@ -161,6 +188,79 @@ export default function Rollup() {
           )}
         </Card>
       ) : null}
+      <Card title="Goals across schools">
+        {data.goals.length === 0 ? (
+          <p className="ck-muted">No district goal is shared with schools yet.</p>
+        ) : (
+          <>
+            <p className="ck-muted">
+              Each school is judged on its own scores for the goal’s key activity. Outcome goals show no data until measure values are imported.
+            </p>
+            <div className="ck-table-wrap">
+              <table className="ck-table">
+                <caption>District goals shared with schools: how many schools stand where</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Goal</th>
+                    {schoolGoalStatuses.map((status) => (
+                      <th scope="col" key={status}>
+                        {goalStatusHeadings[status]}
+                      </th>
+                    ))}
+                    <th scope="col">Schools</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.goals.map((goal) => (
+                    <tr key={goal.id}>
+                      <th scope="row">
+                        <a href={`/cycles/${data.heading.id}/goals/${goal.id}`}>{goal.title}</a>
+                        <br />
+                        <small className="ck-muted">{goal.target}</small>
+                      </th>
+                      {schoolGoalStatuses.map((status) => (
+                        <td key={status}>{goal.counts[status]}</td>
+                      ))}
+                      <td>
+                        {goal.schoolCount > 0 ? (
+                          <a href={`${here}?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={data.open?.id === goal.id ? "true" : undefined}>
+                            {`${goal.schoolCount} schools`}
+                            <span className="ck-visually-hidden">{` for ${goal.title}`}</span>
+                          </a>
+                        ) : (
+                          "0"
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {data.open ? (
+              <section id="goal-schools" aria-labelledby="goal-schools-heading" className="ck-stack" tabIndex={-1}>
+                <h3 id="goal-schools-heading">Schools for “{data.open.title}”</h3>
+                {data.open.byStatus.map((group) => (
+                  <div key={group.status}>
+                    <h4>
+                      <GoalStatusBadge status={group.status} /> {group.schools.length} {group.schools.length === 1 ? "school" : "schools"}
+                    </h4>
+                    <ul className="ck-inline-list">
+                      {group.schools.map((school) => (
+                        <li key={school.cycleId}>
+                          <a href={`/cycles/${school.cycleId}`}>{school.name}</a>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ))}
+                <p>
+                  <a href={`${here}?${checkpointQuery}`}>Hide the schools list</a>
+                </p>
+              </section>
+            ) : null}
+          </>
+        )}
+      </Card>
     </div>
   );
 }

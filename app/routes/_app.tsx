@@ -7,10 +7,15 @@ import { listSchoolNames } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { can, roleLabels } from "~/modules/people/permissions";
 
+// Past this many schools the switcher is a long scroll that every page would render and ship (200 options were
+// three quarters of a light page); the Schools page lists them all, with search by eye and links.
+const SWITCHER_MAX = 40;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   // Names only: the team-size counts of the Schools page would cost every page a subquery per school.
-  const schools = await listSchoolNames(context.db, user);
+  const names = await listSchoolNames(context.db, user, { limit: SWITCHER_MAX + 1 });
+  const schools = names.length > SWITCHER_MAX ? [] : names;
   const scope = { districtId: user.districtId };
   return {
     user: { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role], districtName: user.districtName },
@@ -18,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nav: [
       { to: "/home", label: "Home" },
       { to: "/cycles", label: "Cycles" },
-      { to: "/schools", label: user.role === "school_team" && schools.length === 1 ? "My school" : "Schools" },
+      { to: "/schools", label: user.role === "school_team" && names.length === 1 ? "My school" : "Schools" },
       ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
       ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),
     ],

@@ -7,10 +7,15 @@
 //   BENCH_ACCEPT_ENCODING  Accept-Encoding sent with every request (default "gzip, deflate, br", as a browser;
 //                          "identity" measures uncompressed responses)
 //   BENCH_ANALYZE          "0" skips ANALYZE after generating the data (default: analyze, see tests/bench/README.md)
+//   BENCH_CPU_PROFILE      a directory: each measured run also writes a V8 CPU profile of the server thread there
 //   BENCH_DATABASE_URL     PostgreSQL admin URL: a throwaway database is created there and dropped afterwards;
 //                          unset, the data lives in an in-memory PGlite
 import "./production-mode";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -32,6 +37,7 @@ const LEAD_EMAIL = "lead@bench.example";
 const LEAD_PASSWORD = "benchmark-password";
 const TARGET_RATIO = 0.3;
 const TARGET_P95_MS = 150;
+const SIGNED_IN_REFERENCE = "/account";
 
 const positiveNumber = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -46,6 +52,7 @@ const warmupSeconds = positiveNumber("BENCH_WARMUP_SECONDS", 3);
 const connections = Math.round(positiveNumber("BENCH_CONNECTIONS", 10));
 const acceptEncoding = process.env.BENCH_ACCEPT_ENCODING || "gzip, deflate, br";
 const analyze = process.env.BENCH_ANALYZE !== "0";
+const profileDir = process.env.BENCH_CPU_PROFILE || null;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Database
@@ -130,7 +137,7 @@ interface GeneratedDistrict {
   goals: number;
 }
 
-async function generateDistrict(db: Database): Promise<GeneratedDistrict> {
+export async function generateDistrict(db: Database): Promise<GeneratedDistrict> {
   const [district] = await db.insert(districts).values({ slug: "benchmark", name: "Benchmark Unified School District" }).returning();
   const schoolRows = await db
     .insert(schools)
@@ -261,6 +268,8 @@ interface LoadResult {
   max: number;
   completed: number;
   bytesPerResponse: number;
+  /** Server-thread CPU milliseconds per completed request; null off Linux. */
+  cpuMsPerRequest: number | null;
   raw: WorkerResult;
 }
 
@@ -319,14 +328,54 @@ async function waitUntilServerIdle(maxMs = 30_000) {
   }
 }
 
+/**
+ * CPU time of this thread (the server's: Express, Remix, React and PGlite; not the load worker, not zlib's thread
+ * pool), from Linux's per-thread counters. Other processes on a shared machine stretch wall-clock figures; they
+ * barely move this one. Null where /proc is missing.
+ */
+function serverThreadCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** A CPU profile of this (the server's) thread only: the load generator runs in its own worker. */
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 500 });
+  await session.post("Profiler.start");
+  return {
+    async stop(urlPath: string) {
+      const { profile } = await session.post("Profiler.stop");
+      session.disconnect();
+      fs.mkdirSync(profileDir!, { recursive: true });
+      const file = path.join(profileDir!, `${urlPath.replace(/[^a-z0-9]+/gi, "_").replace(/^_|_$/g, "") || "root"}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      process.stderr.write(`(profile ${file}) `);
+    },
+  };
+}
+
 async function measure(baseUrl: string, path: string, headers: Record<string, string>): Promise<LoadResult> {
   process.stderr.write(`  ${path}: warming up ${warmupSeconds} s… `);
   // A slow page may complete nothing within a short warm-up; whatever did complete must still be a 200.
   assertAllOk("warm-up", path, await runWorker(baseUrl + path, headers, warmupSeconds), { needCompletions: false });
   await waitUntilServerIdle();
   process.stderr.write(`measuring ${durationSeconds} s… `);
+  const profiler = profileDir ? await startProfiler() : null;
+  const cpuBefore = serverThreadCpuMs();
   const raw = await runWorker(baseUrl + path, headers, durationSeconds);
+  // Stopped before the idle wait: a running profiler keeps the event loop busy enough to look never idle.
+  if (profiler) await profiler.stop(path);
   await waitUntilServerIdle();
+  const cpuAfter = serverThreadCpuMs();
   assertAllOk("measurement", path, raw, { needCompletions: true });
   const sorted = Float64Array.from(raw.times).sort();
   const result: LoadResult = {
@@ -338,6 +387,8 @@ async function measure(baseUrl: string, path: string, headers: Record<string, st
     max: sorted[sorted.length - 1],
     completed: raw.completed,
     bytesPerResponse: raw.bytes / raw.completed,
+    // Includes finishing the requests in flight at the deadline, which `completed` does not count: a slight overstatement.
+    cpuMsPerRequest: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / raw.completed,
     raw,
   };
   process.stderr.write(`${result.completed} requests\n`);
@@ -391,13 +442,22 @@ async function main() {
     }
     const health = await client.get("/healthz");
     if (health.status !== 200) throw new Error(`GET /healthz answered ${health.status}: ${health.text}`);
+    // The second reference: the lightest signed-in page (session check, shell, one small loader, SSR). No roll-up
+    // can beat it, so its ratio to /healthz is the ceiling for any server-rendered signed-in page on this machine.
+    const account = await client.get(SIGNED_IN_REFERENCE);
+    if (account.status !== 200 || !account.text.includes("Your account")) throw new Error(`GET ${SIGNED_IN_REFERENCE} answered ${account.status}`);
     const htmlBytes = Buffer.byteLength(page.text);
+    const accountHtmlBytes = Buffer.byteLength(account.text);
 
     process.stderr.write(`bench:dashboard: server at ${server.url}; ${connections} connections\n`);
     const healthz = await measure(server.url, "/healthz", headers);
+    const signedIn = await measure(server.url, SIGNED_IN_REFERENCE, headers);
     const rollup = await measure(server.url, rollupPath, headers);
 
     const ratio = rollup.rps / healthz.rps;
+    const signedInRatio = signedIn.rps / healthz.rps;
+    // What the ratio would be if each request's server CPU were all that limited it: steadier on a busy machine.
+    const cpuRatio = (r: LoadResult) => (r.cpuMsPerRequest && healthz.cpuMsPerRequest ? healthz.cpuMsPerRequest / r.cpuMsPerRequest : null);
     const targetsMet = { ratio: ratio >= TARGET_RATIO, p95: rollup.p95 < TARGET_P95_MS };
     const mark = (ok: boolean) => (ok ? "met" : "NOT met");
 
@@ -407,11 +467,11 @@ async function main() {
       `District: ${SCHOOLS} schools × ${district.items} rubric items × ${CHECKPOINTS.length} checkpoints (${district.scores} scores), ${district.goals} goals`,
       `Load: ${connections} connections, ${warmupSeconds} s warm-up then ${durationSeconds} s per URL, Accept-Encoding: ${acceptEncoding}`,
       `Planner statistics: ${analyze ? "ANALYZE run after loading the data" : "none (BENCH_ANALYZE=0)"}`,
-      `Roll-up HTML: ${round(htmlBytes / 1024)} KiB uncompressed`,
+      `Roll-up HTML: ${round(htmlBytes / 1024)} KiB uncompressed; ${SIGNED_IN_REFERENCE} HTML: ${round(accountHtmlBytes / 1024)} KiB`,
       "",
       table([
-        ["URL", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "requests", "non-2xx", "wire KiB/resp"],
-        ...[healthz, rollup].map((r) => [
+        ["URL", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "requests", "non-2xx", "wire KiB/resp", "CPU ms/req"],
+        ...[healthz, signedIn, rollup].map((r) => [
           r === rollup ? "/cycles/:id/rollup" : r.path,
           round(r.rps).toFixed(1),
           r.p50.toFixed(1),
@@ -421,11 +481,14 @@ async function main() {
           String(r.completed),
           String(r.raw.non2xx),
           (r.bytesPerResponse / 1024).toFixed(1),
+          r.cpuMsPerRequest === null ? "–" : r.cpuMsPerRequest.toFixed(2),
         ]),
       ]),
       "",
       `Ratio roll-up ÷ /healthz req/s: ${ratio.toFixed(4)}   (target ≥ ${TARGET_RATIO}: ${mark(targetsMet.ratio)})`,
       `Roll-up p95: ${rollup.p95.toFixed(1)} ms        (target < ${TARGET_P95_MS} ms: ${mark(targetsMet.p95)})`,
+      `Server-thread CPU per request, /healthz ÷ roll-up: ${cpuRatio(rollup)?.toFixed(4) ?? "–"}; /healthz ÷ ${SIGNED_IN_REFERENCE}: ${cpuRatio(signedIn)?.toFixed(4) ?? "–"}`,
+      `Ceiling: ${SIGNED_IN_REFERENCE} ÷ /healthz req/s: ${signedInRatio.toFixed(4)} (the lightest signed-in page; roll-up ÷ ${SIGNED_IN_REFERENCE}: ${(rollup.rps / signedIn.rps).toFixed(3)})`,
       "",
     ];
     console.log(lines.join("\n"));
@@ -436,6 +499,17 @@ async function main() {
       rollupP95Ms: round(rollup.p95),
       healthzP95Ms: round(healthz.p95),
       rollupP50Ms: round(rollup.p50),
+      rollupHtmlKiB: round(htmlBytes / 1024),
+      rollupWireKiB: round(rollup.bytesPerResponse / 1024),
+      signedInPath: SIGNED_IN_REFERENCE,
+      signedInRps: round(signedIn.rps, 2),
+      signedInP50Ms: round(signedIn.p50),
+      signedInP95Ms: round(signedIn.p95),
+      signedInRatio: round(signedInRatio, 4),
+      rollupCpuMsPerReq: rollup.cpuMsPerRequest === null ? null : round(rollup.cpuMsPerRequest, 2),
+      signedInCpuMsPerReq: signedIn.cpuMsPerRequest === null ? null : round(signedIn.cpuMsPerRequest, 2),
+      healthzCpuMsPerReq: healthz.cpuMsPerRequest === null ? null : round(healthz.cpuMsPerRequest, 3),
+      rollupCpuRatio: cpuRatio(rollup) === null ? null : round(cpuRatio(rollup)!, 4),
       schools: SCHOOLS,
       items: district.items,
       checkpoints: CHECKPOINTS.length,
@@ -459,7 +533,8 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+// Run as a script (npm run bench:dashboard); imported, it only lends its data generator.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((error) => {
   console.error(`bench:dashboard failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 });

@@ -103,6 +103,12 @@ describe("a goal for all schools, carried out at one", () => {
       await expectHeading(page, "Schools roll-up");
       await shown(page.getByRole("row", { name: /Maple Elementary/ }));
       await expectNoAxeViolations(page, "roll-up");
+      // The shared goals' counts, and one goal's schools listed by status.
+      await shown(page.getByRole("table", { name: /District goals shared with schools/ }));
+      await page.getByRole("link", { name: /schools for / }).first().click();
+      await shown(page.getByRole("heading", { name: /^Schools for / }));
+      await shown(page.getByRole("region", { name: /^Schools for / }).getByRole("link", { name: /Maple Elementary/ }));
+      await expectNoAxeViolations(page, "roll-up with one goal's schools");
       await page.getByRole("navigation", { name: "This cycle" }).getByRole("link", { name: "Goals" }).click();
       await expectHeading(page, "Annual goals");
       expect(await page.getByRole("link", { name: "Add a goal" }).count()).toBe(0);

@@ -72,13 +72,14 @@ export async function listSchools(db: Database, actor: Actor, options: { include
 }
 
 /** Just the names of the active schools the actor may read: for the navigation shell, which every page loads. */
-export async function listSchoolNames(db: Database, actor: Actor): Promise<{ id: string; name: string }[]> {
+export async function listSchoolNames(db: Database, actor: Actor, options: { limit?: number } = {}): Promise<{ id: string; name: string }[]> {
   requirePermission(actor, "district:read", { districtId: actor.districtId });
   const only = readableSchoolIds(actor);
   if (only && only.length === 0) return [];
   const conditions = [eq(schools.districtId, actor.districtId), isNull(schools.archivedAt)];
   if (only) conditions.push(inArray(schools.id, only));
-  return db.select({ id: schools.id, name: schools.name }).from(schools).where(and(...conditions)).orderBy(asc(schools.name));
+  const query = db.select({ id: schools.id, name: schools.name }).from(schools).where(and(...conditions)).orderBy(asc(schools.name));
+  return options.limit === undefined ? query : query.limit(options.limit);
 }
 
 /** A school of the actor's district; another district's id answers NotFound, a school the actor may not read Forbidden. */

@@ -2,10 +2,20 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { findSessionUser, readSessionToken, type SessionUser } from "./session.server";
 
+// Remix runs the shell's loader and the page's loader for the same request with the same context object; both ask
+// for the user, and one lookup is enough. Only for reads: after an action (a no-JavaScript form post) the loaders
+// that follow must see what the action changed, such as a new name or a signed-out session.
+const lookups = new WeakMap<AppLoadContext, { token: string; user: Promise<SessionUser | null> }>();
+
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   const token = readSessionToken(request, context.config);
   if (!token) return null;
-  return findSessionUser(context.db, token, context.config);
+  if (request.method !== "GET" && request.method !== "HEAD") return findSessionUser(context.db, token, context.config);
+  const known = lookups.get(context);
+  if (known && known.token === token) return known.user;
+  const user = findSessionUser(context.db, token, context.config);
+  lookups.set(context, { token, user });
+  return user;
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {

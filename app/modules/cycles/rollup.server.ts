@@ -1,0 +1,184 @@
+// The district roll-up as its page shows it, computed once per change of the scores behind it and kept in a small in-process cache.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "#db/client.server";
+import { cycles, goals, goalSchools, rubricScores, schools } from "#db/schema";
+import type { Actor } from "~/modules/people/permissions";
+import { NotFound } from "~/utils/errors";
+import { getCycle, getRollup } from "./cycles.server";
+import { levelCode } from "./rollup-matrix-html";
+import { goalsAcrossSchools, SchoolLevels, type GoalAcrossSchools, type RollupGoal } from "./rollup-goals";
+import { movement, rollupMatrix, type LevelDistribution, type SchoolMovement } from "./rubric-rollup";
+import type { Checkpoint } from "./school-year";
+
+/** A school's row: its levels as one character per item ("1"–"4", "-" unscored), so 3,200 cells stay a few KiB of data. */
+export interface RollupRowView {
+  schoolId: string;
+  cycleId: string;
+  name: string;
+  levels: string;
+  meanLevel: number | null;
+}
+
+export interface RollupItemView {
+  id: string;
+  title: string;
+  meanLevel: number | null;
+  distribution: LevelDistribution;
+}
+
+export interface RollupData {
+  checkpoint: Checkpoint;
+  previous: Checkpoint | null;
+  items: RollupItemView[];
+  rows: RollupRowView[];
+  overallMean: number | null;
+  moved: { movedUp: SchoolMovement[]; movedDown: SchoolMovement[] } | null;
+}
+
+interface CacheEntry extends RollupData {
+  levels: SchoolLevels;
+  /** Goals' statuses per target, filled as goals ask (see goalsAcrossSchools). */
+  goalMemo: Map<string, string>;
+}
+
+// Enough for every checkpoint of a few cycles seen through a few different scopes; a stale revision's entries are
+// never asked for again and fall off the end. An entry of 200 schools × 16 items is well under 100 KiB.
+const MAX_ENTRIES = 48;
+const cache = new Map<string, Promise<CacheEntry>>();
+const goalCache = new Map<string, Promise<RollupGoal[]>>();
+
+function remember<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+  const known = cache.get(key);
+  if (known) {
+    // Least recently used goes first: re-inserting moves the key to the end of the Map's order.
+    cache.delete(key);
+    cache.set(key, known);
+    return known;
+  }
+  // The promise is cached, not its value, so ten readers arriving together compute it once.
+  const entry = compute();
+  cache.set(key, entry);
+  entry.catch(() => cache.delete(key));
+  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  return entry;
+}
+
+/** For tests and memory checks. */
+export function rollupCacheSize() {
+  return { entries: cache.size, goalLists: goalCache.size };
+}
+
+/**
+ * Everything a reader's permissions depend on, besides the record itself: two readers with the same key may read
+ * exactly the same schools. The user id is left out on purpose, so the district's readers share one entry.
+ */
+function scopeKey(actor: Actor) {
+  return [actor.districtId, actor.role, actor.studentRecords ? "records" : "", [...actor.schoolIds].sort().join(",")].join("/");
+}
+
+export interface RollupView extends RollupData {
+  cycle: Awaited<ReturnType<typeof getCycle>>;
+  goals: GoalAcrossSchools[];
+}
+
+/**
+ * The roll-up of a district cycle for this reader. Each request reads the cycle (permission, score revision, rubric
+ * version) and digests of its schools and goals; the matrix, movement, per-school levels and goals come from the
+ * caches when none of those changed.
+ */
+export async function getRollupView(db: Database, actor: Actor, cycleId: string, wanted?: Checkpoint): Promise<RollupView> {
+  const cycle = await getCycle(db, actor, cycleId);
+  if (cycle.schoolId) throw new NotFound("district cycle");
+  const stamps = await freshness(db, cycleId);
+  const key = [cycleId, cycle.rubricVersionId, cycle.scoreRevision, stamps.schools, wanted ?? "latest", scopeKey(actor)].join("|");
+  // Goals hold no scope (a reader's schools are applied below), so one read serves every reader until a goal changes.
+  const [entry, goalRows] = await Promise.all([
+    remember(cache, key, () => computeEntry(db, actor, cycleId, wanted)),
+    remember(goalCache, `${cycleId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
+  ]);
+  const { levels, goalMemo, ...data } = entry;
+  const goalViews = goalsAcrossSchools(
+    goalRows,
+    data.rows.map((r) => r.schoolId),
+    levels,
+    goalMemo,
+  );
+  return { ...data, cycle, goals: goalViews };
+}
+
+/**
+ * Digests of what the roll-up shows besides scores, in one round trip: its schools' ids and names (a rename changes
+ * the page without touching a score) and its goals' ids, versions and last change (every goal edit bumps both).
+ * Digests rather than the latest updated_at, so no clock (or two servers' clocks) can hide a change.
+ */
+async function freshness(db: Database, districtCycleId: string) {
+  // Two scalar subqueries, read alongside the cycle's row so the statement has a row to hang them on.
+  const [row] = await db
+    .select({
+      // Aliased column names: inside a select's fields drizzle writes columns unqualified, and "id" is in both tables.
+      schools: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(s.id::text || '=' || s.name, ',' order by s.id))
+         from ${cycles} c join ${schools} s on s.id = c.school_id where c.district_cycle_id = ${districtCycleId})`,
+      goals: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(g.id::text || '@' || g.version || '@' || g.updated_at::text, ',' order by g.id))
+         from ${goals} g where g.cycle_id = ${districtCycleId})`,
+    })
+    .from(cycles)
+    .where(eq(cycles.id, districtCycleId));
+  return { schools: row?.schools ?? "none", goals: row?.goals ?? "none" };
+}
+
+/** The district cycle's goals that reach schools, with the chosen schools in the same round trip. */
+async function sharedGoals(db: Database, districtCycleId: string): Promise<RollupGoal[]> {
+  const rows = await db
+    .select({
+      id: goals.id,
+      title: goals.title,
+      kind: goals.kind,
+      rubricItemId: goals.rubricItemId,
+      targetLevel: goals.targetLevel,
+      targetCheckpoint: goals.targetCheckpoint,
+      mirrorScope: goals.mirrorScope,
+      chosen: sql<string>`array_to_string(array(select ${goalSchools.schoolId} from ${goalSchools} where ${goalSchools.goalId} = ${goals.id}), ',')`,
+    })
+    .from(goals)
+    .where(and(eq(goals.cycleId, districtCycleId), inArray(goals.mirrorScope, ["all_schools", "chosen_schools"])))
+    .orderBy(asc(goals.createdAt), asc(goals.title));
+  return rows.map(({ chosen, ...goal }) => ({ ...goal, chosenSchoolIds: chosen ? chosen.split(",") : [] }));
+}
+
+async function computeEntry(db: Database, actor: Actor, cycleId: string, wanted?: Checkpoint): Promise<CacheEntry> {
+  const rollup = await getRollup(db, actor, cycleId, wanted);
+  const { checkpoint, previous, schools: schoolList, items } = rollup;
+  const matrix = rollupMatrix(rollup.scores, schoolList, items, checkpoint);
+  const moved = previous ? movement(rollup.scores, schoolList, items, previous, checkpoint) : null;
+  const cycleOfSchool = new Map(schoolList.map((s) => [s.id, s.cycleId]));
+
+  // Goals are judged on every checkpoint of the year, not only the two the matrix shows.
+  const schoolOfCycle = new Map(schoolList.map((s) => [s.cycleId, s.id]));
+  const allScores = schoolList.length
+    ? await db
+        .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+        .from(rubricScores)
+        .where(inArray(rubricScores.cycleId, [...schoolOfCycle.keys()]))
+    : [];
+  const levels = new SchoolLevels(
+    allScores.map((s) => ({ schoolId: schoolOfCycle.get(s.cycleId)!, itemId: s.itemId, checkpoint: s.checkpoint, level: s.level as 1 | 2 | 3 | 4 })),
+    items.map((i) => i.id),
+  );
+
+  return {
+    checkpoint,
+    previous,
+    items: matrix.items.map((item) => ({ id: item.itemId, title: item.title, meanLevel: item.meanLevel, distribution: item.distribution })),
+    rows: matrix.rows.map((row) => ({
+      schoolId: row.schoolId,
+      cycleId: cycleOfSchool.get(row.schoolId)!,
+      name: row.name,
+      levels: row.cells.map((cell) => levelCode(cell.level)).join(""),
+      meanLevel: row.meanLevel,
+    })),
+    overallMean: matrix.overall.meanLevel,
+    moved: moved ? { movedUp: moved.movedUp, movedDown: moved.movedDown } : null,
+    levels,
+    goalMemo: new Map(),
+  };
+}
