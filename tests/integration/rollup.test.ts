@@ -5,6 +5,7 @@ import { cycles, measures } from "#db/schema";
 import { createDistrictCycle, getRubricBoard, scoreRubricItem } from "~/modules/cycles/cycles.server";
 import type { GoalInput } from "~/modules/cycles/goals.schema";
 import { createGoal, updateGoal } from "~/modules/cycles/goals.server";
+import { addDraftItem, publishRubricDraft, startRubricDraft } from "~/modules/cycles/rubrics.server";
 import { rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
 import { updateSchool } from "~/modules/districts/districts.server";
@@ -191,5 +192,16 @@ describe("goals across schools", () => {
     await score(cycleB, principalB(), itemIds[2], "midyear", 4);
     const later = (await getRollupView(db(), lead(), districtCycleId)).goals.find((g) => g.id === goal.id)!;
     expect(later.counts).toMatchObject({ met: 1, on_track: 1, not_started: 0 });
+  });
+
+  it("keeps counting scores given under the old rubric after a new version is published into the open year", async () => {
+    const goal = (await getRollupView(db(), lead(), districtCycleId)).goals.find((g) => g.title === "Every school has an SEL team that meets monthly")!;
+    const before = goal.counts;
+    await startRubricDraft(db(), lead());
+    await addDraftItem(db(), lead(), { focusAreaId: "fa4", title: "Students help read the data", level1: "a", level2: "b", level3: "c", level4: "d" });
+    await publishRubricDraft(db(), lead(), { note: "One new item", applyToOpenCycles: true });
+    const after = (await getRollupView(db(), lead(), districtCycleId)).goals.find((g) => g.id === goal.id)!;
+    expect(after.counts).toEqual(before);
+    expect(after.counts).toMatchObject({ met: 1, on_track: 1 });
   });
 });

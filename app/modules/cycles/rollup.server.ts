@@ -1,7 +1,8 @@
 // The district roll-up as its page shows it, computed once per change of the scores behind it and kept in a small in-process cache.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "#db/client.server";
-import { cycles, goals, goalSchools, rubricScores, schools } from "#db/schema";
+import { cycles, goals, goalSchools, rubricItems, rubricScores, schools } from "#db/schema";
 import type { Actor } from "~/modules/people/permissions";
 import { NotFound } from "~/utils/errors";
 import { getCycle, getRollup } from "./cycles.server";
@@ -94,7 +95,7 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
   // Goals hold no scope (a reader's schools are applied below), so one read serves every reader until a goal changes.
   const [entry, goalRows] = await Promise.all([
     remember(cache, key, () => computeEntry(db, actor, cycleId, wanted)),
-    remember(goalCache, `${cycleId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
+    remember(goalCache, `${cycleId}|${cycle.rubricVersionId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
   ]);
   const { levels, goalMemo, ...data } = entry;
   const goalViews = goalsAcrossSchools(
@@ -154,10 +155,15 @@ async function computeEntry(db: Database, actor: Actor, cycleId: string, wanted?
 
   // Goals are judged on every checkpoint of the year, not only the two the matrix shows.
   const schoolOfCycle = new Map(schoolList.map((s) => [s.cycleId, s.id]));
+  // A score given under an older rubric version counts for the same activity on the cycle's current version.
+  const scoredItem = alias(rubricItems, "scored_item");
+  const currentItem = alias(rubricItems, "current_item");
   const allScores = schoolList.length
     ? await db
-        .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
+        .select({ cycleId: rubricScores.cycleId, itemId: currentItem.id, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
         .from(rubricScores)
+        .innerJoin(scoredItem, eq(scoredItem.id, rubricScores.rubricItemId))
+        .innerJoin(currentItem, and(eq(currentItem.lineageId, scoredItem.lineageId), eq(currentItem.rubricVersionId, rollup.cycle.rubricVersionId)))
         .where(inArray(rubricScores.cycleId, [...schoolOfCycle.keys()]))
     : [];
   const levels = new SchoolLevels(
