@@ -1,6 +1,6 @@
 // One goal as a cycle sees it: SMARTIE checks, progress, strategies, and for a shared district goal what changed and the school's target.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { FormError, SelectField, TextField, type FormState } from "~/components/ui/form";
 import { StaleEditNotice } from "~/components/ui/conflict";
@@ -75,6 +75,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     };
   });
 }
+
+// After a stale save the page reloads, so the forms carry the newer versions and saving again is deliberate, not another conflict.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) => actionStatus === 409 || defaultShouldRevalidate;
 
 const intent = z.enum(["add-strategy", "update-strategy", "mark-seen", "set-local-target"]);
 

@@ -127,3 +127,37 @@ describe("editing strategies", () => {
     }
   });
 });
+
+describe("a school's local target saved from two windows", () => {
+  it("the second save is refused once, then saves deliberately over the newer version", async () => {
+    const goal = "Families co-design SEL with us at every school";
+    const first = await newPage(env.browser, env.server.url);
+    const second = await newPage(env.browser, env.server.url);
+    try {
+      for (const { page } of [first, second]) {
+        await signIn(page, "principal@maple.riverbend.example");
+        await page.goto("/cycles");
+        await page.getByRole("link", { name: "Maple Elementary" }).first().click();
+        await expectHeading(page, "Cycle overview");
+        await page.getByRole("link", { name: goal }).first().click();
+        await expectHeading(page, goal);
+      }
+      const target = (page: Page) => page.getByLabel("What this goal means for our school");
+      await target(first.page).fill("Family night each term");
+      await first.page.getByRole("button", { name: "Save local target" }).click();
+      await shown(first.page.getByText("Saved."));
+
+      await target(second.page).fill("A family SEL team of six");
+      await second.page.getByRole("button", { name: "Save local target" }).click();
+      await shown(second.page.getByRole("alert").filter({ hasText: "Someone saved a newer version" }));
+      expect(await target(second.page).inputValue()).toBe("A family SEL team of six");
+      // The page reloaded the newer version, so saving again now succeeds instead of conflicting forever.
+      await second.page.getByRole("button", { name: "Save local target" }).click();
+      await shown(second.page.getByText("Saved."));
+      expect(await target(second.page).inputValue()).toBe("A family SEL team of six");
+    } finally {
+      await first.context.close();
+      await second.context.close();
+    }
+  });
+});
