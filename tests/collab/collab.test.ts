@@ -1,0 +1,214 @@
+import { and, count, eq } from "drizzle-orm";
+import * as Y from "yjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cycles, docSnapshots, docUpdates } from "#db/schema";
+import { createDistrictCycle } from "~/modules/cycles/cycles.server";
+import { setPersonActive, updatePerson } from "~/modules/people/people.server";
+import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
+import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { startTestServer, type TestServer } from "../setup/server";
+import { connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
+
+const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
+const MAX_MESSAGE = 64 * 1024;
+
+let database: TestDatabase;
+let server: TestServer;
+let world: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let other: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let districtPlan: string;
+let schoolBPlan: string;
+let otherPlan: string;
+const cleanups: (() => void)[] = [];
+
+const id = (userId: string) => identityOf(database.db, server.config, userId, server.url);
+
+async function connect(documentId: string, who: Identity, doc?: Y.Doc) {
+  const client = await connectProvider(server.url, documentId, who, doc);
+  cleanups.push(() => client.provider.destroy());
+  return client;
+}
+
+async function storedUpdates(documentId: string) {
+  const [row] = await database.db.select({ n: count() }).from(docUpdates).where(eq(docUpdates.documentId, documentId));
+  return row.n;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase({ catalog: true });
+  world = await makeDistrictWithPeople(database.db);
+  other = await makeDistrictWithPeople(database.db);
+  server = await startTestServer(database, {}, { maxMessageBytes: MAX_MESSAGE, compactEvery: 20, unloadAfterMs: 200 });
+  const cycle = await createDistrictCycle(database.db, actorOf(world.lead), { startYear: 2026, ...dates });
+  districtPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), cycle.id)).id;
+  const [schoolB] = await database.db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtCycleId, cycle.id), eq(cycles.schoolId, world.schoolB.id)));
+  schoolBPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), schoolB.id)).id;
+  const otherCycle = await createDistrictCycle(database.db, actorOf(other.lead), { startYear: 2026, ...dates });
+  otherPlan = (await ensurePlanDocument(database.db, actorOf(other.lead), otherCycle.id)).id;
+});
+afterEach(() => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+describe("plan documents", () => {
+  it("creates one document per cycle, however often it is ensured", async () => {
+    const cycleOf = await database.db.select().from(cycles).where(eq(cycles.districtId, world.district.id));
+    const again = await ensurePlanDocument(database.db, actorOf(world.board), cycleOf.find((c) => !c.schoolId)!.id);
+    expect(again.id).toBe(districtPlan);
+  });
+});
+
+describe("opening a socket", () => {
+  it("refuses an upgrade without a session (401), from another origin (403), to another district (404) and without read access (403)", async () => {
+    const lead = await id(world.lead.id);
+    expect((await openRaw(server.url, districtPlan, { origin: server.url })).status).toBe(401);
+    expect((await openRaw(server.url, districtPlan, { origin: server.url, cookie: "ck_session=forged" })).status).toBe(401);
+    expect((await openRaw(server.url, districtPlan, { cookie: lead.cookie, origin: "https://evil.example" })).status).toBe(403);
+    expect((await openRaw(server.url, districtPlan, { cookie: lead.cookie })).status).toBe(403);
+    expect((await openRaw(server.url, otherPlan, { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    expect((await openRaw(server.url, "not-a-uuid", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    const schoolTeam = await id(world.schoolTeam.id);
+    expect((await openRaw(server.url, schoolBPlan, { cookie: schoolTeam.cookie, origin: server.url })).status).toBe(403);
+    const open = await openRaw(server.url, districtPlan, { cookie: schoolTeam.cookie, origin: server.url });
+    expect(open.status).toBeNull();
+    open.socket?.close();
+  });
+});
+
+describe("co-editing", () => {
+  it("converges two real y-websocket clients and stamps each one's name and colour into awareness", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    a.doc.getText("body").insert(0, "Vision: every student belongs. ");
+    b.doc.getText("body").insert(0, "Priorities: ");
+    await waitFor(() => a.doc.getText("body").toString() === b.doc.getText("body").toString() && a.doc.getText("body").length > 40, "convergence");
+    expect(a.doc.getText("body").toString()).toContain("every student belongs");
+
+    // A client claiming to be someone else is corrected by the server.
+    a.provider.awareness.setLocalStateField("user", { name: "Mallory", color: "#000000" });
+    await waitFor(() => [...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === world.lead.name), "stamped awareness");
+    const names = [...b.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string })?.name);
+    expect(names).not.toContain("Mallory");
+    expect(names).toContain(world.lead.name);
+  });
+
+  it("ignores a read-only member's updates: not applied, not broadcast, not stored", async () => {
+    const lead = await connect(districtPlan, await id(world.lead.id));
+    const before = await storedUpdates(districtPlan);
+    const board = await rawClient(server.url, districtPlan, await id(world.board.id));
+    const watcher = await rawClient(server.url, districtPlan, await id(world.team.id));
+    await waitFor(() => board.received.length > 0 && watcher.received.length > 0, "sockets started");
+    const heard = watcher.received.length;
+    board.send(updateFrame(textUpdate("board was here")));
+    // A later change from the lead is the marker: everything sent before it has been dealt with.
+    lead.doc.getText("marker").insert(0, "after");
+    await waitFor(() => watcher.received.slice(heard).some((frame) => contentOf(frame) !== null), "the lead's change");
+    const shared = await server.collab.documents.acquire(districtPlan);
+    expect(shared.doc.getText("t").toString()).toBe("");
+    expect(lead.doc.getText("t").toString()).toBe("");
+    for (const frame of watcher.received.slice(heard)) {
+      const update = contentOf(frame);
+      if (!update) continue;
+      const probe = new Y.Doc();
+      Y.applyUpdate(probe, update);
+      expect(probe.getText("t").toString()).toBe("");
+    }
+    expect(await storedUpdates(districtPlan)).toBe(before + 1);
+    // The board member still gets sync and awareness.
+    expect(board.closeCode()).toBeNull();
+    board.socket.close();
+    watcher.socket.close();
+  });
+});
+
+describe("limits", () => {
+  it("closes only the connection that sends garbage, text, unknown types or an oversized frame", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    const lead = await id(world.lead.id);
+    const cases: [Uint8Array | string, number][] = [
+      [new Uint8Array([0, 2, 200, 1, 7, 7]), 1007], // an update frame whose length runs past the end
+      [new Uint8Array([0, 2, 5, 255, 255, 255, 255, 255]), 1007], // bytes that are not a Yjs update
+      [new Uint8Array([9]), 1007], // unknown message type
+      [new Uint8Array([]), 1007],
+      ["hello", 1003],
+      [new Uint8Array(MAX_MESSAGE + 1), 1009],
+    ];
+    for (const [frame, code] of cases) {
+      const raw = await rawClient(server.url, districtPlan, lead);
+      raw.send(frame);
+      expect(await raw.closed()).toBe(code);
+      const word = `ok${code}-${Math.random()}`;
+      a.doc.getText("limits").insert(0, word);
+      await waitFor(() => b.doc.getText("limits").toString().includes(word), "the others keep working");
+    }
+  });
+});
+
+describe("durability", () => {
+  it("keeps every update across a restart of the server on the same database", async () => {
+    const { doc } = await connect(schoolBPlan, await id(world.lead.id));
+    for (let i = 0; i < 30; i++) doc.getText("notes").insert(doc.getText("notes").length, `line ${i}\n`);
+    const reader = await connect(schoolBPlan, await id(world.team.id));
+    await waitFor(() => reader.doc.getText("notes").toString() === doc.getText("notes").toString(), "the edits were broadcast");
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await server.close();
+    server = await startTestServer(database, {}, { maxMessageBytes: MAX_MESSAGE, compactEvery: 20, unloadAfterMs: 200 });
+    const again = await connect(schoolBPlan, await id(world.lead.id));
+    expect(again.doc.getText("notes").toString()).toBe(doc.getText("notes").toString());
+    expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(doc));
+  });
+
+  it("compacts the log into a snapshot without changing the state", async () => {
+    const { doc } = await connect(districtPlan, await id(world.lead.id));
+    for (let i = 0; i < 45; i++) doc.getText("compact").insert(0, `${i} `);
+    const reader = await connect(districtPlan, await id(world.team.id));
+    await waitFor(() => reader.doc.getText("compact").length === doc.getText("compact").length, "all edits applied");
+    await waitFor(async () => (await database.db.select().from(docSnapshots).where(eq(docSnapshots.documentId, districtPlan))).length > 0, "a snapshot");
+    // Leaving and the grace period unload the document; the next client loads snapshot + tail.
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await waitFor(() => !server.collab.documents.isLoaded(districtPlan), "unloaded");
+    expect(await storedUpdates(districtPlan)).toBe(0);
+    const snapshots = await database.db.select().from(docSnapshots).where(eq(docSnapshots.documentId, districtPlan));
+    expect(snapshots).toHaveLength(1);
+    const fresh = await connect(districtPlan, await id(world.team.id));
+    expect(Y.encodeStateVector(fresh.doc)).toEqual(Y.encodeStateVector(doc));
+    expect(fresh.doc.getText("compact").toString()).toBe(doc.getText("compact").toString());
+  });
+});
+
+describe("permission changes while connected", () => {
+  it("downgrades a member who becomes a board member to read-only within 5 s", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    const watcher = await connect(districtPlan, await id(world.lead.id));
+    raw.send(updateFrame(textUpdate("still allowed")));
+    await waitFor(() => watcher.doc.getText("t").toString().includes("still allowed"), "an editor's change");
+    await updatePerson(database.db, actorOf(world.lead), person.id, { name: person.name, role: "board", studentRecords: false, schoolIds: [] });
+    const conn = () => [...server.collab.connections].find((c) => c.user.id === person.id);
+    await waitFor(() => conn()?.readOnly === true, "downgraded", 5_000);
+    const stored = await storedUpdates(districtPlan);
+    raw.send(updateFrame(textUpdate("not any more")));
+    watcher.doc.getText("marker2").insert(0, "x");
+    await waitFor(async () => (await storedUpdates(districtPlan)) === stored + 1, "the lead's change stored");
+    expect(watcher.doc.getText("t").toString()).not.toContain("not any more");
+    raw.socket.close();
+  });
+
+  it("closes a deactivated person's connections within 5 s", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    const started = Date.now();
+    await setPersonActive(database.db, actorOf(world.lead), person.id, false);
+    expect(await raw.closed(5_000)).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
