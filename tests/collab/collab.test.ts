@@ -5,9 +5,9 @@ import { cycles, docSnapshots, docUpdates } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { setPersonActive, updatePerson } from "~/modules/people/people.server";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
-import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
+import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { startTestServer, type TestServer } from "../setup/server";
+import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
 
 const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
@@ -210,5 +210,19 @@ describe("permission changes while connected", () => {
     await setPersonActive(database.db, actorOf(world.lead), person.id, false);
     expect(await raw.closed(5_000)).toBe(4401);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("re-checks when the lead changes someone's role on the people page (the app's build, not these sources)", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    await waitFor(() => [...server.collab.connections].some((c) => c.user.id === person.id && !c.readOnly), "connected as an editor");
+    const lead = new TestClient(server.url);
+    await lead.signIn(world.lead.email, TEST_PASSWORD);
+    const saved = await lead.post(`/people/${person.id}`, { intent: "update", name: "Renamed Member", role: "board", studentRecords: "" });
+    expect(saved.status).toBe(302);
+    const conn = () => [...server.collab.connections].find((c) => c.user.id === person.id);
+    await waitFor(() => conn()?.readOnly === true && conn()?.user.name === "Renamed Member", "downgraded and renamed", 5_000);
+    expect((await lead.post(`/people/${person.id}`, { intent: "deactivate" })).status).toBe(302);
+    expect(await raw.closed(5_000)).toBe(4401);
   });
 });
