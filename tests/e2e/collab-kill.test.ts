@@ -1,11 +1,12 @@
-// An edit the server has acknowledged survives the server being killed outright (SIGKILL, no shutdown code runs).
+// An edit the server has acknowledged survives the server being killed outright (SIGKILL, no shutdown code runs),
+// and a SIGTERM with clients connected stores everything and exits cleanly.
 import fs from "node:fs";
 import path from "node:path";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "#db/client.server";
-import { cycles, users } from "#db/schema";
+import { cycles, docSnapshots, docUpdates, users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { seedDemo } from "#db/seed/demo.server";
 import { readConfig } from "~/config";
@@ -43,7 +44,7 @@ async function prepare(dataDir: string) {
 }
 
 describe("killing the collaboration server", () => {
-  it("keeps every acknowledged edit after SIGKILL and a restart (state vectors equal)", async () => {
+  it("keeps every acknowledged edit after SIGKILL and a restart (state vectors equal), and shuts down cleanly on SIGTERM", async () => {
     const dataDir = freshDataDir("collab-kill");
     const { documentId, cookies } = await prepare(dataDir);
     const first = await startServer({ dataDir });
@@ -70,6 +71,30 @@ describe("killing the collaboration server", () => {
     const reader = await connectProvider(second.url, documentId, as(cookies[0], second), new Y.Doc());
     expect(reader.doc.getText("plan").toString()).toBe(writer.doc.getText("plan").toString());
     expect(Y.encodeStateVector(reader.doc)).toEqual(Y.encodeStateVector(writer.doc));
+
+    // SIGTERM with a client still connected: the sockets are closed, the document snapshotted, the process exits 0.
+    const watcher = await connectProvider(second.url, documentId, as(cookies[1], second));
+    reader.doc.getText("plan").insert(0, "after the restart; ");
+    await waitFor(() => watcher.doc.getText("plan").toString().startsWith("after the restart"), "the new edit broadcast");
+    const sv = Y.encodeStateVector(reader.doc);
+    const stopped = await second.stop(15_000);
+    running.splice(running.indexOf(second), 1);
     reader.provider.destroy();
+    watcher.provider.destroy();
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain("Cyclekeeper stopped");
+    const database = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+    try {
+      const [snapshot] = await database.db.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).orderBy(desc(docSnapshots.seq));
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, snapshot.state);
+      for (const row of await database.db.select().from(docUpdates).where(eq(docUpdates.documentId, documentId)).orderBy(docUpdates.seq)) {
+        Y.applyUpdate(stored, row.update);
+      }
+      expect(Y.encodeStateVector(stored)).toEqual(sv);
+      expect(stored.getText("plan").toString()).toBe(reader.doc.getText("plan").toString());
+    } finally {
+      await database.close();
+    }
   });
 });
