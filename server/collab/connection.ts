@@ -2,7 +2,7 @@
 import type { WebSocket } from "ws";
 import type { PlanAccess } from "~/modules/plans/plan-document.server";
 import type { Grant } from "./auth";
-import type { Peer, SharedDocument } from "./documents";
+import { DocumentTooLarge, type Peer, type SharedDocument } from "./documents";
 import { decodeClientMessage, encodeSyncStep1, MalformedMessage } from "./protocol";
 
 export interface ConnectionLimits {
@@ -23,6 +23,7 @@ export const CLOSE = {
   sessionEnded: 4401,
   forbidden: 4403,
   notFound: 4404,
+  documentTooLarge: 4413,
 } as const;
 
 export class Connection implements Peer {
@@ -95,6 +96,7 @@ export class Connection implements Peer {
       }
     } catch (error) {
       if (error instanceof MalformedMessage) return this.close(CLOSE.invalidPayload, error.message.slice(0, 120));
+      if (error instanceof DocumentTooLarge) return this.close(CLOSE.documentTooLarge, error.message);
       console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
       this.close(CLOSE.serverError, "server error");
     }

@@ -18,6 +18,16 @@ export interface DocumentOptions {
   compactEvery: number;
   /** How long a document with no connections stays in memory. */
   unloadAfterMs: number;
+  /** Largest encoded document (roughly: last snapshot plus the updates since) that still accepts changes. */
+  maxDocumentBytes: number;
+}
+
+/** An update that would make the document larger than allowed; the sender is told with close code 4413. */
+export class DocumentTooLarge extends Error {
+  constructor() {
+    super("the document has reached its maximum size");
+    this.name = "DocumentTooLarge";
+  }
 }
 
 type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null } | { kind: "task"; peer: Peer; run: () => void };
@@ -33,12 +43,16 @@ export class SharedDocument {
   readonly peers = new Map<Peer, Set<number>>();
   private readonly awarenessOwners = new Map<number, Peer>();
   private queue: Job[] = [];
+  /** The batch being written now: taken from the queue, not yet applied. */
+  private writing: Job[] = [];
   private flushing: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
   private nextSeq: number;
   /** The highest seq merged into `doc`: the doc's state is exactly the log up to it. */
   private appliedSeq: number;
   private snapshotSeq: number;
+  /** Encoded size of the last full state plus every update since: an upper bound of the document's size. */
+  private approxBytes: number;
   private unloadTimer: NodeJS.Timeout | null = null;
   broken = false;
   destroyed = false;
@@ -57,6 +71,7 @@ export class SharedDocument {
     this.appliedSeq = loaded.lastSeq;
     this.nextSeq = loaded.lastSeq + 1;
     this.snapshotSeq = loaded.snapshot?.seq ?? 0;
+    this.approxBytes = (loaded.snapshot?.state.byteLength ?? 0) + loaded.tail.reduce((n, row) => n + row.update.byteLength, 0);
 
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       const message = encodeUpdate(update);
@@ -101,10 +116,15 @@ export class SharedDocument {
     let clientId: number | null = null;
     try {
       const decoded = Y.decodeUpdate(update);
+      // Every client answers the server's sync step 1, usually with nothing new: no log row for that.
+      if (!decoded.structs.length && !decoded.ds.clients.size) return;
       clientId = decoded.structs[0]?.id.client ?? null;
     } catch (error) {
       throw new MalformedMessage(`not a Yjs update: ${(error as Error).message}`);
     }
+    if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) throw new DocumentTooLarge();
+    // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
+    this.approxBytes += update.byteLength;
     this.enqueue({ kind: "update", peer, update, clientId });
   }
 
@@ -149,6 +169,8 @@ export class SharedDocument {
     // State and seq are read together, synchronously: the state is exactly the log up to `seq`.
     const seq = this.appliedSeq;
     const state = Y.encodeStateAsUpdate(this.doc);
+    const queuedBytes = [...this.writing, ...this.queue].reduce((n, job) => n + (job.kind === "update" ? job.update.byteLength : 0), 0);
+    this.approxBytes = state.byteLength + queuedBytes;
     this.compacting = this.store
       .compact(this.id, seq, state)
       .then(() => {
@@ -185,6 +207,7 @@ export class SharedDocument {
     // Everything that arrived while the previous batch was being written goes in one statement.
     await Promise.resolve();
     const jobs = this.queue.splice(0);
+    this.writing = jobs;
     const rows: (StoredUpdate & { job: Job })[] = [];
     for (const job of jobs) {
       if (job.kind === "update") rows.push({ seq: this.nextSeq + rows.length, update: job.update, userId: job.peer.user.id, clientId: job.clientId, job });
@@ -201,6 +224,7 @@ export class SharedDocument {
       console.error(`collab: storing updates of document ${this.id} failed: ${(error as Error).message}`);
       this.broken = true;
       this.queue = [];
+      this.writing = [];
       for (const peer of [...this.peers.keys()]) peer.close(1011, "could not save changes; reconnect");
       this.onIdle(this);
       return;
@@ -220,6 +244,7 @@ export class SharedDocument {
       }
       this.appliedSeq = row.seq;
     }
+    this.writing = [];
     if (this.appliedSeq - this.snapshotSeq >= this.options.compactEvery) void this.compact();
   }
 

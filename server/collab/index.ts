@@ -23,6 +23,7 @@ export const defaultCollabOptions: CollabOptions = {
   messageBurst: 500,
   compactEvery: 500,
   unloadAfterMs: 30_000,
+  maxDocumentBytes: 16 * 1024 * 1024,
   recheckEveryMs: 30_000,
 };
 

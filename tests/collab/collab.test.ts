@@ -12,6 +12,7 @@ import { connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate,
 
 const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
 const MAX_MESSAGE = 64 * 1024;
+const collabOptions = { maxMessageBytes: MAX_MESSAGE, maxDocumentBytes: 256 * 1024, compactEvery: 20, unloadAfterMs: 200 };
 
 let database: TestDatabase;
 let server: TestServer;
@@ -39,7 +40,7 @@ beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   world = await makeDistrictWithPeople(database.db);
   other = await makeDistrictWithPeople(database.db);
-  server = await startTestServer(database, {}, { maxMessageBytes: MAX_MESSAGE, compactEvery: 20, unloadAfterMs: 200 });
+  server = await startTestServer(database, {}, collabOptions);
   const cycle = await createDistrictCycle(database.db, actorOf(world.lead), { startYear: 2026, ...dates });
   districtPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), cycle.id)).id;
   const [schoolB] = await database.db
@@ -153,6 +154,30 @@ describe("limits", () => {
   });
 });
 
+describe("document size", () => {
+  it("refuses changes that would take a document past its maximum size, and keeps serving it", async () => {
+    const who = await id(other.lead.id);
+    const raw = await rawClient(server.url, otherPlan, who);
+    const watcher = await connect(otherPlan, await id(other.team.id));
+    const big = "x".repeat(50 * 1024);
+    let accepted = 0;
+    for (let i = 0; i < 10 && raw.closeCode() === null; i++) {
+      raw.send(updateFrame(textUpdate(`${i}${big}`)));
+      await new Promise((r) => setTimeout(r, 50));
+      if (raw.closeCode() === null) accepted++;
+    }
+    expect(await raw.closed()).toBe(4413);
+    expect(accepted).toBeGreaterThanOrEqual(3);
+    expect(accepted).toBeLessThan(6);
+    const editor = await connect(otherPlan, who);
+    await waitFor(() => watcher.doc.getText("t").length === editor.doc.getText("t").length, "readers still served");
+    // 256 KiB holds five 50 KiB updates; the sixth is refused and nothing after it was stored.
+    const stored = await storedUpdates(otherPlan);
+    expect(stored).toBeGreaterThanOrEqual(3);
+    expect(stored).toBeLessThanOrEqual(5);
+  });
+});
+
 describe("durability", () => {
   it("keeps every update across a restart of the server on the same database", async () => {
     const { doc } = await connect(schoolBPlan, await id(world.lead.id));
@@ -161,7 +186,7 @@ describe("durability", () => {
     await waitFor(() => reader.doc.getText("notes").toString() === doc.getText("notes").toString(), "the edits were broadcast");
     cleanups.splice(0).forEach((cleanup) => cleanup());
     await server.close();
-    server = await startTestServer(database, {}, { maxMessageBytes: MAX_MESSAGE, compactEvery: 20, unloadAfterMs: 200 });
+    server = await startTestServer(database, {}, collabOptions);
     const again = await connect(schoolBPlan, await id(world.lead.id));
     expect(again.doc.getText("notes").toString()).toBe(doc.getText("notes").toString());
     expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(doc));
