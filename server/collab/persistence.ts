@@ -19,7 +19,17 @@ export interface LoadedDocument {
   lastSeq: number;
 }
 
+interface PendingAppend {
+  documentId: string;
+  updates: StoredUpdate[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class DocumentStore {
+  private pending: PendingAppend[] = [];
+  private writing: Promise<void> | null = null;
+
   constructor(private readonly db: Database) {}
 
   /** Throws when the database cannot answer: a failed load must never look like an empty document. */
@@ -39,10 +49,54 @@ export class DocumentStore {
     return { snapshot: snapshot ?? null, tail, lastSeq: tail.length ? tail[tail.length - 1].seq : from };
   }
 
-  /** One statement for a whole batch, so a burst of updates costs one round trip and commits (or fails) together. */
-  async append(documentId: string, updates: StoredUpdate[]) {
-    if (!updates.length) return;
-    await this.db.insert(docUpdates).values(updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId })));
+  /**
+   * Stores a document's batch of updates; resolves once committed. Group commit: batches of every document that
+   * arrive while a write is in flight (or in the same turn of the event loop) go to the database in one statement.
+   */
+  append(documentId: string, updates: StoredUpdate[]): Promise<void> {
+    if (!updates.length) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ documentId, updates, resolve, reject });
+      if (!this.writing) this.startWriting();
+    });
+  }
+
+  private startWriting() {
+    this.writing = this.write().finally(() => {
+      this.writing = null;
+      if (this.pending.length) this.startWriting();
+    });
+  }
+
+  private async write() {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.insert(batch);
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0].reject(error);
+          continue;
+        }
+        // One statement is all or nothing: retry each document alone, so one bad batch does not fail the others.
+        for (const entry of batch) {
+          try {
+            await this.insert([entry]);
+            entry.resolve();
+          } catch (single) {
+            entry.reject(single);
+          }
+        }
+      }
+    }
+  }
+
+  private async insert(batch: PendingAppend[]) {
+    await this.db
+      .insert(docUpdates)
+      .values(batch.flatMap(({ documentId, updates }) => updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId }))));
   }
 
   /**
