@@ -52,11 +52,21 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
   let closing = false;
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const match = COLLAB_PATH.exec(new URL(req.url ?? "/", "http://localhost").pathname);
+    const match = COLLAB_PATH.exec((req.url ?? "/").split("?")[0]);
     // Other upgrade paths belong to someone else (Vite's hot reload in development).
     if (!match) return;
     socket.on("error", () => socket.destroy());
-    void accept(req, socket, head, decodeURIComponent(match[1]));
+    // A throw here would be an uncaught exception in an event listener, which ends the process: never let one out.
+    let documentId: string;
+    try {
+      documentId = decodeURIComponent(match[1]);
+    } catch {
+      return refuse(socket, 404, "no such document");
+    }
+    accept(req, socket, head, documentId).catch((error: Error) => {
+      console.error(`collab: accepting a socket failed: ${error.message}`);
+      socket.destroy();
+    });
   };
 
   async function accept(req: http.IncomingMessage, socket: Duplex, head: Buffer, documentId: string) {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cycles, docSnapshots, docUpdates } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { setPersonActive, updatePerson } from "~/modules/people/people.server";
+import { endSession } from "~/modules/people/session.server";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -12,7 +13,7 @@ import { connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate,
 
 const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
 const MAX_MESSAGE = 64 * 1024;
-const collabOptions = { maxMessageBytes: MAX_MESSAGE, maxDocumentBytes: 256 * 1024, compactEvery: 20, unloadAfterMs: 200 };
+const collabOptions = { maxMessageBytes: MAX_MESSAGE, maxDocumentBytes: 256 * 1024, compactEvery: 20, unloadAfterMs: 200, recheckEveryMs: 500 };
 
 let database: TestDatabase;
 let server: TestServer;
@@ -76,6 +77,7 @@ describe("opening a socket", () => {
     expect((await openRaw(server.url, districtPlan, { cookie: lead.cookie })).status).toBe(403);
     expect((await openRaw(server.url, otherPlan, { cookie: lead.cookie, origin: server.url })).status).toBe(404);
     expect((await openRaw(server.url, "not-a-uuid", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    expect((await openRaw(server.url, "%E0%A4%A", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
     const schoolTeam = await id(world.schoolTeam.id);
     expect((await openRaw(server.url, schoolBPlan, { cookie: schoolTeam.cookie, origin: server.url })).status).toBe(403);
     const open = await openRaw(server.url, districtPlan, { cookie: schoolTeam.cookie, origin: server.url });
@@ -151,6 +153,18 @@ describe("limits", () => {
       a.doc.getText("limits").insert(0, word);
       await waitFor(() => b.doc.getText("limits").toString().includes(word), "the others keep working");
     }
+  });
+});
+
+describe("message rate", () => {
+  it("closes a connection that floods the server with 1008, and only that one", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    const flood = await rawClient(server.url, districtPlan, await id(world.lead.id));
+    for (let i = 0; i < 1_000 && flood.closeCode() === null; i++) flood.send(new Uint8Array([3]));
+    expect(await flood.closed()).toBe(1008);
+    a.doc.getText("rate").insert(0, "still here");
+    await waitFor(() => b.doc.getText("rate").toString() === "still here", "the others keep working");
   });
 });
 
@@ -249,5 +263,13 @@ describe("permission changes while connected", () => {
     await waitFor(() => conn()?.readOnly === true && conn()?.user.name === "Renamed Member", "downgraded and renamed", 5_000);
     expect((await lead.post(`/people/${person.id}`, { intent: "deactivate" })).status).toBe(302);
     expect(await raw.closed(5_000)).toBe(4401);
+  });
+
+  it("notices a session ended elsewhere (sign-out) at the periodic re-check", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const who = await id(person.id);
+    const raw = await rawClient(server.url, districtPlan, who);
+    await endSession(database.db, who.cookie.split("=")[1]);
+    expect(await raw.closed(3_000)).toBe(4401);
   });
 });
