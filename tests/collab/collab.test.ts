@@ -156,6 +156,40 @@ describe("limits", () => {
   });
 });
 
+describe("fuzzing", () => {
+  it("survives random and truncated frames: other clients are served throughout and the document still loads", async () => {
+    const a = await connect(schoolBPlan, await id(world.lead.id));
+    const b = await connect(schoolBPlan, await id(world.team.id));
+    const lead = await id(world.lead.id);
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const valid = updateFrame(textUpdate("a perfectly good change"));
+    for (let round = 0; round < 24; round++) {
+      const raw = await rawClient(server.url, schoolBPlan, lead);
+      const frames: Uint8Array[] = [];
+      for (let i = 0; i < 5; i++) {
+        const kind = round % 4;
+        if (kind === 0) frames.push(Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+        else if (kind === 1) frames.push(valid.slice(0, 1 + Math.floor(random() * (valid.length - 1))));
+        else if (kind === 2) frames.push(Uint8Array.from([0, Math.floor(random() * 3), ...Array.from({ length: 40 }, () => Math.floor(random() * 256))]));
+        else frames.push(Uint8Array.from([1, ...Array.from({ length: 30 }, () => Math.floor(random() * 256))]));
+      }
+      for (const frame of frames) if (raw.closeCode() === null) raw.send(frame);
+      const word = `fuzz${round}`;
+      a.doc.getText("fuzz").insert(0, word);
+      await waitFor(() => b.doc.getText("fuzz").toString().includes(word), "the others keep working");
+      const code = raw.closeCode();
+      expect(code === null || [1003, 1007, 1008, 4413].includes(code)).toBe(true);
+      raw.socket.terminate();
+    }
+    // Whatever was stored, the document loads again from the database.
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await waitFor(() => !server.collab.documents.isLoaded(schoolBPlan), "unloaded");
+    const fresh = await connect(schoolBPlan, await id(world.lead.id));
+    expect(fresh.doc.getText("fuzz").toString()).toBe(a.doc.getText("fuzz").toString());
+  });
+});
+
 describe("message rate", () => {
   it("closes a connection that floods the server with 1008, and only that one", async () => {
     const a = await connect(districtPlan, await id(world.lead.id));
