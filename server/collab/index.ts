@@ -53,8 +53,11 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const match = COLLAB_PATH.exec((req.url ?? "/").split("?")[0]);
-    // Other upgrade paths belong to someone else (Vite's hot reload in development).
-    if (!match) return;
+    if (!match) {
+      // Other paths may belong to another listener; when there is none, Node would leave the socket open forever.
+      if (server.listenerCount("upgrade") === 1) refuse(socket, 404, "nothing to upgrade to here");
+      return;
+    }
     socket.on("error", () => socket.destroy());
     // A throw here would be an uncaught exception in an event listener, which ends the process: never let one out.
     let documentId: string;

@@ -78,6 +78,9 @@ describe("opening a socket", () => {
     expect((await openRaw(server.url, otherPlan, { cookie: lead.cookie, origin: server.url })).status).toBe(404);
     expect((await openRaw(server.url, "not-a-uuid", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
     expect((await openRaw(server.url, "%E0%A4%A", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    // Any other path (here /elsewhere/collab/x) is refused rather than left hanging.
+    const elsewhere = await openRaw(`${server.url}/elsewhere`, "x", { cookie: lead.cookie, origin: server.url });
+    expect(elsewhere.status).toBe(404);
     const schoolTeam = await id(world.schoolTeam.id);
     expect((await openRaw(server.url, schoolBPlan, { cookie: schoolTeam.cookie, origin: server.url })).status).toBe(403);
     const open = await openRaw(server.url, districtPlan, { cookie: schoolTeam.cookie, origin: server.url });
