@@ -9,7 +9,7 @@ import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
-import { connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
+import { awarenessFrame, connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
 
 const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
 const MAX_MESSAGE = 64 * 1024;
@@ -104,6 +104,21 @@ describe("co-editing", () => {
     const names = [...b.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string })?.name);
     expect(names).not.toContain("Mallory");
     expect(names).toContain(world.lead.name);
+  });
+
+  it("does not let one connection change another client's awareness state", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    a.provider.awareness.setLocalStateField("cursor", "a's own");
+    const clientA = a.doc.clientID;
+    await waitFor(() => b.provider.awareness.getStates().get(clientA)?.cursor === "a's own", "a's state seen");
+    const raw = await rawClient(server.url, districtPlan, await id(world.board.id));
+    raw.send(awarenessFrame(clientA, 1_000, { cursor: "forged" }));
+    raw.send(awarenessFrame(424242, 1, { cursor: "the board's own" }));
+    await waitFor(() => b.provider.awareness.getStates().get(424242)?.cursor === "the board's own", "the raw client's own state");
+    expect(b.provider.awareness.getStates().get(clientA)?.cursor).toBe("a's own");
+    expect((b.provider.awareness.getStates().get(424242)?.user as { name: string }).name).toBe(world.board.name);
+    raw.socket.close();
   });
 
   it("ignores a read-only member's updates: not applied, not broadcast, not stored", async () => {

@@ -121,3 +121,16 @@ export function textUpdate(text: string) {
   doc.getText("t").insert(0, text);
   return Y.encodeStateAsUpdate(doc);
 }
+
+/** An awareness frame setting one client's state, hand-encoded so a test can claim any client id. */
+export function awarenessFrame(clientId: number, clock: number, state: Record<string, unknown>) {
+  const payload = encoding.createEncoder();
+  encoding.writeVarUint(payload, 1);
+  encoding.writeVarUint(payload, clientId);
+  encoding.writeVarUint(payload, clock);
+  encoding.writeVarString(payload, JSON.stringify(state));
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, 1);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(payload));
+  return encoding.toUint8Array(frame);
+}
