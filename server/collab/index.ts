@@ -132,8 +132,9 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
     await Promise.all([...connections].filter((c) => c.user.id === userId).map(recheck));
   }
 
-  const stopListening = onAccessChanged((userId) => void recheckUser(userId));
-  const sweep = setInterval(() => void Promise.all([...connections].map(recheck)), options.recheckEveryMs);
+  const stopListening = onAccessChanged((userId) => void (userId === null ? recheckAll() : recheckUser(userId)));
+  const recheckAll = () => Promise.all([...connections].map(recheck));
+  const sweep = setInterval(() => void recheckAll(), options.recheckEveryMs);
   sweep.unref();
   server.on("upgrade", onUpgrade);
 

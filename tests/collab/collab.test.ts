@@ -1,8 +1,9 @@
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cycles, docSnapshots, docUpdates } from "#db/schema";
+import { cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
+import { accessChanged } from "~/modules/people/access-events.server";
 import { setPersonActive, updatePerson } from "~/modules/people/people.server";
 import { endSession } from "~/modules/people/session.server";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
@@ -323,5 +324,20 @@ describe("permission changes while connected", () => {
     const raw = await rawClient(server.url, districtPlan, who);
     await endSession(database.db, who.cookie.split("=")[1]);
     expect(await raw.closed(3_000)).toBe(4401);
+  });
+
+  it("downgrades editors at once when told that many people's access changed (a closed year)", async () => {
+    const raw = await rawClient(server.url, schoolBPlan, await id(world.lead.id));
+    const conn = () => [...server.collab.connections].find((c) => c.grant.documentId === schoolBPlan && c.user.id === world.lead.id);
+    await waitFor(() => conn()?.readOnly === false, "connected as an editor");
+    const [plan] = await database.db.select().from(planDocuments).where(eq(planDocuments.id, schoolBPlan));
+    await database.db.update(cycles).set({ status: "closed" }).where(eq(cycles.id, plan.cycleId));
+    try {
+      accessChanged(null);
+      await waitFor(() => conn()?.readOnly === true, "downgraded", 2_000);
+    } finally {
+      await database.db.update(cycles).set({ status: "active" }).where(eq(cycles.id, plan.cycleId));
+      raw.socket.close();
+    }
   });
 });

@@ -5,7 +5,8 @@
  * Remix build while the collaboration server imports the sources, so this module can exist twice in one process.
  */
 const key = Symbol.for("cyclekeeper.accessChanged");
-type Listener = (userId: string) => void;
+/** Called with a user id, or null when anyone's access may have changed (a cycle closed, say). */
+type Listener = (userId: string | null) => void;
 
 function listeners(): Set<Listener> {
   const holder = globalThis as unknown as Record<symbol, Set<Listener> | undefined>;
@@ -17,8 +18,8 @@ export function onAccessChanged(listener: Listener): () => void {
   return () => listeners().delete(listener);
 }
 
-/** Called after a committed change to a person's role, schools, status or sessions. Never throws. */
-export function accessChanged(userId: string) {
+/** Called after a committed change to a person's role, schools, status or sessions (null: to what many may do). Never throws. */
+export function accessChanged(userId: string | null) {
   for (const listener of listeners()) {
     try {
       listener(userId);
