@@ -33,6 +33,8 @@ export class Connection implements Peer {
   private tokens: number;
   private refilledAt = Date.now();
   closed = false;
+  /** Counts re-checks of this connection's access, so a slow, older one cannot overwrite a newer answer. */
+  rechecks = 0;
 
   constructor(
     readonly ws: WebSocket,

@@ -114,12 +114,15 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
 
   async function recheck(connection: Connection) {
     if (connection.closed) return;
+    // Re-checks can overlap (a role change during the periodic sweep); only the newest one's answer counts.
+    const ticket = ++connection.rechecks;
     let result;
     try {
       result = await recheckGrant(db, config, connection.grant);
     } catch {
       return; // The database is unreachable: keep the connection, the next re-check decides.
     }
+    if (ticket !== connection.rechecks) return;
     if (result instanceof Refusal) {
       const code = result.status === 401 ? CLOSE.sessionEnded : result.status === 404 ? CLOSE.notFound : CLOSE.forbidden;
       return connection.close(code, result.message);
