@@ -8,7 +8,7 @@ const alias = {
   "#db": fileURLToPath(new URL("./db", import.meta.url)),
 };
 
-const dbTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/security/**/*.test.ts"];
+const dbTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/security/**/*.test.ts", "tests/collab/**/*.test.ts"];
 
 export default defineConfig({
   resolve: { alias },

@@ -11,6 +11,7 @@ import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
+import { attachCollab } from "./collab";
 import { createApp } from "./http/app";
 
 export async function openConfiguredDatabase(config: AppConfig) {
@@ -75,6 +76,7 @@ async function main() {
   const app = createApp({ database: db, config, build, devMiddleware, clientDir: dev ? undefined : path.join(projectRoot, "build/client") });
   handler = app;
   waiting.splice(0).forEach((run) => run());
+  const collab = attachCollab(server, db, config);
 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -100,6 +102,8 @@ async function main() {
       server.closeAllConnections();
     }, 10_000);
     force.unref();
+    // Sockets first: queued edits are stored and documents snapshotted while the database is still open.
+    await collab.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -3,3 +3,4 @@ export * from "./tenancy";
 export * from "./people";
 export * from "./audit";
 export * from "./cycles";
+export * from "./collab";

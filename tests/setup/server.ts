@@ -6,12 +6,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { readConfig, type AppConfig } from "~/config";
 import { projectRoot } from "../../server/build";
+import { attachCollab, type CollabOptions, type CollabServer } from "../../server/collab";
 import { createApp } from "../../server/http/app";
 import type { TestDatabase } from "./database";
 
 export interface TestServer {
   url: string;
   config: AppConfig;
+  collab: CollabServer;
   close(): Promise<void>;
 }
 
@@ -21,20 +23,28 @@ function loadBuild() {
   return buildModule;
 }
 
-export async function startTestServer(database: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  collabOptions: Partial<CollabOptions> = {},
+): Promise<TestServer> {
   const config = readConfig({ NODE_ENV: "production", COOKIE_SECURE: "0", ...env });
   const app = createApp({ database, config, build: await loadBuild(), clientDir: path.join(projectRoot, "build/client") });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const collab = attachCollab(server, database, config, collabOptions);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     config,
-    close: () =>
-      new Promise<void>((resolve) => {
+    collab,
+    close: async () => {
+      await collab.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -48,6 +48,8 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} started the ${yearOf(d.startYear)}cycle`;
     case "cycle.decide":
       return `${who} recorded year-end decisions for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
+    case "plan.create":
+      return `${who} started the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}`;
     case "cycle.close":
       return `${who} closed the ${yearOf(d.startYear)}cycle`;
     case "cycle.launch":

@@ -5,6 +5,7 @@ import type { Database } from "#db/client.server";
 import { cycles, goalAdoptions, goalRevisions, goals, goalSchools, rubricItems, rubricScores, schools, strategies } from "#db/schema";
 import { latestRubricVersion } from "#db/seed/catalog.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { accessChanged } from "~/modules/people/access-events.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle, type CycleRow } from "./cycles.server";
@@ -325,7 +326,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
     for (const p of problems) (fieldErrors[`${p.field}Date`] ??= []).push(p.message);
     throw new ValidationFailed(fieldErrors);
   }
-  return db.transaction(async (tx) => {
+  const launched = await db.transaction(async (tx) => {
     const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
     const [taken] = await tx
       .select({ id: cycles.id })
@@ -523,6 +524,9 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
     });
     return result;
   });
+  // The closed year's plans are read-only now: open editors are downgraded at once, not at the next periodic check.
+  accessChanged(null);
+  return launched;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { hashToken, newToken } from "~/utils/tokens.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { requirePermission, type Actor, type Role } from "./permissions";
 import type { InviteInput, UpdatePersonInput } from "./people.schema";
+import { accessChanged } from "./access-events.server";
 import { createSession, endUserSessions } from "./session.server";
 import { beginSignInAttempt, signInFailed, signInSucceeded } from "./throttle.server";
 
@@ -326,6 +327,7 @@ export async function updatePerson(db: Database, actor: Actor, userId: string, i
       ip,
     });
   });
+  accessChanged(userId);
 }
 
 /** Deactivation ends every session of the person at once; reactivation lets them sign in again. */
@@ -361,6 +363,7 @@ export async function setPersonActive(db: Database, actor: Actor, userId: string
       ip,
     });
   });
+  accessChanged(userId);
 }
 
 export async function changeOwnPassword(db: Database, actor: Actor, currentPassword: string, password: string, ip?: string) {
@@ -375,6 +378,7 @@ export async function changeOwnPassword(db: Database, actor: Actor, currentPassw
     await endUserSessions(tx, actor.id);
     await recordAudit(tx, { districtId: actor.districtId, actorId: actor.id, action: "user.change_password", entityType: "user", entityId: actor.id, ip });
   });
+  accessChanged(actor.id);
 }
 
 /** The address a person opens to accept an invitation. */

@@ -25,7 +25,11 @@ export function sessionCookieName(config: CookieConfig) {
 }
 
 export function readSessionToken(request: Request, config: CookieConfig): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenFromCookieHeader(request.headers.get("Cookie"), config);
+}
+
+/** The same lookup for callers that hold a raw Cookie header, such as a websocket upgrade. */
+export function sessionTokenFromCookieHeader(header: string | null | undefined, config: CookieConfig): string | null {
   if (!header) return null;
   return parse(header)[sessionCookieName(config)] ?? null;
 }

@@ -1,0 +1,72 @@
+// Action-plan documents: creating a cycle's plan and deciding who may edit, read or not reach it.
+import { and, eq } from "drizzle-orm";
+import type { Database } from "#db/client.server";
+import { cycles, docUpdates, planDocuments } from "#db/schema";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { getCycle } from "~/modules/cycles/cycles.server";
+import { can, type Actor } from "~/modules/people/permissions";
+import { Forbidden, NotFound } from "~/utils/errors";
+
+export type PlanAccess = "edit" | "read";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The template a new plan starts from, as its first Yjs update (sections: vision and priorities, goals and
+ * strategies, timeline, …). It must be built with the editor's own schema so the editor can open it, and the
+ * editor does not exist yet: until it does, this returns null and a new plan starts empty. When it returns an
+ * update, ensurePlanDocument stores it as the document's first log entry, server-side and exactly once.
+ */
+export function planTemplateUpdate(): Uint8Array | null {
+  return null;
+}
+
+/** The cycle's plan document, created (with its template) the first time anyone who may read the cycle opens it. */
+export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: string, ip?: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  const [existing] = await db.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
+  if (existing) return existing;
+  return db.transaction(async (tx) => {
+    // Two first openers at once: the unique cycle index lets one insert win; the other reads the winner's row.
+    const [created] = await tx
+      .insert(planDocuments)
+      .values({ districtId: cycle.districtId, cycleId: cycle.id, createdBy: actor.id })
+      .onConflictDoNothing({ target: planDocuments.cycleId })
+      .returning();
+    if (!created) {
+      const [winner] = await tx.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
+      return winner;
+    }
+    const template = planTemplateUpdate();
+    if (template) await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: template, userId: null });
+    await recordAudit(tx, {
+      districtId: cycle.districtId,
+      actorId: actor.id,
+      action: "plan.create",
+      entityType: "plan_document",
+      entityId: created.id,
+      details: { cycleId: cycle.id, startYear: cycle.startYear, schoolName: cycle.schoolName },
+      ip,
+    });
+    return created;
+  });
+}
+
+/**
+ * What the actor may do with a plan document: edit when they may edit its cycle and the cycle is not closed,
+ * read when they may read the cycle. Another district's document, or no such document, is NotFound; a
+ * document of their district they may not read is Forbidden.
+ */
+export async function planDocumentAccess(db: Database, actor: Actor, documentId: string) {
+  if (!UUID.test(documentId)) throw new NotFound("document");
+  const [row] = await db
+    .select({ documentId: planDocuments.id, cycleId: cycles.id, districtId: cycles.districtId, schoolId: cycles.schoolId, status: cycles.status })
+    .from(planDocuments)
+    .innerJoin(cycles, eq(cycles.id, planDocuments.cycleId))
+    .where(and(eq(planDocuments.id, documentId), eq(planDocuments.districtId, actor.districtId)));
+  if (!row) throw new NotFound("document");
+  const scope = { districtId: row.districtId, schoolId: row.schoolId };
+  if (!can(actor, "cycle:read", scope)) throw new Forbidden();
+  const access: PlanAccess = can(actor, "cycle:edit", scope) && row.status !== "closed" ? "edit" : "read";
+  return { documentId: row.documentId, cycleId: row.cycleId, access };
+}

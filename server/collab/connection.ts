@@ -1,0 +1,115 @@
+// One client socket: limits, decoding, and routing its messages to its document according to its access.
+import type { WebSocket } from "ws";
+import type { PlanAccess } from "~/modules/plans/plan-document.server";
+import type { Grant } from "./auth";
+import { DocumentTooLarge, type Peer, type SharedDocument } from "./documents";
+import { decodeClientMessage, encodeSyncStep1, MalformedMessage } from "./protocol";
+
+export interface ConnectionLimits {
+  /** Sustained messages per second a connection may send… */
+  messagesPerSecond: number;
+  /** …and how many it may send in a burst above that. */
+  messageBurst: number;
+}
+
+// Close codes: the standard ones where they fit, 4xxx (application range) for access decisions.
+export const CLOSE = {
+  unsupportedData: 1003,
+  invalidPayload: 1007,
+  policy: 1008,
+  tooBig: 1009,
+  serverError: 1011,
+  goingAway: 1001,
+  sessionEnded: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  documentTooLarge: 4413,
+} as const;
+
+export class Connection implements Peer {
+  user: { id: string; name: string };
+  access: PlanAccess;
+  document: SharedDocument | null = null;
+  private tokens: number;
+  private refilledAt = Date.now();
+  closed = false;
+  /** Counts re-checks of this connection's access, so a slow, older one cannot overwrite a newer answer. */
+  rechecks = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly grant: Grant,
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.user = { id: grant.user.id, name: grant.user.name };
+    this.access = grant.access;
+    this.tokens = limits.messageBurst;
+  }
+
+  get readOnly() {
+    return this.access !== "edit";
+  }
+
+  /** Starts the sync exchange: the server's state vector (so the client sends what the server lacks) and who is here. */
+  start(document: SharedDocument) {
+    this.document = document;
+    this.send(encodeSyncStep1(document.doc));
+    const awareness = document.awarenessMessage();
+    if (awareness) this.send(awareness);
+  }
+
+  send(message: Uint8Array) {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(message, (error) => {
+      if (error) this.close(CLOSE.serverError, "send failed");
+    });
+  }
+
+  close(code: number, reason: string) {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    // A client that never answers the closing handshake must not hold its slot.
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+
+  /** Handles one frame; whatever goes wrong ends this connection only. */
+  receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
+    if (this.closed || !this.document) return;
+    if (!isBinary) return this.close(CLOSE.unsupportedData, "binary frames only");
+    if (!this.takeToken()) return this.close(CLOSE.policy, "too many messages");
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    try {
+      const message = decodeClientMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      switch (message.kind) {
+        case "syncStep1":
+          return this.document.answerSyncStep1(this, message.stateVector);
+        case "update":
+          // A read-only client's changes are dropped here: not applied, not stored, not broadcast.
+          if (this.readOnly) return;
+          return this.document.receiveUpdate(this, message.update);
+        case "awareness":
+          return this.document.receiveAwareness(this, message.update);
+        case "queryAwareness": {
+          const awareness = this.document.awarenessMessage();
+          if (awareness) this.send(awareness);
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof MalformedMessage) return this.close(CLOSE.invalidPayload, error.message.slice(0, 120));
+      if (error instanceof DocumentTooLarge) return this.close(CLOSE.documentTooLarge, error.message);
+      console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
+      this.close(CLOSE.serverError, "server error");
+    }
+  }
+
+  private takeToken() {
+    const now = Date.now();
+    this.tokens = Math.min(this.limits.messageBurst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.messagesPerSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

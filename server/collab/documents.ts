@@ -1,0 +1,348 @@
+// Open documents in memory: one Yjs doc and awareness per document, the durable update queue, compaction and unloading.
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { DocumentStore, StoredUpdate } from "./persistence";
+import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
+
+/** A connection as a document sees it. */
+export interface Peer {
+  readonly user: { id: string; name: string };
+  readonly readOnly: boolean;
+  send(message: Uint8Array): void;
+  /** Ends the connection with a close code; used when the server cannot keep its promises to this client. */
+  close(code: number, reason: string): void;
+}
+
+export interface DocumentOptions {
+  /** Updates in the log after which a snapshot is written. */
+  compactEvery: number;
+  /** How long a document with no connections stays in memory. */
+  unloadAfterMs: number;
+  /** Largest encoded document (roughly: last snapshot plus the updates since) that still accepts changes. */
+  maxDocumentBytes: number;
+}
+
+/** An update that would make the document larger than allowed; the sender is told with close code 4413. */
+export class DocumentTooLarge extends Error {
+  constructor() {
+    super("the document has reached its maximum size");
+    this.name = "DocumentTooLarge";
+  }
+}
+
+type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null } | { kind: "task"; peer: Peer; run: () => void };
+
+/**
+ * One open document. Every update goes through a queue: the queue is written to the log in one statement,
+ * and only then applied to the in-memory doc, which broadcasts it. Answers to a client's sync step 1 wait in
+ * the same queue, so an answer is also a receipt for everything that client sent before it.
+ */
+export class SharedDocument {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly peers = new Map<Peer, Set<number>>();
+  private readonly awarenessOwners = new Map<number, Peer>();
+  private queue: Job[] = [];
+  /** The batch being written now: taken from the queue, not yet applied. */
+  private writing: Job[] = [];
+  private flushing: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
+  private nextSeq: number;
+  /** The highest seq merged into `doc`: the doc's state is exactly the log up to it. */
+  private appliedSeq: number;
+  private snapshotSeq: number;
+  /** Encoded size of the last full state plus every update since: an upper bound of the document's size. */
+  private approxBytes: number;
+  private unloadTimer: NodeJS.Timeout | null = null;
+  broken = false;
+  destroyed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly store: DocumentStore,
+    loaded: Awaited<ReturnType<DocumentStore["load"]>>,
+    private readonly options: DocumentOptions,
+    private readonly onIdle: (document: SharedDocument) => void,
+  ) {
+    // The server's own awareness state stays empty: it is not a participant.
+    this.awareness.setLocalState(null);
+    if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot.state);
+    for (const row of loaded.tail) {
+      // The live server skipped an update that failed to apply (see flush); loading skips it the same way, so a
+      // hostile but well-formed update cannot make the document impossible to open.
+      try {
+        Y.applyUpdate(this.doc, row.update);
+      } catch (error) {
+        console.error(`collab: skipping update ${row.seq} of document ${id}: ${(error as Error).message}`);
+      }
+    }
+    this.appliedSeq = loaded.lastSeq;
+    this.nextSeq = loaded.lastSeq + 1;
+    this.snapshotSeq = loaded.snapshot?.seq ?? 0;
+    this.approxBytes = (loaded.snapshot?.state.byteLength ?? 0) + loaded.tail.reduce((n, row) => n + row.update.byteLength, 0);
+
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      const message = encodeUpdate(update);
+      for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+    });
+    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const changed = [...added, ...updated, ...removed];
+      const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      // Back to the sender too: y-websocket clients count any message as a sign of life.
+      for (const peer of this.peers.keys()) peer.send(message);
+    });
+    this.scheduleUnload();
+  }
+
+  addPeer(peer: Peer) {
+    this.peers.set(peer, new Set());
+    this.cancelUnload();
+  }
+
+  removePeer(peer: Peer) {
+    const clientIds = this.peers.get(peer);
+    if (!clientIds) return;
+    this.peers.delete(peer);
+    for (const id of clientIds) this.awarenessOwners.delete(id);
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
+    if (this.peers.size === 0) {
+      void this.compact().catch(() => {});
+      this.scheduleUnload();
+    }
+  }
+
+  /** A client's sync step 1: answer with what it lacks, after everything queued before it is durable. */
+  answerSyncStep1(peer: Peer, stateVector: Uint8Array) {
+    // Checked now: a bad state vector must close its sender, not throw later inside the shared queue.
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch (error) {
+      throw new MalformedMessage(`not a state vector: ${(error as Error).message}`);
+    }
+    const answer = () => peer.send(encodeSyncStep2(this.doc, stateVector));
+    if (!this.queue.length && !this.flushing) answer();
+    else this.enqueue({ kind: "task", peer, run: answer });
+  }
+
+  /** A client's document change. Malformed updates throw before anything is stored. */
+  receiveUpdate(peer: Peer, update: Uint8Array) {
+    if (peer.readOnly) return;
+    let clientId: number | null = null;
+    try {
+      const decoded = Y.decodeUpdate(update);
+      // Every client answers the server's sync step 1, usually with nothing new: no log row for that.
+      if (!decoded.structs.length && !decoded.ds.clients.size) return;
+      clientId = decoded.structs[0]?.id.client ?? null;
+    } catch (error) {
+      throw new MalformedMessage(`not a Yjs update: ${(error as Error).message}`);
+    }
+    if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) throw new DocumentTooLarge();
+    // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
+    this.approxBytes += update.byteLength;
+    this.enqueue({ kind: "update", peer, update, clientId });
+  }
+
+  /** Applies a client's awareness change with its user name and colour stamped in by the server. */
+  receiveAwareness(peer: Peer, update: Uint8Array) {
+    const owned = this.peers.get(peer);
+    if (!owned) return;
+    const entries = readAwarenessEntries(update).filter((entry) => {
+      const owner = this.awarenessOwners.get(entry.clientId);
+      if (owner && owner !== peer) return false;
+      if (!owner) {
+        if (owned.size >= 8) return false;
+        this.awarenessOwners.set(entry.clientId, peer);
+        owned.add(entry.clientId);
+      }
+      return true;
+    });
+    if (!entries.length) return;
+    const user = { id: peer.user.id, name: peer.user.name, color: colourFor(peer.user.id) };
+    const stamped = entries.map((entry) => (entry.state ? { ...entry, state: { ...entry.state, user } } : entry));
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessEntries(stamped), peer);
+  }
+
+  /** The whole awareness state, for a newly connected client or one that asks. */
+  awarenessMessage() {
+    const clients = [...this.awareness.getStates().keys()];
+    return clients.length ? encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)) : null;
+  }
+
+  /** Resolves when everything queued so far is stored and applied. */
+  async settle() {
+    while (this.flushing || this.queue.length) {
+      if (!this.flushing) this.startFlush();
+      await this.flushing;
+    }
+  }
+
+  /** Writes a snapshot of the applied state and drops the log rows it covers. */
+  async compact() {
+    if (this.compacting || this.broken) return this.compacting ?? undefined;
+    if (this.appliedSeq <= this.snapshotSeq) return;
+    // State and seq are read together, synchronously: the state is exactly the log up to `seq`.
+    const seq = this.appliedSeq;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const queuedBytes = [...this.writing, ...this.queue].reduce((n, job) => n + (job.kind === "update" ? job.update.byteLength : 0), 0);
+    this.approxBytes = state.byteLength + queuedBytes;
+    this.compacting = this.store
+      .compact(this.id, seq, state)
+      .then(() => {
+        this.snapshotSeq = Math.max(this.snapshotSeq, seq);
+      })
+      .catch((error: Error) => console.error(`collab: compacting document ${this.id} failed: ${error.message}`))
+      .finally(() => {
+        this.compacting = null;
+      });
+    return this.compacting;
+  }
+
+  destroy() {
+    this.destroyed = true;
+    this.cancelUnload();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private enqueue(job: Job) {
+    this.queue.push(job);
+    if (!this.flushing) this.startFlush();
+  }
+
+  private startFlush() {
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      if (this.queue.length && !this.broken) this.startFlush();
+      else if (!this.peers.size) this.scheduleUnload();
+    });
+  }
+
+  private async flush() {
+    // Everything that arrived while the previous batch was being written goes in one statement.
+    await Promise.resolve();
+    const jobs = this.queue.splice(0);
+    this.writing = jobs;
+    const rows: (StoredUpdate & { job: Job })[] = [];
+    for (const job of jobs) {
+      if (job.kind === "update") rows.push({ seq: this.nextSeq + rows.length, update: job.update, userId: job.peer.user.id, clientId: job.clientId, job });
+    }
+    try {
+      await this.store.append(
+        this.id,
+        rows.map(({ job: _job, ...row }) => row),
+      );
+    } catch (error) {
+      // Not stored, so not applied and not acknowledged. The in-memory doc can no longer be trusted to match the
+      // log, so every client is sent away; they reconnect, the document is loaded afresh, and their unsaved
+      // changes come back in the sync exchange.
+      console.error(`collab: storing updates of document ${this.id} failed: ${(error as Error).message}`);
+      this.broken = true;
+      this.queue = [];
+      this.writing = [];
+      for (const peer of [...this.peers.keys()]) peer.close(1011, "could not save changes; reconnect");
+      this.onIdle(this);
+      return;
+    }
+    this.nextSeq += rows.length;
+    let index = 0;
+    for (const job of jobs) {
+      if (job.kind === "task") {
+        try {
+          if (this.peers.has(job.peer)) job.run();
+        } catch (error) {
+          job.peer.close(1011, "server error");
+          console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+        }
+        continue;
+      }
+      const row = rows[index++];
+      try {
+        Y.applyUpdate(this.doc, job.update, job.peer);
+      } catch (error) {
+        console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${(error as Error).message}`);
+      }
+      this.appliedSeq = row.seq;
+    }
+    this.writing = [];
+    if (this.appliedSeq - this.snapshotSeq >= this.options.compactEvery) void this.compact();
+  }
+
+  private scheduleUnload() {
+    this.cancelUnload();
+    this.unloadTimer = setTimeout(() => {
+      this.unloadTimer = null;
+      if (!this.peers.size && !this.queue.length && !this.flushing) this.onIdle(this);
+    }, this.options.unloadAfterMs);
+    this.unloadTimer.unref();
+  }
+
+  private cancelUnload() {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+  }
+}
+
+/** The open documents, loaded on first use and dropped after their last client has been gone a while. */
+export class DocumentRegistry {
+  private readonly open = new Map<string, Promise<SharedDocument>>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: DocumentOptions,
+  ) {}
+
+  /** Adds a connection to its document, loading the document first if needed; a failed load throws. */
+  async attach(documentId: string, peer: Peer): Promise<SharedDocument> {
+    // An unload may finish between loading and attaching; attaching is synchronous with the check, so retry once gone.
+    for (;;) {
+      const document = await this.acquire(documentId);
+      if (document.destroyed) continue;
+      document.addPeer(peer);
+      return document;
+    }
+  }
+
+  /** The open document, loading it first if needed; a failed load throws and leaves nothing behind. */
+  acquire(documentId: string): Promise<SharedDocument> {
+    let loading = this.open.get(documentId);
+    if (!loading) {
+      loading = this.store.load(documentId).then((loaded) => new SharedDocument(documentId, this.store, loaded, this.options, (d) => void this.unload(d)));
+      loading.catch(() => this.open.delete(documentId));
+      this.open.set(documentId, loading);
+    }
+    return loading;
+  }
+
+  /** Documents currently in memory, for tests and shutdown. */
+  async loaded(): Promise<SharedDocument[]> {
+    const all = await Promise.allSettled(this.open.values());
+    return all.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  }
+
+  isLoaded(documentId: string) {
+    return this.open.has(documentId);
+  }
+
+  private async unload(document: SharedDocument) {
+    if ((await this.open.get(document.id)?.catch(() => null)) !== document) return;
+    if (!document.broken) {
+      await document.settle();
+      await document.compact();
+      if (document.peers.size) return;
+    }
+    this.open.delete(document.id);
+    document.destroy();
+  }
+
+  /** Stores what is queued, snapshots every open document and forgets them. */
+  async close() {
+    for (const document of await this.loaded()) {
+      if (!document.broken) {
+        await document.settle().catch(() => {});
+        await document.compact();
+      }
+      document.destroy();
+    }
+    this.open.clear();
+  }
+}

@@ -1,0 +1,165 @@
+// The collaboration server: y-websocket-compatible sockets on /collab/<documentId>, on the app's own HTTP server.
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { DatabaseHandle } from "#db/client.server";
+import type { AppConfig } from "~/config";
+import { accessChanged, onAccessChanged } from "~/modules/people/access-events.server";
+import { authorizeUpgrade, recheckGrant, Refusal } from "./auth";
+import { CLOSE, Connection, type ConnectionLimits } from "./connection";
+import { DocumentRegistry, type DocumentOptions } from "./documents";
+import { DocumentStore } from "./persistence";
+
+export interface CollabOptions extends DocumentOptions, ConnectionLimits {
+  /** Largest frame accepted; bigger ones close the connection with 1009. */
+  maxMessageBytes: number;
+  /** How often every open connection's session and permission are re-read, whatever else happens. */
+  recheckEveryMs: number;
+}
+
+export const defaultCollabOptions: CollabOptions = {
+  maxMessageBytes: 4 * 1024 * 1024,
+  messagesPerSecond: 100,
+  messageBurst: 500,
+  compactEvery: 500,
+  unloadAfterMs: 30_000,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  recheckEveryMs: 30_000,
+};
+
+export const COLLAB_PATH = /^\/collab\/([^/?#]+)$/;
+
+export interface CollabServer {
+  documents: DocumentRegistry;
+  connections: Set<Connection>;
+  /** Re-reads the session and permission of every open connection of this person. */
+  recheckUser(userId: string): Promise<void>;
+  /** Closes every socket, stores what is queued and snapshots open documents. */
+  close(): Promise<void>;
+}
+
+/** Tells every collaboration server in this process to re-check a person's connections (after a role change, say). */
+export function recheckConnectionsForUser(userId: string) {
+  accessChanged(userId);
+}
+
+export function attachCollab(server: http.Server, database: DatabaseHandle, config: AppConfig, overrides: Partial<CollabOptions> = {}): CollabServer {
+  const options = { ...defaultCollabOptions, ...overrides };
+  const db = database.db;
+  const documents = new DocumentRegistry(new DocumentStore(db), options);
+  const connections = new Set<Connection>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  let closing = false;
+
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = COLLAB_PATH.exec((req.url ?? "/").split("?")[0]);
+    if (!match) {
+      // Other paths may belong to another listener; when there is none, Node would leave the socket open forever.
+      if (server.listenerCount("upgrade") === 1) refuse(socket, 404, "nothing to upgrade to here");
+      return;
+    }
+    socket.on("error", () => socket.destroy());
+    // A throw here would be an uncaught exception in an event listener, which ends the process: never let one out.
+    let documentId: string;
+    try {
+      documentId = decodeURIComponent(match[1]);
+    } catch {
+      return refuse(socket, 404, "no such document");
+    }
+    accept(req, socket, head, documentId).catch((error: Error) => {
+      console.error(`collab: accepting a socket failed: ${error.message}`);
+      socket.destroy();
+    });
+  };
+
+  async function accept(req: http.IncomingMessage, socket: Duplex, head: Buffer, documentId: string) {
+    if (closing) return refuse(socket, 503, "shutting down");
+    let grant;
+    try {
+      grant = await authorizeUpgrade(db, config, req, documentId);
+    } catch (error) {
+      if (error instanceof Refusal) return refuse(socket, error.status, error.message);
+      console.error(`collab: authorizing a socket failed: ${(error as Error).message}`);
+      return refuse(socket, 503, "try again later");
+    }
+    // The document is loaded before the upgrade completes: if it cannot be, the client hears 503, never an empty document.
+    try {
+      await documents.acquire(documentId);
+    } catch (error) {
+      console.error(`collab: loading document ${documentId} failed: ${(error as Error).message}`);
+      return refuse(socket, 503, "the document cannot be loaded now");
+    }
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(ws, grant, options);
+      connections.add(connection);
+      ws.on("error", () => connection.close(CLOSE.serverError, "socket error"));
+      ws.on("close", () => {
+        connection.closed = true;
+        connections.delete(connection);
+        connection.document?.removePeer(connection);
+      });
+      const early: [Buffer, boolean][] = [];
+      ws.on("message", (data: Buffer, isBinary) => (connection.document ? connection.receive(data, isBinary) : early.push([data, isBinary])));
+      documents.attach(documentId, connection).then(
+        (document) => {
+          if (connection.closed) return document.removePeer(connection);
+          connection.start(document);
+          for (const [data, isBinary] of early.splice(0)) connection.receive(data, isBinary);
+        },
+        () => connection.close(CLOSE.serverError, "the document cannot be loaded now"),
+      );
+    });
+  }
+
+  async function recheck(connection: Connection) {
+    if (connection.closed) return;
+    // Re-checks can overlap (a role change during the periodic sweep); only the newest one's answer counts.
+    const ticket = ++connection.rechecks;
+    let result;
+    try {
+      result = await recheckGrant(db, config, connection.grant);
+    } catch {
+      return; // The database is unreachable: keep the connection, the next re-check decides.
+    }
+    if (ticket !== connection.rechecks) return;
+    if (result instanceof Refusal) {
+      const code = result.status === 401 ? CLOSE.sessionEnded : result.status === 404 ? CLOSE.notFound : CLOSE.forbidden;
+      return connection.close(code, result.message);
+    }
+    connection.access = result.access;
+    connection.user = { id: result.user.id, name: result.user.name };
+  }
+
+  async function recheckUser(userId: string) {
+    await Promise.all([...connections].filter((c) => c.user.id === userId).map(recheck));
+  }
+
+  const stopListening = onAccessChanged((userId) => void (userId === null ? recheckAll() : recheckUser(userId)));
+  const recheckAll = () => Promise.all([...connections].map(recheck));
+  const sweep = setInterval(() => void recheckAll(), options.recheckEveryMs);
+  sweep.unref();
+  server.on("upgrade", onUpgrade);
+
+  return {
+    documents,
+    connections,
+    recheckUser,
+    async close() {
+      closing = true;
+      stopListening();
+      clearInterval(sweep);
+      server.off("upgrade", onUpgrade);
+      for (const connection of connections) connection.close(CLOSE.goingAway, "server shutting down");
+      await documents.close();
+      for (const connection of connections) connection.ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, message: string) {
+  if (socket.destroyed) return;
+  const reason = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" }[status] ?? "Error";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}

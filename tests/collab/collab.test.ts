@@ -1,0 +1,343 @@
+import { and, count, eq } from "drizzle-orm";
+import * as Y from "yjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
+import { createDistrictCycle } from "~/modules/cycles/cycles.server";
+import { accessChanged } from "~/modules/people/access-events.server";
+import { setPersonActive, updatePerson } from "~/modules/people/people.server";
+import { endSession } from "~/modules/people/session.server";
+import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
+import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { startTestServer, TestClient, type TestServer } from "../setup/server";
+import { awarenessFrame, connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
+
+const dates = { baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" };
+const MAX_MESSAGE = 64 * 1024;
+const collabOptions = { maxMessageBytes: MAX_MESSAGE, maxDocumentBytes: 256 * 1024, compactEvery: 20, unloadAfterMs: 200, recheckEveryMs: 500 };
+
+let database: TestDatabase;
+let server: TestServer;
+let world: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let other: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
+let districtPlan: string;
+let schoolBPlan: string;
+let otherPlan: string;
+const cleanups: (() => void)[] = [];
+
+const id = (userId: string) => identityOf(database.db, server.config, userId, server.url);
+
+async function connect(documentId: string, who: Identity, doc?: Y.Doc) {
+  const client = await connectProvider(server.url, documentId, who, doc);
+  cleanups.push(() => client.provider.destroy());
+  return client;
+}
+
+async function storedUpdates(documentId: string) {
+  const [row] = await database.db.select({ n: count() }).from(docUpdates).where(eq(docUpdates.documentId, documentId));
+  return row.n;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase({ catalog: true });
+  world = await makeDistrictWithPeople(database.db);
+  other = await makeDistrictWithPeople(database.db);
+  server = await startTestServer(database, {}, collabOptions);
+  const cycle = await createDistrictCycle(database.db, actorOf(world.lead), { startYear: 2026, ...dates });
+  districtPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), cycle.id)).id;
+  const [schoolB] = await database.db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.districtCycleId, cycle.id), eq(cycles.schoolId, world.schoolB.id)));
+  schoolBPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), schoolB.id)).id;
+  const otherCycle = await createDistrictCycle(database.db, actorOf(other.lead), { startYear: 2026, ...dates });
+  otherPlan = (await ensurePlanDocument(database.db, actorOf(other.lead), otherCycle.id)).id;
+});
+afterEach(() => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+describe("plan documents", () => {
+  it("creates one document per cycle, however often it is ensured", async () => {
+    const cycleOf = await database.db.select().from(cycles).where(eq(cycles.districtId, world.district.id));
+    const again = await ensurePlanDocument(database.db, actorOf(world.board), cycleOf.find((c) => !c.schoolId)!.id);
+    expect(again.id).toBe(districtPlan);
+  });
+});
+
+describe("opening a socket", () => {
+  it("refuses an upgrade without a session (401), from another origin (403), to another district (404) and without read access (403)", async () => {
+    const lead = await id(world.lead.id);
+    expect((await openRaw(server.url, districtPlan, { origin: server.url })).status).toBe(401);
+    expect((await openRaw(server.url, districtPlan, { origin: server.url, cookie: "ck_session=forged" })).status).toBe(401);
+    expect((await openRaw(server.url, districtPlan, { cookie: lead.cookie, origin: "https://evil.example" })).status).toBe(403);
+    expect((await openRaw(server.url, districtPlan, { cookie: lead.cookie })).status).toBe(403);
+    expect((await openRaw(server.url, otherPlan, { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    expect((await openRaw(server.url, "not-a-uuid", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    expect((await openRaw(server.url, "%E0%A4%A", { cookie: lead.cookie, origin: server.url })).status).toBe(404);
+    // Any other path (here /elsewhere/collab/x) is refused rather than left hanging.
+    const elsewhere = await openRaw(`${server.url}/elsewhere`, "x", { cookie: lead.cookie, origin: server.url });
+    expect(elsewhere.status).toBe(404);
+    const schoolTeam = await id(world.schoolTeam.id);
+    expect((await openRaw(server.url, schoolBPlan, { cookie: schoolTeam.cookie, origin: server.url })).status).toBe(403);
+    const open = await openRaw(server.url, districtPlan, { cookie: schoolTeam.cookie, origin: server.url });
+    expect(open.status).toBeNull();
+    open.socket?.close();
+  });
+});
+
+describe("co-editing", () => {
+  it("converges two real y-websocket clients and stamps each one's name and colour into awareness", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    a.doc.getText("body").insert(0, "Vision: every student belongs. ");
+    b.doc.getText("body").insert(0, "Priorities: ");
+    await waitFor(() => a.doc.getText("body").toString() === b.doc.getText("body").toString() && a.doc.getText("body").length > 40, "convergence");
+    expect(a.doc.getText("body").toString()).toContain("every student belongs");
+
+    // A client claiming to be someone else is corrected by the server.
+    a.provider.awareness.setLocalStateField("user", { name: "Mallory", color: "#000000" });
+    await waitFor(() => [...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === world.lead.name), "stamped awareness");
+    const names = [...b.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string })?.name);
+    expect(names).not.toContain("Mallory");
+    expect(names).toContain(world.lead.name);
+  });
+
+  it("does not let one connection change another client's awareness state", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    a.provider.awareness.setLocalStateField("cursor", "a's own");
+    const clientA = a.doc.clientID;
+    await waitFor(() => b.provider.awareness.getStates().get(clientA)?.cursor === "a's own", "a's state seen");
+    const raw = await rawClient(server.url, districtPlan, await id(world.board.id));
+    raw.send(awarenessFrame(clientA, 1_000, { cursor: "forged" }));
+    raw.send(awarenessFrame(424242, 1, { cursor: "the board's own" }));
+    await waitFor(() => b.provider.awareness.getStates().get(424242)?.cursor === "the board's own", "the raw client's own state");
+    expect(b.provider.awareness.getStates().get(clientA)?.cursor).toBe("a's own");
+    expect((b.provider.awareness.getStates().get(424242)?.user as { name: string }).name).toBe(world.board.name);
+    raw.socket.close();
+  });
+
+  it("ignores a read-only member's updates: not applied, not broadcast, not stored", async () => {
+    const lead = await connect(districtPlan, await id(world.lead.id));
+    const before = await storedUpdates(districtPlan);
+    const board = await rawClient(server.url, districtPlan, await id(world.board.id));
+    const watcher = await rawClient(server.url, districtPlan, await id(world.team.id));
+    await waitFor(() => board.received.length > 0 && watcher.received.length > 0, "sockets started");
+    const heard = watcher.received.length;
+    board.send(updateFrame(textUpdate("board was here")));
+    // A later change from the lead is the marker: everything sent before it has been dealt with.
+    lead.doc.getText("marker").insert(0, "after");
+    await waitFor(() => watcher.received.slice(heard).some((frame) => contentOf(frame) !== null), "the lead's change");
+    const shared = await server.collab.documents.acquire(districtPlan);
+    expect(shared.doc.getText("t").toString()).toBe("");
+    expect(lead.doc.getText("t").toString()).toBe("");
+    for (const frame of watcher.received.slice(heard)) {
+      const update = contentOf(frame);
+      if (!update) continue;
+      const probe = new Y.Doc();
+      Y.applyUpdate(probe, update);
+      expect(probe.getText("t").toString()).toBe("");
+    }
+    expect(await storedUpdates(districtPlan)).toBe(before + 1);
+    // The board member still gets sync and awareness.
+    expect(board.closeCode()).toBeNull();
+    board.socket.close();
+    watcher.socket.close();
+  });
+});
+
+describe("limits", () => {
+  it("closes only the connection that sends garbage, text, unknown types or an oversized frame", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    const lead = await id(world.lead.id);
+    const cases: [Uint8Array | string, number][] = [
+      [new Uint8Array([0, 2, 200, 1, 7, 7]), 1007], // an update frame whose length runs past the end
+      [new Uint8Array([0, 2, 5, 255, 255, 255, 255, 255]), 1007], // bytes that are not a Yjs update
+      [new Uint8Array([9]), 1007], // unknown message type
+      [new Uint8Array([]), 1007],
+      ["hello", 1003],
+      [new Uint8Array(MAX_MESSAGE + 1), 1009],
+    ];
+    for (const [frame, code] of cases) {
+      const raw = await rawClient(server.url, districtPlan, lead);
+      raw.send(frame);
+      expect(await raw.closed()).toBe(code);
+      const word = `ok${code}-${Math.random()}`;
+      a.doc.getText("limits").insert(0, word);
+      await waitFor(() => b.doc.getText("limits").toString().includes(word), "the others keep working");
+    }
+  });
+});
+
+describe("fuzzing", () => {
+  it("survives random and truncated frames: other clients are served throughout and the document still loads", async () => {
+    const a = await connect(schoolBPlan, await id(world.lead.id));
+    const b = await connect(schoolBPlan, await id(world.team.id));
+    const lead = await id(world.lead.id);
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const valid = updateFrame(textUpdate("a perfectly good change"));
+    for (let round = 0; round < 24; round++) {
+      const raw = await rawClient(server.url, schoolBPlan, lead);
+      const frames: Uint8Array[] = [];
+      for (let i = 0; i < 5; i++) {
+        const kind = round % 4;
+        if (kind === 0) frames.push(Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+        else if (kind === 1) frames.push(valid.slice(0, 1 + Math.floor(random() * (valid.length - 1))));
+        else if (kind === 2) frames.push(Uint8Array.from([0, Math.floor(random() * 3), ...Array.from({ length: 40 }, () => Math.floor(random() * 256))]));
+        else frames.push(Uint8Array.from([1, ...Array.from({ length: 30 }, () => Math.floor(random() * 256))]));
+      }
+      for (const frame of frames) if (raw.closeCode() === null) raw.send(frame);
+      const word = `fuzz${round}`;
+      a.doc.getText("fuzz").insert(0, word);
+      await waitFor(() => b.doc.getText("fuzz").toString().includes(word), "the others keep working");
+      const code = raw.closeCode();
+      expect(code === null || [1003, 1007, 1008, 4413].includes(code)).toBe(true);
+      raw.socket.terminate();
+    }
+    // Whatever was stored, the document loads again from the database.
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await waitFor(() => !server.collab.documents.isLoaded(schoolBPlan), "unloaded");
+    const fresh = await connect(schoolBPlan, await id(world.lead.id));
+    expect(fresh.doc.getText("fuzz").toString()).toBe(a.doc.getText("fuzz").toString());
+  });
+});
+
+describe("message rate", () => {
+  it("closes a connection that floods the server with 1008, and only that one", async () => {
+    const a = await connect(districtPlan, await id(world.lead.id));
+    const b = await connect(districtPlan, await id(world.team.id));
+    const flood = await rawClient(server.url, districtPlan, await id(world.lead.id));
+    for (let i = 0; i < 1_000 && flood.closeCode() === null; i++) flood.send(new Uint8Array([3]));
+    expect(await flood.closed()).toBe(1008);
+    a.doc.getText("rate").insert(0, "still here");
+    await waitFor(() => b.doc.getText("rate").toString() === "still here", "the others keep working");
+  });
+});
+
+describe("document size", () => {
+  it("refuses changes that would take a document past its maximum size, and keeps serving it", async () => {
+    const who = await id(other.lead.id);
+    const raw = await rawClient(server.url, otherPlan, who);
+    const watcher = await connect(otherPlan, await id(other.team.id));
+    const big = "x".repeat(50 * 1024);
+    let accepted = 0;
+    for (let i = 0; i < 10 && raw.closeCode() === null; i++) {
+      raw.send(updateFrame(textUpdate(`${i}${big}`)));
+      await new Promise((r) => setTimeout(r, 50));
+      if (raw.closeCode() === null) accepted++;
+    }
+    expect(await raw.closed()).toBe(4413);
+    expect(accepted).toBeGreaterThanOrEqual(3);
+    expect(accepted).toBeLessThan(6);
+    const editor = await connect(otherPlan, who);
+    await waitFor(() => watcher.doc.getText("t").length === editor.doc.getText("t").length, "readers still served");
+    // 256 KiB holds five 50 KiB updates; the sixth is refused and nothing after it was stored.
+    const stored = await storedUpdates(otherPlan);
+    expect(stored).toBeGreaterThanOrEqual(3);
+    expect(stored).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("durability", () => {
+  it("keeps every update across a restart of the server on the same database", async () => {
+    const { doc } = await connect(schoolBPlan, await id(world.lead.id));
+    for (let i = 0; i < 30; i++) doc.getText("notes").insert(doc.getText("notes").length, `line ${i}\n`);
+    const reader = await connect(schoolBPlan, await id(world.team.id));
+    await waitFor(() => reader.doc.getText("notes").toString() === doc.getText("notes").toString(), "the edits were broadcast");
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await server.close();
+    server = await startTestServer(database, {}, collabOptions);
+    const again = await connect(schoolBPlan, await id(world.lead.id));
+    expect(again.doc.getText("notes").toString()).toBe(doc.getText("notes").toString());
+    expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(doc));
+  });
+
+  it("compacts the log into a snapshot without changing the state", async () => {
+    const { doc } = await connect(districtPlan, await id(world.lead.id));
+    for (let i = 0; i < 45; i++) doc.getText("compact").insert(0, `${i} `);
+    const reader = await connect(districtPlan, await id(world.team.id));
+    await waitFor(() => reader.doc.getText("compact").length === doc.getText("compact").length, "all edits applied");
+    await waitFor(async () => (await database.db.select().from(docSnapshots).where(eq(docSnapshots.documentId, districtPlan))).length > 0, "a snapshot");
+    // Leaving and the grace period unload the document; the next client loads snapshot + tail.
+    cleanups.splice(0).forEach((cleanup) => cleanup());
+    await waitFor(() => !server.collab.documents.isLoaded(districtPlan), "unloaded");
+    expect(await storedUpdates(districtPlan)).toBe(0);
+    const snapshots = await database.db.select().from(docSnapshots).where(eq(docSnapshots.documentId, districtPlan));
+    expect(snapshots).toHaveLength(1);
+    const fresh = await connect(districtPlan, await id(world.team.id));
+    expect(Y.encodeStateVector(fresh.doc)).toEqual(Y.encodeStateVector(doc));
+    expect(fresh.doc.getText("compact").toString()).toBe(doc.getText("compact").toString());
+  });
+});
+
+describe("permission changes while connected", () => {
+  it("downgrades a member who becomes a board member to read-only within 5 s", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    const watcher = await connect(districtPlan, await id(world.lead.id));
+    raw.send(updateFrame(textUpdate("still allowed")));
+    await waitFor(() => watcher.doc.getText("t").toString().includes("still allowed"), "an editor's change");
+    await updatePerson(database.db, actorOf(world.lead), person.id, { name: person.name, role: "board", studentRecords: false, schoolIds: [] });
+    const conn = () => [...server.collab.connections].find((c) => c.user.id === person.id);
+    await waitFor(() => conn()?.readOnly === true, "downgraded", 5_000);
+    const stored = await storedUpdates(districtPlan);
+    raw.send(updateFrame(textUpdate("not any more")));
+    watcher.doc.getText("marker2").insert(0, "x");
+    await waitFor(async () => (await storedUpdates(districtPlan)) === stored + 1, "the lead's change stored");
+    expect(watcher.doc.getText("t").toString()).not.toContain("not any more");
+    raw.socket.close();
+  });
+
+  it("closes a deactivated person's connections within 5 s", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    const started = Date.now();
+    await setPersonActive(database.db, actorOf(world.lead), person.id, false);
+    expect(await raw.closed(5_000)).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("re-checks when the lead changes someone's role on the people page (the app's build, not these sources)", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const raw = await rawClient(server.url, districtPlan, await id(person.id));
+    await waitFor(() => [...server.collab.connections].some((c) => c.user.id === person.id && !c.readOnly), "connected as an editor");
+    const lead = new TestClient(server.url);
+    await lead.signIn(world.lead.email, TEST_PASSWORD);
+    const saved = await lead.post(`/people/${person.id}`, { intent: "update", name: "Renamed Member", role: "board", studentRecords: "" });
+    expect(saved.status).toBe(302);
+    const conn = () => [...server.collab.connections].find((c) => c.user.id === person.id);
+    await waitFor(() => conn()?.readOnly === true && conn()?.user.name === "Renamed Member", "downgraded and renamed", 5_000);
+    expect((await lead.post(`/people/${person.id}`, { intent: "deactivate" })).status).toBe(302);
+    expect(await raw.closed(5_000)).toBe(4401);
+  });
+
+  it("notices a session ended elsewhere (sign-out) at the periodic re-check", async () => {
+    const person = await makeUser(database.db, world.district.id, "district_team");
+    const who = await id(person.id);
+    const raw = await rawClient(server.url, districtPlan, who);
+    await endSession(database.db, who.cookie.split("=")[1]);
+    expect(await raw.closed(3_000)).toBe(4401);
+  });
+
+  it("downgrades editors at once when told that many people's access changed (a closed year)", async () => {
+    const raw = await rawClient(server.url, schoolBPlan, await id(world.lead.id));
+    const conn = () => [...server.collab.connections].find((c) => c.grant.documentId === schoolBPlan && c.user.id === world.lead.id);
+    await waitFor(() => conn()?.readOnly === false, "connected as an editor");
+    const [plan] = await database.db.select().from(planDocuments).where(eq(planDocuments.id, schoolBPlan));
+    await database.db.update(cycles).set({ status: "closed" }).where(eq(cycles.id, plan.cycleId));
+    try {
+      accessChanged(null);
+      await waitFor(() => conn()?.readOnly === true, "downgraded", 2_000);
+    } finally {
+      await database.db.update(cycles).set({ status: "active" }).where(eq(cycles.id, plan.cycleId));
+      raw.socket.close();
+    }
+  });
+});
