@@ -4,14 +4,15 @@ import { checkpoints } from "./school-year";
 
 export { checkpointLabels, checkpoints, type Checkpoint } from "./school-year";
 
-const isoDate = (label: string) =>
+/** A checkpoint date field; whether it is a real date inside the school year is checked with the other dates. */
+export const checkpointDate = (label: string) =>
   z.string({ error: `Enter the ${label} date.` }).regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} date as YYYY-MM-DD.`);
 
 export const newCycleSchema = z.object({
   startYear: z.coerce.number({ error: "Choose the school year." }).int().min(2000, "Choose a school year from 2000 on.").max(2100),
-  baselineDate: isoDate("baseline"),
-  midyearDate: isoDate("mid-year"),
-  endyearDate: isoDate("end-of-year"),
+  baselineDate: checkpointDate("baseline"),
+  midyearDate: checkpointDate("mid-year"),
+  endyearDate: checkpointDate("end-of-year"),
 });
 
 const evidenceLinks = z.preprocess(

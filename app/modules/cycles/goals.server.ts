@@ -106,8 +106,10 @@ export interface GoalFieldChange {
   after: unknown;
 }
 
-/** The fields a goal revision keeps, exported so bulk loaders (the benchmark) record revisions the same way. */
-export function snapshotOf(goal: Pick<GoalRow, (typeof goalSnapshotFields)[number] extends infer F ? Exclude<F, "schoolIds"> & keyof GoalRow : never>, schoolIds: string[]): GoalSnapshot {
+type GoalWordingFields = Exclude<(typeof goalSnapshotFields)[number], "schoolIds">;
+
+/** What a goal says (everything a revision records except its schools), for copying a goal into another cycle. */
+export function goalWording(goal: Pick<GoalRow, GoalWordingFields>): Pick<GoalRow, GoalWordingFields> {
   return {
     kind: goal.kind,
     title: goal.title,
@@ -124,8 +126,12 @@ export function snapshotOf(goal: Pick<GoalRow, (typeof goalSnapshotFields)[numbe
     targetValue: goal.targetValue,
     dueDate: goal.dueDate,
     mirrorScope: goal.mirrorScope,
-    schoolIds: [...schoolIds].sort(),
   };
+}
+
+/** The fields a goal revision keeps, exported so bulk loaders (the benchmark) record revisions the same way. */
+export function snapshotOf(goal: Pick<GoalRow, GoalWordingFields>, schoolIds: string[]): GoalSnapshot {
+  return { ...goalWording(goal), schoolIds: [...schoolIds].sort() };
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -1,17 +1,16 @@
 // Forms about a cycle's life: its settings, year-end decisions and opening the next year.
 import { z } from "zod";
+import { checkpointDate } from "./cycles.schema";
 import { cyclePhases, goalDecisions } from "./lifecycle";
 
-const isoDate = (label: string) =>
-  z.string({ error: `Enter the ${label} date.` }).regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${label} date as YYYY-MM-DD.`);
 
 const expectedVersion = z.coerce.number({ error: "The form is missing its version; reload the page." }).int().positive();
 
 export const cycleSettingsSchema = z.object({
   phase: z.enum(cyclePhases, { error: "Choose the phase the cycle is in." }),
-  baselineDate: isoDate("baseline"),
-  midyearDate: isoDate("mid-year"),
-  endyearDate: isoDate("end-of-year"),
+  baselineDate: checkpointDate("baseline"),
+  midyearDate: checkpointDate("mid-year"),
+  endyearDate: checkpointDate("end-of-year"),
   expectedVersion,
 });
 
@@ -47,9 +46,9 @@ export const yearEndDecisionsSchema = z.preprocess(
 );
 
 export const launchNextSchema = z.object({
-  baselineDate: isoDate("baseline"),
-  midyearDate: isoDate("mid-year"),
-  endyearDate: isoDate("end-of-year"),
+  baselineDate: checkpointDate("baseline"),
+  midyearDate: checkpointDate("mid-year"),
+  endyearDate: checkpointDate("end-of-year"),
   expectedVersion,
   confirm: z.literal("yes", { error: "Tick the box to confirm that this year becomes read-only for the district and every school." }),
 });

@@ -10,7 +10,7 @@ import { can, requirePermission, type Actor } from "~/modules/people/permissions
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle, type CycleRow } from "./cycles.server";
 import { implementationProgress, type GoalStatus } from "./goal-progress";
-import { snapshotOf } from "./goals.server";
+import { goalWording, snapshotOf } from "./goals.server";
 import { carriesForward, sameDayNextYear, suggestedDecision, type GoalDecision } from "./lifecycle";
 import type { CycleSettingsInput, LaunchNextInput, YearEndDecisionsInput } from "./lifecycle.schema";
 import { checkpoints, defaultCheckpointDates, schoolYearLabel, validateCheckpointDates } from "./school-year";
@@ -429,23 +429,8 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
         notCarried.push(goal.title);
         continue;
       }
-      const columns = {
-        kind: goal.kind,
-        title: goal.title,
-        description: goal.description,
-        relevance: goal.relevance,
-        population: goal.population,
-        inclusiveNote: goal.inclusiveNote,
-        equityNote: goal.equityNote,
-        rubricItemId,
-        targetLevel: goal.targetLevel,
-        targetCheckpoint: goal.targetCheckpoint,
-        measureId: goal.measureId,
-        baselineValue: goal.baselineValue,
-        targetValue: goal.targetValue,
-        dueDate: sameDayNextYear(goal.dueDate),
-        mirrorScope: goal.mirrorScope,
-      };
+      // The same goal a year on: its activity on the new rubric, its due date moved with it.
+      const columns = { ...goalWording(goal), rubricItemId, dueDate: sameDayNextYear(goal.dueDate) };
       const [copy] = await tx
         .insert(goals)
         .values({ cycleId: targetCycle, ...columns, carriedFromId: goal.id, createdBy: actor.id })
