@@ -2,7 +2,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { FormError, TextField, type FormState } from "~/components/ui/form";
+import { FormError, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { GoalStatusBadge } from "~/modules/cycles/components/GoalBits";
@@ -134,16 +134,7 @@ export default function YearEnd() {
                     </label>
                   ))}
                 </div>
-                <div className="ck-field">
-                  <label htmlFor={`note-${goal.id}`}>Why (optional)</label>
-                  <textarea
-                    id={`note-${goal.id}`}
-                    name={`note.${goal.id}`}
-                    className="ck-input"
-                    rows={2}
-                    defaultValue={typeof decideFailure?.values[`note.${goal.id}`] === "string" ? (decideFailure.values[`note.${goal.id}`] as string) : goal.decisionNote}
-                  />
-                </div>
+                <TextAreaField name={`note.${goal.id}`} label="Why (optional)" rows={2} state={decideFailure} defaultValue={goal.decisionNote} />
               </fieldset>
             ))}
             <div>

@@ -2,9 +2,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { Checkbox, FormError, SelectField, type FormState } from "~/components/ui/form";
+import { Checkbox, FormError, SelectField, TextAreaField, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
-import { TextAreaField, WordingFields } from "~/modules/cycles/components/RubricWording";
+import { WordingFields } from "~/modules/cycles/components/RubricWording";
 import { describeRubricChange } from "~/modules/cycles/rubric-versions";
 import { newRubricItemSchema, publishRubricSchema } from "~/modules/cycles/rubrics.schema";
 import { addDraftItem, discardRubricDraft, getRubricDraft, publishRubricDraft, removeDraftItem } from "~/modules/cycles/rubrics.server";

@@ -60,6 +60,47 @@ export function TextField({ name, label, hint, state, defaultValue, type = "text
   );
 }
 
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  state,
+  defaultValue,
+  rows = 3,
+}: {
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  state?: FormState;
+  defaultValue?: string;
+  rows?: number;
+}) {
+  const id = useId();
+  const errors = errorsFor(state, name);
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors ? `${id}-error` : undefined;
+  return (
+    <div className="ck-field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <span className="ck-field__hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        className="ck-input"
+        defaultValue={valueOf(state, name) ?? defaultValue}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+      />
+      <FieldErrors id={errorId} errors={errors} />
+    </div>
+  );
+}
+
 interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "name"> {
   name: string;
   label: string;
