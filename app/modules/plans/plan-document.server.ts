@@ -1,24 +1,39 @@
 // Action-plan documents: creating a cycle's plan and deciding who may edit, read or not reach it.
 import { and, eq } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, docUpdates, planDocuments } from "#db/schema";
+import { cycles, districts, docUpdates, planDocuments } from "#db/schema";
+import { updateFromJSON } from "~/editor/document";
+import type { GoalSummary } from "~/editor/goal-reference";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
+import { goalStatusLabel } from "~/modules/cycles/goal-progress";
+import { listGoalsForCycle } from "~/modules/cycles/goals.server";
+import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { can, type Actor } from "~/modules/people/permissions";
 import { Forbidden, NotFound } from "~/utils/errors";
+import { planTemplate, type TemplateContext } from "./plan-template";
 
 export type PlanAccess = "edit" | "read";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The template a new plan starts from, as its first Yjs update (sections: vision and priorities, goals and
- * strategies, timeline, …). It must be built with the editor's own schema so the editor can open it, and the
- * editor does not exist yet: until it does, this returns null and a new plan starts empty. When it returns an
- * update, ensurePlanDocument stores it as the document's first log entry, server-side and exactly once.
+ * The template a new plan starts from, as its first Yjs update, built with the editor's own schema so the editor
+ * opens it as it is. ensurePlanDocument stores it as the document's first log entry: server-side and exactly once.
  */
-export function planTemplateUpdate(): Uint8Array | null {
-  return null;
+export function planTemplateUpdate(context: TemplateContext): Uint8Array {
+  return updateFromJSON(planTemplate(context));
+}
+
+/** The cycle's goals (its own and, for a school, the district's shared with it) as the goal reference block shows them. */
+export async function planGoalSummaries(db: Database, actor: Actor, cycleId: string): Promise<GoalSummary[]> {
+  const { own, mirrored } = await listGoalsForCycle(db, actor, cycleId);
+  return [...own, ...mirrored].map((goal) => ({
+    id: goal.id,
+    title: goal.title,
+    statusLabel: goalStatusLabel(goal.progress.status),
+    kindLabel: goal.kind === "implementation" ? "Implementation" : "Outcome",
+  }));
 }
 
 /** The cycle's plan document, created (with its template) the first time anyone who may read the cycle opens it. */
@@ -26,6 +41,13 @@ export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: st
   const cycle = await getCycle(db, actor, cycleId);
   const [existing] = await db.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
   if (existing) return existing;
+  const [district] = await db.select({ name: districts.name }).from(districts).where(eq(districts.id, cycle.districtId));
+  const goalIds = (await planGoalSummaries(db, actor, cycle.id)).map((goal) => goal.id);
+  const template = planTemplateUpdate({
+    organisationName: cycle.schoolId ? (cycle.schoolName ?? "the school") : (district?.name ?? "the district"),
+    yearLabel: schoolYearLabel(cycle.startYear),
+    goalIds,
+  });
   return db.transaction(async (tx) => {
     // Two first openers at once: the unique cycle index lets one insert win; the other reads the winner's row.
     const [created] = await tx
@@ -37,8 +59,7 @@ export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: st
       const [winner] = await tx.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
       return winner;
     }
-    const template = planTemplateUpdate();
-    if (template) await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: template, userId: null });
+    await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: template, userId: null });
     await recordAudit(tx, {
       districtId: cycle.districtId,
       actorId: actor.id,

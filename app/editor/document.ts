@@ -1,0 +1,109 @@
+// Turning a collaborative document into something to read or hand on: JSON, HTML and Markdown from its Yjs state, with
+// unsafe links removed on the way, and Yjs updates built from JSON for templates and restores.
+import type { JSONContent } from "@tiptap/core";
+import { MarkdownManager } from "@tiptap/markdown";
+import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
+import { prosemirrorJSONToYDoc, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
+import { DOCUMENT_FIELD, editorExtensions, editorSchema, type EditorExtensionOptions } from "./extensions";
+import { isSafeHref } from "./links";
+
+/** The document's body as ProseMirror JSON, read through the editor's schema (what the schema cannot hold is left out). */
+export function documentJSON(ydoc: Y.Doc): JSONContent {
+  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(DOCUMENT_FIELD), editorSchema()).toJSON() as JSONContent;
+}
+
+/** The JSON of a document stored as one Yjs update (a snapshot's state, say). */
+export function documentJSONFromUpdate(update: Uint8Array): JSONContent {
+  const ydoc = new Y.Doc({ gc: false });
+  Y.applyUpdate(ydoc, update);
+  const json = documentJSON(ydoc);
+  ydoc.destroy();
+  return json;
+}
+
+/** A Yjs update that, applied to an empty document, gives the JSON's content. */
+export function updateFromJSON(json: JSONContent): Uint8Array {
+  const ydoc = prosemirrorJSONToYDoc(editorSchema(), json, DOCUMENT_FIELD);
+  const update = Y.encodeStateAsUpdate(ydoc);
+  ydoc.destroy();
+  return update;
+}
+
+/**
+ * The JSON with every link whose target is not allowed turned back into plain text, and how many were. The server
+ * refuses such links when they are sent, so this only matters for content that predates a rule; rendering never
+ * trusts the store alone.
+ */
+export function withoutUnsafeLinks(json: JSONContent): { json: JSONContent; removed: number } {
+  let removed = 0;
+  const visit = (node: JSONContent): JSONContent => {
+    const next: JSONContent = { ...node };
+    if (node.marks) {
+      next.marks = node.marks.filter((mark) => {
+        if (mark.type !== "link") return true;
+        if (isSafeHref(mark.attrs?.href)) return true;
+        removed += 1;
+        return false;
+      });
+      if (next.marks.length === 0) delete next.marks;
+    }
+    if (node.content) next.content = node.content.map(visit);
+    return next;
+  };
+  return { json: visit(json), removed };
+}
+
+/** Clean HTML of the document (no editor classes or collaboration state), links checked again. */
+export function documentHTML(json: JSONContent, options: EditorExtensionOptions = {}): string {
+  const html = renderToHTMLString({ content: withoutUnsafeLinks(json).json, extensions: editorExtensions(options) });
+  // The renderer writes empty elements as "<span/>", which HTML reads as an opening tag only.
+  return html.replace(/<(?!(?:input|col|br|hr|img)\b)([a-z][a-z0-9]*)(\s[^<>]*?)?\/>/g, "<$1$2></$1>");
+}
+
+/** Markdown (GitHub's flavour: tables and task lists) for pasting elsewhere. */
+export function documentMarkdown(json: JSONContent, options: EditorExtensionOptions = {}): string {
+  const manager = new MarkdownManager({ extensions: editorExtensions(options) });
+  return manager.serialize(withoutUnsafeLinks(json).json).replace(/\n{3,}/g, "\n\n").trim() + "\n";
+}
+
+/** Plain text, one block per paragraph, for search and for people who want no formatting at all. */
+export function documentText(json: JSONContent): string {
+  const blocks: string[] = [];
+  const textOf = (node: JSONContent): string => (node.text ?? "") + (node.content ?? []).map(textOf).join("");
+  const walk = (node: JSONContent) => {
+    if (node.type === "paragraph" || node.type === "heading") blocks.push(textOf(node));
+    else (node.content ?? []).forEach(walk);
+  };
+  walk(json);
+  return blocks.join("\n");
+}
+
+/** Every href or src an update would store: formatting marks (links) and node attributes. */
+export function hrefsInUpdate(update: Uint8Array): string[] {
+  const found: string[] = [];
+  const collect = (value: unknown, key?: string) => {
+    if (typeof value === "string") {
+      if (key === "href" || key === "src") found.push(value);
+    } else if (Array.isArray(value)) {
+      value.forEach((entry) => collect(entry, key));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) collect(v, k);
+    }
+  };
+  const { structs } = Y.decodeUpdate(update);
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const content = struct.content;
+    if (content instanceof Y.ContentFormat) collect(content.value, content.key);
+    else if (content instanceof Y.ContentAny) collect(content.arr, struct.parentSub ?? undefined);
+    else if (content instanceof Y.ContentString) collect(content.str, struct.parentSub ?? undefined);
+    else if (content instanceof Y.ContentEmbed) collect(content.embed);
+  }
+  return found;
+}
+
+/** The first href an update would store that is not allowed, or null when all are. */
+export function unsafeHrefInUpdate(update: Uint8Array): string | null {
+  return hrefsInUpdate(update).find((href) => !isSafeHref(href)) ?? null;
+}

@@ -1,0 +1,52 @@
+// The one list of editor extensions: the browser editor, server-side rendering, export and the template all use it,
+// so a document means the same thing everywhere.
+import { getSchema, type Extensions } from "@tiptap/core";
+import { TaskItem, TaskList } from "@tiptap/extension-list";
+import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
+import StarterKit from "@tiptap/starter-kit";
+import { GoalReference, goalReferenceMarkdown, type GoalReferenceOptions } from "./goal-reference";
+import { isSafeHref } from "./links";
+
+/** The Yjs XmlFragment every collaborative document keeps its body in (Tiptap's Collaboration default). */
+export const DOCUMENT_FIELD = "default";
+
+export interface EditorExtensionOptions {
+  lookupGoal?: GoalReferenceOptions["lookupGoal"];
+}
+
+export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
+  const lookupGoal = options.lookupGoal ?? (() => undefined);
+  return [
+    StarterKit.configure({
+      // Undo in a shared document is Yjs's (per person), which the Collaboration extension brings in the browser.
+      undoRedo: false,
+      heading: { levels: [2, 3, 4] },
+      code: false,
+      codeBlock: false,
+      link: {
+        openOnClick: false,
+        autolink: true,
+        defaultProtocol: "https",
+        // Checked on paste, on typing, on setLink and when rendering: anything else never becomes a link.
+        isAllowedUri: (url) => isSafeHref(url),
+        shouldAutoLink: (url) => isSafeHref(url),
+        HTMLAttributes: { rel: "noopener noreferrer nofollow", target: null },
+      },
+    }),
+    TaskList,
+    TaskItem.configure({ nested: true }),
+    Table.configure({ resizable: false }),
+    TableRow,
+    TableHeader,
+    TableCell,
+    GoalReference.configure({ lookupGoal }).extend({ renderMarkdown: (node) => goalReferenceMarkdown(node.attrs?.goalId, lookupGoal) }),
+  ];
+}
+
+let cachedSchema: ReturnType<typeof getSchema> | null = null;
+
+/** The ProseMirror schema of every plan document; node and mark names here are what Yjs stores. */
+export function editorSchema() {
+  cachedSchema ??= getSchema(editorExtensions());
+  return cachedSchema;
+}
