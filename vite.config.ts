@@ -17,9 +17,14 @@ export default defineConfig({
     },
   },
   // Pre-bundle the browser's dependencies up front so the first page load in development does not
-  // hit "Outdated Optimize Dep" and reload. Collaboration packages (yjs, tiptap) join this list later.
+  // hit "Outdated Optimize Dep" and reload. Listing yjs and everything that imports it also keeps one
+  // copy of yjs in the browser ("Yjs was already imported" breaks collaboration).
   optimizeDeps: {
     include: ["react", "react-dom", "react-dom/client", "react/jsx-runtime", "react/jsx-dev-runtime", "@remix-run/react", "zod",
+      "yjs", "y-websocket", "y-protocols/sync", "lib0/encoding", "lib0/decoding", "lib0/observable",
+      "@tiptap/core", "@tiptap/react", "@tiptap/starter-kit", "@tiptap/extension-list", "@tiptap/extension-table",
+      "@tiptap/extension-collaboration", "@tiptap/extension-collaboration-caret", "@tiptap/y-tiptap",
+      "@tiptap/static-renderer/pm/html-string", "@tiptap/markdown",
       // Reached only by loaders, but the dependency scanner sees them; listing them avoids a reload.
       "@remix-run/node", "drizzle-orm", "drizzle-orm/pg-core", "cookie"],
     // Server-only packages reached through loaders; the browser never loads them.

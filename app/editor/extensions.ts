@@ -1,6 +1,6 @@
 // The one list of editor extensions: the browser editor, server-side rendering, export and the template all use it,
 // so a document means the same thing everywhere.
-import { getSchema, type Extensions } from "@tiptap/core";
+import { getSchema, type Extensions, type NodeViewRenderer } from "@tiptap/core";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
 import StarterKit from "@tiptap/starter-kit";
@@ -12,6 +12,8 @@ export const DOCUMENT_FIELD = "default";
 
 export interface EditorExtensionOptions {
   lookupGoal?: GoalReferenceOptions["lookupGoal"];
+  /** The browser draws the goal block with React; rendering on the server uses the node's renderHTML. */
+  goalNodeView?: NodeViewRenderer;
 }
 
 export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
@@ -39,7 +41,10 @@ export function editorExtensions(options: EditorExtensionOptions = {}): Extensio
     TableRow,
     TableHeader,
     TableCell,
-    GoalReference.configure({ lookupGoal }).extend({ renderMarkdown: (node) => goalReferenceMarkdown(node.attrs?.goalId, lookupGoal) }),
+    GoalReference.configure({ lookupGoal }).extend({
+      renderMarkdown: (node) => goalReferenceMarkdown(node.attrs?.goalId, lookupGoal),
+      ...(options.goalNodeView ? { addNodeView: () => options.goalNodeView! } : {}),
+    }),
   ];
 }
 

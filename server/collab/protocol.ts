@@ -118,11 +118,5 @@ export function writeAwarenessEntries(entries: AwarenessEntry[]) {
   return encoding.toUint8Array(encoder);
 }
 
-// Caret colours with enough contrast against white text and a white page; picked by the user id, so stable.
-const palette = ["#1f6feb", "#b42318", "#067647", "#7a2e98", "#b54708", "#0e7090", "#c11574", "#475467", "#3538cd", "#6941c6"];
-
-export function colourFor(userId: string) {
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return palette[hash % palette.length];
-}
+// Caret colours are the editor's, so the browser and the server agree on them.
+export { colourFor } from "~/editor/presence";

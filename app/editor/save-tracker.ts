@@ -1,0 +1,151 @@
+// Knows whether this browser's edits are stored: the collaboration server answers a sync step 1 only after storing
+// every update the same connection sent before it (ADR 0014), so a step 2 that answers our own probe is a receipt.
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { ObservableV2 } from "lib0/observable";
+import * as syncProtocol from "y-protocols/sync";
+import type { WebsocketProvider } from "y-websocket";
+import type * as Y from "yjs";
+
+const MESSAGE_SYNC = 0;
+const PROBE_DELAY_MS = 250;
+
+export type ConnectionState =
+  /** Connected and every local edit is stored. */
+  | "saved"
+  /** Connected; some edits are on their way to being stored. */
+  | "saving"
+  /** Not connected; nothing of ours is waiting. */
+  | "reconnecting"
+  /** Not connected, and edits made here wait to be sent. */
+  | "offline"
+  /** The server closed the connection for good (no access any more, document too large…). */
+  | "closed";
+
+export interface SaveStatus {
+  state: ConnectionState;
+  /** Local changes not yet confirmed as stored. */
+  pending: number;
+  /** Why the connection ended, when state is "closed". */
+  closedReason?: string;
+}
+
+const closeReasons: Record<number, string> = {
+  4401: "Your session ended. Sign in again to keep editing.",
+  4403: "You no longer have access to this plan.",
+  4404: "This plan no longer exists.",
+  4413: "The plan has reached its maximum size; your last change was not saved.",
+  1008: "The connection was closed because a change was refused.",
+};
+
+export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => void }> {
+  private localChanges = 0;
+  private confirmed = 0;
+  /** What each outstanding step 1 on the current socket would confirm; the provider's own opening one confirms nothing. */
+  private probes: number[] = [];
+  private socket: WebSocket | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closedReason: string | null = null;
+  private last: SaveStatus | null = null;
+
+  constructor(
+    private readonly provider: WebsocketProvider,
+    private readonly doc: Y.Doc,
+  ) {
+    super();
+    doc.on("update", this.onUpdate);
+    provider.on("status", this.onStatus);
+    provider.on("sync", this.onSynced);
+    provider.on("closed", this.onClosed);
+    if (provider.wsconnected) this.watch();
+  }
+
+  status(): SaveStatus {
+    const pending = this.localChanges - this.confirmed;
+    if (this.closedReason) return { state: "closed", pending, closedReason: this.closedReason };
+    if (!this.provider.wsconnected || !this.provider.synced) return { state: pending > 0 ? "offline" : "reconnecting", pending };
+    return { state: pending > 0 ? "saving" : "saved", pending };
+  }
+
+  destroy() {
+    this.doc.off("update", this.onUpdate);
+    this.provider.off("status", this.onStatus);
+    this.provider.off("sync", this.onSynced);
+    this.provider.off("closed", this.onClosed);
+    this.socket?.removeEventListener("message", this.onMessage);
+    if (this.timer) clearTimeout(this.timer);
+    super.destroy();
+  }
+
+  private publish() {
+    const next = this.status();
+    if (this.last && this.last.state === next.state && this.last.pending === next.pending) return;
+    this.last = next;
+    this.emit("change", [next]);
+  }
+
+  private onUpdate = (_update: Uint8Array, origin: unknown) => {
+    // Changes that came from the server are stored already; only this browser's own count.
+    if (origin === this.provider) return;
+    this.localChanges += 1;
+    this.scheduleProbe();
+    this.publish();
+  };
+
+  private onStatus = ({ status }: { status: string }) => {
+    if (status === "connected") this.watch();
+    else this.probes = [];
+    this.publish();
+  };
+
+  private onSynced = (synced: boolean) => {
+    // After a reconnect the provider sends what we made offline in answer to the server's step 1; ask again after it.
+    if (synced && this.localChanges > this.confirmed) this.scheduleProbe();
+    this.publish();
+  };
+
+  private onClosed = ({ code, reason }: { code: number; reason: string }) => {
+    this.closedReason = closeReasons[code] ?? (reason || `The connection was closed (${code}).`);
+    this.publish();
+  };
+
+  private watch() {
+    const socket = this.provider.ws as WebSocket | null;
+    if (!socket || socket === this.socket) return;
+    this.socket?.removeEventListener("message", this.onMessage);
+    this.socket = socket;
+    // The provider sends its own step 1 as the socket opens; its answer says nothing about our edits.
+    this.probes = [-1];
+    socket.addEventListener("message", this.onMessage);
+  }
+
+  private onMessage = (event: MessageEvent) => {
+    if (!(event.data instanceof ArrayBuffer)) return;
+    const decoder = decoding.createDecoder(new Uint8Array(event.data));
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return;
+    const covered = this.probes.shift();
+    if (covered !== undefined && covered > this.confirmed) this.confirmed = covered;
+    if (this.localChanges > this.confirmed && this.probes.length === 0) this.scheduleProbe();
+    this.publish();
+  };
+
+  private scheduleProbe() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.probe();
+    }, PROBE_DELAY_MS);
+  }
+
+  private probe() {
+    const socket = this.provider.ws;
+    if (!socket || !this.provider.wsconnected || socket.readyState !== 1) return;
+    this.watch();
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.probes.push(this.localChanges);
+    socket.send(encoding.toUint8Array(encoder));
+  }
+}
