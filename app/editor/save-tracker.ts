@@ -9,12 +9,16 @@ import type * as Y from "yjs";
 
 const MESSAGE_SYNC = 0;
 const PROBE_DELAY_MS = 250;
+/** A receipt slower than this means the connection is probably gone even if the socket has not noticed yet. */
+const STALLED_AFTER_MS = 5_000;
 
 export type ConnectionState =
   /** Connected and every local edit is stored. */
   | "saved"
   /** Connected; some edits are on their way to being stored. */
   | "saving"
+  /** Connected as far as the browser knows, but no receipt for a while: the network may be gone. */
+  | "stalled"
   /** Not connected; nothing of ours is waiting. */
   | "reconnecting"
   /** Not connected, and edits made here wait to be sent. */
@@ -46,6 +50,9 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   private socket: WebSocket | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closedReason: string | null = null;
+  /** When the oldest change not yet confirmed was made; null when all are. */
+  private waitingSince: number | null = null;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private last: SaveStatus | null = null;
 
   constructor(
@@ -64,7 +71,9 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
     const pending = this.localChanges - this.confirmed;
     if (this.closedReason) return { state: "closed", pending, closedReason: this.closedReason };
     if (!this.provider.wsconnected || !this.provider.synced) return { state: pending > 0 ? "offline" : "reconnecting", pending };
-    return { state: pending > 0 ? "saving" : "saved", pending };
+    if (pending === 0) return { state: "saved", pending };
+    const stalled = this.waitingSince !== null && Date.now() - this.waitingSince >= STALLED_AFTER_MS;
+    return { state: stalled ? "stalled" : "saving", pending };
   }
 
   destroy() {
@@ -74,14 +83,32 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
     this.provider.off("closed", this.onClosed);
     this.socket?.removeEventListener("message", this.onMessage);
     if (this.timer) clearTimeout(this.timer);
+    if (this.stallTimer) clearTimeout(this.stallTimer);
     super.destroy();
   }
 
   private publish() {
+    this.watchForStall();
     const next = this.status();
     if (this.last && this.last.state === next.state && this.last.pending === next.pending) return;
     this.last = next;
     this.emit("change", [next]);
+  }
+
+  private watchForStall() {
+    const pending = this.localChanges > this.confirmed;
+    if (!pending) {
+      this.waitingSince = null;
+      if (this.stallTimer) clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+      return;
+    }
+    this.waitingSince ??= Date.now();
+    if (this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = null;
+      this.publish();
+    }, Math.max(0, this.waitingSince + STALLED_AFTER_MS - Date.now()) + 10);
   }
 
   private onUpdate = (_update: Uint8Array, origin: unknown) => {

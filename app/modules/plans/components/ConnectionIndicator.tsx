@@ -9,6 +9,8 @@ export function connectionText(status: SaveStatus, readOnly: boolean): { label: 
       return { label: readOnly ? "Connected" : "All changes saved" };
     case "saving":
       return { label: "Saving…" };
+    case "stalled":
+      return { label: `Waiting for the server: ${changes(status.pending)} not yet saved`, detail: "The connection may be down; keep this page open." };
     case "reconnecting":
       return { label: "Reconnecting…", detail: readOnly ? undefined : "You can keep typing; your changes will be sent when the connection returns." };
     case "offline":

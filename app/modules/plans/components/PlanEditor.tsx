@@ -154,7 +154,7 @@ function LiveEditor({ session, synced, readOnly, user, initialHtml, goals }: Pla
 
   if (!editor || !synced) return <StaticPlan html={initialHtml} status={status} readOnly={readOnly} />;
   return (
-    <div className="ck-plan">
+    <div className="ck-plan" data-plan-document={session.provider.roomname}>
       <div className="ck-plan__bar">
         <ConnectionIndicator status={status} readOnly={readOnly} />
         <PresenceList people={people} selfId={user.id} />
