@@ -8,6 +8,8 @@ import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 
 const MESSAGE_SYNC = 0;
+const MESSAGE_AUTH = 2;
+const READ_ONLY_REASON = "read-only";
 const PROBE_DELAY_MS = 250;
 /** A receipt slower than this means the connection is probably gone even if the socket has not noticed yet. */
 const STALLED_AFTER_MS = 5_000;
@@ -32,6 +34,8 @@ export interface SaveStatus {
   pending: number;
   /** Why the connection ended, when state is "closed". */
   closedReason?: string;
+  /** The server said this connection may only read (from the start, or since a role change). */
+  readOnly: boolean;
 }
 
 const closeReasons: Record<number, string> = {
@@ -54,12 +58,15 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   private waitingSince: number | null = null;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private last: SaveStatus | null = null;
+  private readOnly = false;
 
   constructor(
     private readonly provider: WebsocketProvider,
     private readonly doc: Y.Doc,
   ) {
     super();
+    // The read-only notice is read below; the provider's own handler would only log it.
+    provider.messageHandlers[MESSAGE_AUTH] = () => {};
     doc.on("update", this.onUpdate);
     provider.on("status", this.onStatus);
     provider.on("sync", this.onSynced);
@@ -68,12 +75,14 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   }
 
   status(): SaveStatus {
-    const pending = this.localChanges - this.confirmed;
-    if (this.closedReason) return { state: "closed", pending, closedReason: this.closedReason };
-    if (!this.provider.wsconnected || !this.provider.synced) return { state: pending > 0 ? "offline" : "reconnecting", pending };
-    if (pending === 0) return { state: "saved", pending };
+    const readOnly = this.readOnly;
+    // A read-only connection's changes are dropped by the server: nothing is pending, whatever was typed.
+    const pending = readOnly ? 0 : this.localChanges - this.confirmed;
+    if (this.closedReason) return { state: "closed", pending, closedReason: this.closedReason, readOnly };
+    if (!this.provider.wsconnected || !this.provider.synced) return { state: pending > 0 ? "offline" : "reconnecting", pending, readOnly };
+    if (pending === 0) return { state: "saved", pending, readOnly };
     const stalled = this.waitingSince !== null && Date.now() - this.waitingSince >= STALLED_AFTER_MS;
-    return { state: stalled ? "stalled" : "saving", pending };
+    return { state: stalled ? "stalled" : "saving", pending, readOnly };
   }
 
   destroy() {
@@ -90,13 +99,13 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   private publish() {
     this.watchForStall();
     const next = this.status();
-    if (this.last && this.last.state === next.state && this.last.pending === next.pending) return;
+    if (this.last && this.last.state === next.state && this.last.pending === next.pending && this.last.readOnly === next.readOnly) return;
     this.last = next;
     this.emit("change", [next]);
   }
 
   private watchForStall() {
-    const pending = this.localChanges > this.confirmed;
+    const pending = !this.readOnly && this.localChanges > this.confirmed;
     if (!pending) {
       this.waitingSince = null;
       if (this.stallTimer) clearTimeout(this.stallTimer);
@@ -149,13 +158,22 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   private onMessage = (event: MessageEvent) => {
     if (!(event.data instanceof ArrayBuffer)) return;
     const decoder = decoding.createDecoder(new Uint8Array(event.data));
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_AUTH) return this.onAuth(decoder);
+    if (type !== MESSAGE_SYNC) return;
     if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return;
     const covered = this.probes.shift();
     if (covered !== undefined && covered > this.confirmed) this.confirmed = covered;
     if (this.localChanges > this.confirmed && this.probes.length === 0) this.scheduleProbe();
     this.publish();
   };
+
+  private onAuth(decoder: decoding.Decoder) {
+    if (decoding.readVarUint(decoder) !== 0 /* permission denied */) return;
+    if (decoding.readVarString(decoder) !== READ_ONLY_REASON) return;
+    this.readOnly = true;
+    this.publish();
+  }
 
   private scheduleProbe() {
     if (this.timer) return;

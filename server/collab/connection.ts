@@ -3,7 +3,7 @@ import type { WebSocket } from "ws";
 import type { PlanAccess } from "~/modules/plans/plan-document.server";
 import type { Grant } from "./auth";
 import { DocumentTooLarge, type Peer, type SharedDocument } from "./documents";
-import { decodeClientMessage, encodeSyncStep1, MalformedMessage } from "./protocol";
+import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage } from "./protocol";
 
 export interface ConnectionLimits {
   /** Sustained messages per second a connection may send… */
@@ -54,6 +54,8 @@ export class Connection implements Peer {
   start(document: SharedDocument) {
     this.document = document;
     this.send(encodeSyncStep1(document.doc));
+    // The editor may have been opened with edit rights that are gone by now: the socket's answer is what counts.
+    if (this.readOnly) this.send(encodeReadOnlyNotice());
     const awareness = document.awarenessMessage();
     if (awareness) this.send(awareness);
   }

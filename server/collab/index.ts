@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import { accessChanged, onAccessChanged } from "~/modules/people/access-events.server";
 import { authorizeUpgrade, recheckGrant, Refusal } from "./auth";
+import { encodeReadOnlyNotice } from "./protocol";
 import { CLOSE, Connection, type ConnectionLimits } from "./connection";
 import { DocumentRegistry, type DocumentOptions } from "./documents";
 import { DocumentStore } from "./persistence";
@@ -127,8 +128,11 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
       const code = result.status === 401 ? CLOSE.sessionEnded : result.status === 404 ? CLOSE.notFound : CLOSE.forbidden;
       return connection.close(code, result.message);
     }
+    const wasEditing = !connection.readOnly;
     connection.access = result.access;
     connection.user = { id: result.user.id, name: result.user.name };
+    // Tell the editor, so it stops taking input instead of showing edits the server now drops.
+    if (wasEditing && connection.readOnly) connection.send(encodeReadOnlyNotice());
   }
 
   async function recheckUser(userId: string) {

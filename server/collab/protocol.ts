@@ -1,6 +1,7 @@
 // The y-websocket wire format: message framing for sync and awareness, and the server's awareness stamping.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import * as authProtocol from "y-protocols/auth";
 import * as syncProtocol from "y-protocols/sync";
 import type * as Y from "yjs";
 
@@ -63,6 +64,16 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector?: Uint8Array) {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
   syncProtocol.writeSyncStep2(encoder, doc, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/** What the server says so to a connection that may only read: y-protocols' "permission denied", reason "read-only". */
+export const READ_ONLY_REASON = "read-only";
+
+export function encodeReadOnlyNotice() {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AUTH);
+  authProtocol.writePermissionDenied(encoder, READ_ONLY_REASON);
   return encoding.toUint8Array(encoder);
 }
 

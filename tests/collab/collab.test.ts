@@ -1,3 +1,4 @@
+import * as decoding from "lib0/decoding";
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +130,9 @@ describe("co-editing", () => {
     const watcher = await rawClient(server.url, districtPlan, await id(world.team.id));
     await waitFor(() => board.received.length > 0 && watcher.received.length > 0, "sockets started");
     const heard = watcher.received.length;
+    // A read-only socket is told so as it opens, so the editor does not take input the server would drop.
+    await waitFor(() => board.received.some(isReadOnlyNotice), "the read-only notice");
+    expect(watcher.received.some(isReadOnlyNotice)).toBe(false);
     board.send(updateFrame(textUpdate("board was here")));
     // A later change from the lead is the marker: everything sent before it has been dealt with.
     lead.doc.getText("marker").insert(0, "after");
@@ -278,6 +282,11 @@ describe("durability", () => {
   });
 });
 
+function isReadOnlyNotice(frame: Uint8Array) {
+  const decoder = decoding.createDecoder(frame);
+  return decoding.readVarUint(decoder) === 2 && decoding.readVarUint(decoder) === 0 && decoding.readVarString(decoder) === "read-only";
+}
+
 describe("permission changes while connected", () => {
   it("downgrades a member who becomes a board member to read-only within 5 s", async () => {
     const person = await makeUser(database.db, world.district.id, "district_team");
@@ -288,6 +297,8 @@ describe("permission changes while connected", () => {
     await updatePerson(database.db, actorOf(world.lead), person.id, { name: person.name, role: "board", studentRecords: false, schoolIds: [] });
     const conn = () => [...server.collab.connections].find((c) => c.user.id === person.id);
     await waitFor(() => conn()?.readOnly === true, "downgraded", 5_000);
+    // The editor is told (y-protocols' "permission denied", reason "read-only") so it stops taking input.
+    await waitFor(() => raw.received.some(isReadOnlyNotice), "the read-only notice");
     const stored = await storedUpdates(districtPlan);
     raw.send(updateFrame(textUpdate("not any more")));
     watcher.doc.getText("marker2").insert(0, "x");

@@ -156,6 +156,32 @@ describe("co-editing an action plan", () => {
   });
 });
 
+describe("access changing while the plan is open", () => {
+  it("turns a district team member's open editor read-only as soon as the lead makes them a board member", async () => {
+    const team = await newPage(env.browser, env.server.url);
+    const lead = await newPage(env.browser, env.server.url);
+    try {
+      await signIn(team.page, "team@riverbend.example");
+      await signIn(lead.page, "lead@riverbend.example");
+      await openDistrictPlan(team.page);
+      expect(await editorOf(team.page).getAttribute("contenteditable")).toBe("true");
+      const teamName = (await team.page.locator(".ck-usermenu a").first().innerText()).trim();
+
+      await lead.page.goto("/people");
+      await lead.page.getByRole("link", { name: teamName }).first().click();
+      await lead.page.getByLabel("Role", { exact: true }).selectOption({ label: "Board member" });
+      await lead.page.getByRole("button", { name: "Save changes" }).click();
+
+      await lead.page.getByRole("status").filter({ hasText: "Changes saved." }).waitFor();
+      await team.page.getByRole("alert").filter({ hasText: "Your access to this plan changed" }).waitFor({ timeout: 10_000 });
+      expect(await editorOf(team.page).getAttribute("contenteditable")).toBe("false");
+      expect(await team.page.getByRole("toolbar", { name: "Formatting" }).count()).toBe(0);
+    } finally {
+      await Promise.all([team.context.close(), lead.context.close()]);
+    }
+  });
+});
+
 describe("editing while the server is away", () => {
   let own: ServerProcess | null = null;
   afterAll(async () => {

@@ -62,7 +62,7 @@ export function PlanEditor(props: PlanEditorProps) {
 
   return (
     <PlanGoalsContext.Provider value={goals}>
-      {session ? <LiveEditor {...props} session={session} synced={synced} /> : <StaticPlan html={props.initialHtml} status={{ state: "reconnecting", pending: 0 }} readOnly={props.readOnly} />}
+      {session ? <LiveEditor {...props} session={session} synced={synced} /> : <StaticPlan html={props.initialHtml} status={{ state: "reconnecting", pending: 0, readOnly: props.readOnly }} readOnly={props.readOnly} />}
     </PlanGoalsContext.Provider>
   );
 }
@@ -106,9 +106,12 @@ function useSaveStatus(tracker: SaveTracker): SaveStatus {
   return status;
 }
 
-function LiveEditor({ session, synced, readOnly, user, initialHtml, goals }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
+function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHtml, goals }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
   const { doc, provider, tracker } = session;
   const status = useSaveStatus(tracker);
+  // The page said what the person could do when it loaded; the server's word on the live connection wins.
+  const readOnly = openedReadOnly || status.readOnly;
+  const downgraded = status.readOnly && !openedReadOnly;
   const people = usePresence(provider);
   const goalsRef = useRef(goals);
   goalsRef.current = goals;
@@ -117,7 +120,7 @@ function LiveEditor({ session, synced, readOnly, user, initialHtml, goals }: Pla
   const editor = useEditor(
     {
       immediatelyRender: false,
-      editable: !readOnly,
+      editable: !openedReadOnly,
       extensions: [
         ...editorExtensions({
           lookupGoal: (id) => goalsRef.current.find((g) => g.id === id),
@@ -131,8 +134,8 @@ function LiveEditor({ session, synced, readOnly, user, initialHtml, goals }: Pla
           class: "ck-doc",
           role: "textbox",
           "aria-multiline": "true",
-          "aria-label": readOnly ? "Action plan (read only)" : "Action plan",
-          ...(readOnly ? { "aria-readonly": "true" } : {}),
+          "aria-label": openedReadOnly ? "Action plan (read only)" : "Action plan",
+          ...(openedReadOnly ? { "aria-readonly": "true" } : {}),
         },
       },
     },
@@ -159,7 +162,12 @@ function LiveEditor({ session, synced, readOnly, user, initialHtml, goals }: Pla
         <ConnectionIndicator status={status} readOnly={readOnly} />
         <PresenceList people={people} selfId={user.id} />
       </div>
-      {readOnly ? (
+      {downgraded ? (
+        <p className="ck-plan__readonly" role="alert">
+          <span className="ck-badge ck-badge--muted">Read only</span> Your access to this plan changed: you can read it but no longer edit it.
+          Changes that were not yet saved were not kept.
+        </p>
+      ) : readOnly ? (
         <p className="ck-plan__readonly">
           <span className="ck-badge ck-badge--muted">Read only</span> You can read this plan and see who is working on it; only its team edits it.
         </p>
