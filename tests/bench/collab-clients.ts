@@ -115,8 +115,15 @@ export class RunStats {
     if (this.inWindow(at)) this.sentInWindow++;
   }
 
+  /** Per second of the window, the slowest fan-out: shows whether a p99 comes from steady queueing or from a few stalls. */
+  readonly worstPerSecond: number[] = [];
+
   noteSeen(sentAt: number, at: number) {
-    if (this.inWindow(sentAt)) this.fanOut.push(at - sentAt);
+    if (!this.inWindow(sentAt)) return;
+    const latency = at - sentAt;
+    this.fanOut.push(latency);
+    const second = Math.floor((sentAt - this.window!.from) / 1000);
+    this.worstPerSecond[second] = Math.max(this.worstPerSecond[second] ?? 0, latency);
   }
 
   noteAcknowledged(sentAt: number, at: number) {

@@ -29,6 +29,8 @@ export interface LoadReport {
   contents: Record<string, string>;
   fanOut: Percentiles;
   ack: Percentiles;
+  /** The slowest fan-out of edits sent in each second of the window, in ms. */
+  worstFanOutPerSecond: number[];
   problems: string[];
   /** Event-loop utilisation and CPU ms of this (the load) process during the window: is the generator keeping up? */
   loadEventLoopUtilization: number;
@@ -126,6 +128,7 @@ async function run(input: Extract<LoadCommand, { type: "run" }>) {
     contents,
     fanOut: percentiles(stats.fanOut),
     ack: percentiles(stats.ackLatency),
+    worstFanOutPerSecond: Array.from(stats.worstPerSecond, (ms) => Math.round(ms ?? 0)),
     problems: [...new Set(clients.flatMap((c) => c.problems))].slice(0, 10),
     loadEventLoopUtilization,
     loadCpuMs: (cpuUsed.user + cpuUsed.system) / 1000,

@@ -54,6 +54,7 @@ export interface ServerFigures {
   serverCpuMsPerUpdate: number;
   serverCpuShare: number;
   loadEventLoopUtilization: number;
+  worstFanOutPerSecond: number[];
   problems: string[];
 }
 
@@ -199,6 +200,7 @@ async function measureServer(kind: ServerKind, settings: BenchSettings): Promise
       serverCpuMsPerUpdate: report.acknowledgedInWindow ? (cpuAfter - cpuBefore) / report.acknowledgedInWindow : NaN,
       serverCpuShare: (cpuAfter - cpuBefore) / windowMs,
       loadEventLoopUtilization: report.loadEventLoopUtilization,
+      worstFanOutPerSecond: report.worstFanOutPerSecond,
       problems: report.problems,
     };
     log(`${Math.round(acknowledgedPerSecond)} acknowledged updates/s, fan-out p99 ${figures.fanOut.p99.toFixed(1)} ms`);
@@ -296,6 +298,7 @@ export async function runCollabBench(settings: BenchSettings) {
     `Ratio ours ÷ Hocuspocus acknowledged updates/s: ${ratio?.toFixed(3) ?? "–"}   (target ≥ ${TARGET_RATIO}: ${mark(targetsMet.ratio)})`,
     `Our fan-out p99 at ${editors} editors: ${ours ? ms(ours.fanOut.p99) : "–"} ms   (target < ${TARGET_P99_MS} ms: ${mark(targetsMet.p99)}; Hocuspocus ${theirs ? ms(theirs.fanOut.p99) : "–"} ms)`,
     `Memory per document ours ÷ Hocuspocus: ${memoryRatio?.toFixed(2) ?? "–"}   (target ≤ 1: ${mark(targetsMet.memory)})`,
+    ...figuresOf.map((f) => `Slowest fan-out per measured second, ${f.kind} (ms): ${f.worstFanOutPerSecond.join(" ")}`),
     ...figuresOf.flatMap((f) => f.problems.map((p) => `  ${f.kind}: ${p}`)),
     "",
   ];
