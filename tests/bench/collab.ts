@@ -53,6 +53,8 @@ export interface ServerFigures {
   memoryPerDocumentAfterRunKiB: number;
   serverCpuMsPerUpdate: number;
   serverCpuShare: number;
+  /** Share of the window the server's main thread was runnable but waiting for a core (other processes' CPU use). */
+  serverRunQueueShare: number;
   loadEventLoopUtilization: number;
   worstFanOutPerSecond: number[];
   problems: string[];
@@ -132,6 +134,11 @@ function start(file: string, args: string[], env: Record<string, string>, execAr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const heapAndBuffers = (m: MemoryReport) => m.heapUsed + m.external;
 
+interface CpuReport {
+  ms: number;
+  runQueueMs: number | null;
+}
+
 export interface BenchSettings {
   documents: number;
   clients: number;
@@ -164,10 +171,10 @@ async function measureServer(kind: ServerKind, settings: BenchSettings): Promise
     load.send(run);
     const started = Date.now();
     await sleep(settings.warmupSeconds * 1000);
-    const cpuBefore = (await server.ask<{ ms: number }>({ type: "cpu" }, "cpu")).ms;
+    const cpuBefore = await server.ask<CpuReport>({ type: "cpu" }, "cpu");
     const windowStart = Date.now();
     await sleep(Math.max(0, started + (settings.warmupSeconds + settings.seconds) * 1000 - Date.now()));
-    const cpuAfter = (await server.ask<{ ms: number }>({ type: "cpu" }, "cpu")).ms;
+    const cpuAfter = await server.ask<CpuReport>({ type: "cpu" }, "cpu");
     const windowMs = Date.now() - windowStart;
     const report = await load.next<LoadReport>("report");
     const after = await server.ask<MemoryReport>({ type: "memory" }, "memory");
@@ -197,8 +204,9 @@ async function measureServer(kind: ServerKind, settings: BenchSettings): Promise
       memoryPerDocumentKiB: kib(heapAndBuffers(open) - heapAndBuffers(before)),
       rssPerDocumentKiB: kib(open.rss - before.rss),
       memoryPerDocumentAfterRunKiB: kib(heapAndBuffers(after) - heapAndBuffers(before)),
-      serverCpuMsPerUpdate: report.acknowledgedInWindow ? (cpuAfter - cpuBefore) / report.acknowledgedInWindow : NaN,
-      serverCpuShare: (cpuAfter - cpuBefore) / windowMs,
+      serverCpuMsPerUpdate: report.acknowledgedInWindow ? (cpuAfter.ms - cpuBefore.ms) / report.acknowledgedInWindow : NaN,
+      serverCpuShare: (cpuAfter.ms - cpuBefore.ms) / windowMs,
+      serverRunQueueShare: cpuAfter.runQueueMs === null || cpuBefore.runQueueMs === null ? NaN : (cpuAfter.runQueueMs - cpuBefore.runQueueMs) / windowMs,
       loadEventLoopUtilization: report.loadEventLoopUtilization,
       worstFanOutPerSecond: report.worstFanOutPerSecond,
       problems: report.problems,
@@ -237,6 +245,7 @@ function compact(f: ServerFigures) {
     memoryPerDocumentAfterRunKiB: round(f.memoryPerDocumentAfterRunKiB),
     serverCpuMsPerUpdate: round(f.serverCpuMsPerUpdate, 3),
     serverCpuShare: round(f.serverCpuShare, 2),
+    serverRunQueueShare: round(f.serverRunQueueShare, 2),
     loadEventLoopUtilization: round(f.loadEventLoopUtilization, 2),
     unacknowledged: f.unacknowledged,
     convergedDocuments: f.convergedDocuments,
@@ -276,7 +285,7 @@ export async function runCollabBench(settings: BenchSettings) {
     `Memory per document = growth of the server's JS heap + buffers (and RSS) with all documents open and their editors synced, ÷ ${settings.documents}.`,
     "",
     table([
-      ["server", "acked upd/s", "offered", "fan-out p50", "p99", "max", "ack p50", "ack p99", "KiB/doc", "RSS KiB/doc", "KiB/doc after", "CPU ms/upd", "server CPU", "load ELU", "unacked", "converged"],
+      ["server", "acked upd/s", "offered", "fan-out p50", "p99", "max", "ack p50", "ack p99", "KiB/doc", "RSS KiB/doc", "KiB/doc after", "CPU ms/upd", "server CPU", "waiting for CPU", "load ELU", "unacked", "converged"],
       ...figuresOf.map((f) => [
         f.kind,
         f.acknowledgedPerSecond.toFixed(1),
@@ -291,6 +300,7 @@ export async function runCollabBench(settings: BenchSettings) {
         f.memoryPerDocumentAfterRunKiB.toFixed(1),
         f.serverCpuMsPerUpdate.toFixed(3),
         `${Math.round(f.serverCpuShare * 100)} %`,
+        Number.isFinite(f.serverRunQueueShare) ? `${Math.round(f.serverRunQueueShare * 100)} %` : "–",
         f.loadEventLoopUtilization.toFixed(2),
         String(f.unacknowledged),
         `${f.convergedDocuments}/${settings.documents}${f.storedDocumentsMatching === null ? "" : `, stored ${f.storedDocumentsMatching}`}`,
