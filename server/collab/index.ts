@@ -140,8 +140,7 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
   // The periodic sweep goes one connection at a time and lets the event loop turn between them. On PGlite a chain of
   // queries resolves in microtasks without ever yielding, so re-checking 200 connections at once held the event loop
   // (sockets, appends, fan-out) for one to two seconds every 30 s on a busy 2-core machine (bench:collab). A role change
-  // or a closed year still
-  // re-checks at once (above), because there the answer must arrive promptly.
+  // or a closed year still re-checks at once (above), because there the answer must arrive promptly.
   let sweeping = false;
   const sweepConnections = async () => {
     if (sweeping) return;
