@@ -141,7 +141,25 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
 
   const stopListening = onAccessChanged((userId) => void (userId === null ? recheckAll() : recheckUser(userId)));
   const recheckAll = () => Promise.all([...connections].map(recheck));
-  const sweep = setInterval(() => void recheckAll(), options.recheckEveryMs);
+  // The periodic sweep goes one connection at a time and lets the event loop turn between them. On PGlite a chain of
+  // queries resolves in microtasks without ever yielding, so re-checking 200 connections at once held the event loop
+  // (sockets, appends, fan-out) for one to two seconds every 30 s on a busy 2-core machine (bench:collab). A role change
+  // or a closed year still re-checks at once (above), because there the answer must arrive promptly.
+  let sweeping = false;
+  const sweepConnections = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const connection of [...connections]) {
+        if (closing) break;
+        await recheck(connection);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweep = setInterval(() => void sweepConnections(), options.recheckEveryMs);
   sweep.unref();
   server.on("upgrade", onUpgrade);
 
