@@ -54,6 +54,10 @@ export class SharedDocument {
   /** Encoded size of the last full state plus every update since: an upper bound of the document's size. */
   private approxBytes: number;
   private unloadTimer: NodeJS.Timeout | null = null;
+  /** Updates applied during a flush, broadcast together when it ends (one message per receiver, not one per update). */
+  private batch: { update: Uint8Array; origin: unknown }[] | null = null;
+  /** Log rows after which the next snapshot is due; jittered so documents edited together do not compact together. */
+  private compactAfter: number;
   broken = false;
   destroyed = false;
 
@@ -80,10 +84,11 @@ export class SharedDocument {
     this.nextSeq = loaded.lastSeq + 1;
     this.snapshotSeq = loaded.snapshot?.seq ?? 0;
     this.approxBytes = (loaded.snapshot?.state.byteLength ?? 0) + loaded.tail.reduce((n, row) => n + row.update.byteLength, 0);
+    this.compactAfter = this.nextCompactionDistance();
 
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      const message = encodeUpdate(update);
-      for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+      if (this.batch) this.batch.push({ update, origin });
+      else this.broadcast([{ update, origin }]);
     });
     this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       const changed = [...added, ...updated, ...removed];
@@ -245,26 +250,64 @@ export class SharedDocument {
     }
     this.nextSeq += rows.length;
     let index = 0;
-    for (const job of jobs) {
-      if (job.kind === "task") {
-        try {
-          if (this.peers.has(job.peer)) job.run();
-        } catch (error) {
-          job.peer.close(1011, "server error");
-          console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+    this.batch = [];
+    try {
+      for (const job of jobs) {
+        if (job.kind === "task") {
+          try {
+            if (this.peers.has(job.peer)) job.run();
+          } catch (error) {
+            job.peer.close(1011, "server error");
+            console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+          }
+          continue;
         }
-        continue;
+        const row = rows[index++];
+        try {
+          Y.applyUpdate(this.doc, job.update, job.peer);
+        } catch (error) {
+          console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${(error as Error).message}`);
+        }
+        this.appliedSeq = row.seq;
       }
-      const row = rows[index++];
-      try {
-        Y.applyUpdate(this.doc, job.update, job.peer);
-      } catch (error) {
-        console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${(error as Error).message}`);
-      }
-      this.appliedSeq = row.seq;
+    } finally {
+      const applied = this.batch;
+      this.batch = null;
+      this.broadcast(applied);
     }
     this.writing = [];
-    if (this.appliedSeq - this.snapshotSeq >= this.options.compactEvery) void this.compact();
+    if (this.appliedSeq - this.snapshotSeq >= this.compactAfter) {
+      this.compactAfter = this.nextCompactionDistance();
+      void this.compact();
+    }
+  }
+
+  /**
+   * Between compactEvery and 1.5 × compactEvery. A compaction holds the database for a transaction; documents that
+   * are typed into at the same pace would otherwise all compact in the same moment and stall every append behind them.
+   */
+  private nextCompactionDistance() {
+    return this.options.compactEvery + Math.floor(Math.random() * (this.options.compactEvery / 2));
+  }
+
+  /** Sends applied updates to every peer but the one each came from, merged into one message per peer. */
+  private broadcast(applied: { update: Uint8Array; origin: unknown }[]) {
+    if (!applied.length || !this.peers.size) return;
+    if (applied.length === 1) {
+      const message = encodeUpdate(applied[0].update);
+      for (const peer of this.peers.keys()) if (peer !== applied[0].origin) peer.send(message);
+      return;
+    }
+    const everything = encodeUpdate(Y.mergeUpdates(applied.map((a) => a.update)));
+    const senders = new Set(applied.map((a) => a.origin));
+    for (const peer of this.peers.keys()) {
+      if (!senders.has(peer)) {
+        peer.send(everything);
+        continue;
+      }
+      const others = applied.filter((a) => a.origin !== peer).map((a) => a.update);
+      if (others.length) peer.send(encodeUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
+    }
   }
 
   private scheduleUnload() {
