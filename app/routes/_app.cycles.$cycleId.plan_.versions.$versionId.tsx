@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Card, Notice } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { requireUser } from "~/modules/people/auth.server";
+import { dayLabel } from "~/modules/plans/plan-versions";
 import { closedPlanMessage, getPlanVersion, restorePlanVersion } from "~/modules/plans/plan-versions.server";
 import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
 import { Conflict } from "~/utils/errors";
@@ -62,7 +63,7 @@ export default function PlanVersion() {
       </p>
       <Notice tone="warning">
         <strong>This is a past version of the action plan, shown read-only.</strong>{" "}
-        {version.kind === "named" ? `Saved as “${version.title}” by ${version.createdBy ?? "a former member"} on ${saved}.` : `How the plan read at the ${version.title.toLowerCase()} (UTC), kept automatically.`}{" "}
+        {version.kind === "named" ? `Saved as “${version.title}” by ${version.createdBy ?? "a former member"} on ${saved}.` : `How the plan read at the end of ${dayLabel(version.day ?? "")} (UTC), kept automatically.`}{" "}
         Goal titles and statuses are shown as they are today.
       </Notice>
 
