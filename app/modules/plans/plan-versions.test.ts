@@ -1,8 +1,8 @@
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
-import { documentJSON, updateFromJSON } from "~/editor/document";
-import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle } from "./plan-versions";
+import { documentHTML, documentJSON, updateFromJSON } from "~/editor/document";
+import { beforeRestoreName, mergeActivity, readOnlyChecklists, restoreChange, saveVersionSchema, versionTitle } from "./plan-versions";
 
 const paragraph = (text: string): JSONContent => ({ type: "paragraph", content: [{ type: "text", text }] });
 const doc = (...content: JSONContent[]): JSONContent => ({ type: "doc", content });
@@ -97,5 +97,17 @@ describe("mergeActivity", () => {
     ]);
     expect(merged[1].firstAt.toISOString()).toBe("2027-05-03T08:00:00.000Z");
     expect(merged[1].lastAt.toISOString()).toBe("2027-05-03T10:00:00.000Z");
+  });
+});
+
+describe("readOnlyChecklists", () => {
+  it("labels and disables every checklist box the renderer writes", () => {
+    const html = readOnlyChecklists(
+      documentHTML(doc({ type: "taskList", content: [true, false].map((checked) => ({ type: "taskItem", attrs: { checked }, content: [paragraph("Step")] })) })),
+    );
+    const boxes = html.match(/<input[^>]*>/g) ?? [];
+    expect(boxes).toHaveLength(2);
+    for (const box of boxes) expect(box).toMatch(/type="checkbox" disabled aria-label="Done"/);
+    expect(boxes.filter((box) => box.includes("checked"))).toHaveLength(1);
   });
 });
