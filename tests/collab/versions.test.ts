@@ -213,6 +213,24 @@ describe("restoring a version", () => {
     const late = await connect(districtPlan, world.team.id);
     expect(documentJSON(late.doc)).toEqual(now);
   });
+  it("restores correctly whether the plan is open, being unloaded or gone from memory", async () => {
+    const lead = await signedIn(world.lead.email);
+    const targets = (await versionsOf(districtPlan)).filter((v) => v.kind === "named").slice(0, 2);
+    expect(targets).toHaveLength(2);
+    for (let round = 0; round < 6; round++) {
+      const editor = await connect(districtPlan, world.team.id);
+      addParagraph(editor.doc, `Round ${round}`);
+      await waitFor(async () => paragraphs(documentJSONFromUpdate((await loadPlanState(database.db, districtPlan)).state)).includes(`Round ${round}`), "stored");
+      editor.provider.destroy();
+      // From "the last client just left" to "unloaded" (unloadAfterMs is 100): the restore meets each stage.
+      await new Promise((resolve) => setTimeout(resolve, round * 40));
+      const target = targets[round % 2];
+      expect((await lead.post(`/cycles/${districtCycle}/plan/versions/${target.id}`, { intent: "restore" })).status).toBe(302);
+      expect(documentJSONFromUpdate((await loadPlanState(database.db, districtPlan)).state)).toEqual(documentJSONFromUpdate(target.state));
+    }
+    const late = await connect(districtPlan, world.team.id);
+    expect(documentJSON(late.doc)).toEqual(documentJSONFromUpdate(targets[1].state));
+  });
 });
 
 describe("daily versions and who changed the plan", () => {
@@ -284,5 +302,20 @@ describe("daily versions and who changed the plan", () => {
     addParagraph(editor.doc, "Day three, later");
     await waitFor(async () => (await planActivity(database.db, plan))[0].changes === 2, "counted");
     expect(await versionsOf(plan)).toHaveLength(3);
+  });
+});
+
+describe("when the collaboration server cannot take the change", () => {
+  it("restores nothing, keeps no stray version and says to try again", async () => {
+    const lead = await signedIn(world.lead.email);
+    const [someVersion] = await versionsOf(districtPlan);
+    const before = { versions: (await versionsOf(districtPlan)).length, seq: (await loadPlanState(database.db, districtPlan)).seq };
+    // Shutting down: the server stops taking changes from the app.
+    await server.collab.close();
+    const refused = await lead.post(`/cycles/${districtCycle}/plan/versions/${someVersion.id}`, { intent: "restore" });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain("The plan cannot be changed right now. Try again in a moment.");
+    expect(await versionsOf(districtPlan)).toHaveLength(before.versions);
+    expect((await loadPlanState(database.db, districtPlan)).seq).toBe(before.seq);
   });
 });

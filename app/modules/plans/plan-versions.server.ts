@@ -170,7 +170,14 @@ export async function restorePlanVersion(db: Database, actor: Actor & { district
     .insert(docVersions)
     .values({ documentId: plan.documentId, kind: "named", name: beforeRestoreName(version), state: before.state, seq: before.seq, createdBy: actor.id })
     .returning({ id: docVersions.id });
-  const seq = await submitServerChange(db, plan.documentId, actor.id, (current) => restoreChange(current, content));
+  let seq: number;
+  try {
+    seq = await submitServerChange(db, plan.documentId, actor.id, (current) => restoreChange(current, content));
+  } catch (error) {
+    // Nothing was restored, so there is nothing to have kept: the list shows no "Before restoring" without a restore.
+    await db.delete(docVersions).where(eq(docVersions.id, kept.id)).catch(() => {});
+    throw error;
+  }
   await recordAudit(db, {
     districtId: plan.cycle.districtId,
     actorId: actor.id,
