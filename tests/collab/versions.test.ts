@@ -215,8 +215,16 @@ describe("restoring a version", () => {
   });
   it("restores correctly whether the plan is open, being unloaded or gone from memory", async () => {
     const lead = await signedIn(world.lead.email);
-    const targets = (await versionsOf(districtPlan)).filter((v) => v.kind === "named").slice(0, 2);
-    expect(targets).toHaveLength(2);
+    for (const name of ["Race A", "Race B"]) {
+      const editor = await connect(districtPlan, world.team.id);
+      addParagraph(editor.doc, `Only in ${name}`);
+      await waitFor(async () => paragraphs(documentJSONFromUpdate((await loadPlanState(database.db, districtPlan)).state)).includes(`Only in ${name}`), "stored");
+      editor.provider.destroy();
+      expect((await lead.post(`/cycles/${districtCycle}/plan/history`, { name })).status).toBe(302);
+    }
+    const targets = (await versionsOf(districtPlan)).filter((v) => v.name === "Race A" || v.name === "Race B");
+    expect(targets.map((v) => v.name)).toEqual(["Race A", "Race B"]);
+    expect(documentJSONFromUpdate(targets[0].state)).not.toEqual(documentJSONFromUpdate(targets[1].state));
     for (let round = 0; round < 6; round++) {
       const editor = await connect(districtPlan, world.team.id);
       addParagraph(editor.doc, `Round ${round}`);
