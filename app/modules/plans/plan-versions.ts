@@ -40,8 +40,8 @@ export function beforeRestoreName(restored: { kind: VersionKind; name: string | 
 /**
  * The Yjs change that makes a document read `content` again, as a new change on top of `currentState`: every
  * top-level block there now is deleted and the version's blocks are inserted, in one transaction by a client id the
- * document has never seen. Nothing earlier is rewritten, so whatever the document said before stays in its history
- * and concurrent edits by others merge as usual.
+ * document has never seen. Nothing earlier is rewritten, so editors who had the old state converge on the new one and
+ * edits made concurrently by others merge as usual (what the plan said before is kept as a version by the caller).
  */
 export function restoreChange(currentState: Uint8Array, content: JSONContent): Uint8Array {
   const source = prosemirrorJSONToYDoc(editorSchema(), content, DOCUMENT_FIELD);
