@@ -157,6 +157,18 @@ describe("who may see and change a plan's history", () => {
     expect(refused.text).toContain("This cycle is closed");
     const closedPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), closedCycle)).id;
     expect(await versionsOf(closedPlan)).toHaveLength(0);
+    // A version kept from before the year closed can be read, not restored.
+    const stored = await loadPlanState(database.db, closedPlan);
+    const [old] = await database.db.insert(docVersions).values({ documentId: closedPlan, kind: "daily", day: "2026-05-29", state: stored.state, seq: stored.seq }).returning();
+    const past = await lead.get(`/cycles/${closedCycle}/plan/versions/${old.id}`);
+    expect(past.status).toBe(200);
+    expect(past.text).toContain("End of May 29, 2026");
+    expect(past.text).not.toContain("Restore this version");
+    const restore = await lead.post(`/cycles/${closedCycle}/plan/versions/${old.id}`, { intent: "restore" });
+    expect(restore.status).toBe(409);
+    expect(restore.text).toContain("This cycle is closed");
+    expect(await versionsOf(closedPlan)).toHaveLength(1);
+    expect((await loadPlanState(database.db, closedPlan)).seq).toBe(stored.seq);
   });
 });
 
