@@ -1,6 +1,6 @@
 // Collaborative documents: one action plan per cycle, stored as an append-only log of Yjs updates plus snapshots.
 import { sql } from "drizzle-orm";
-import { bigint, customType, index, pgTable, primaryKey, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, customType, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { cycles } from "./cycles";
 import { users } from "./people";
 import { districts } from "./tenancy";
@@ -61,4 +61,62 @@ export const docSnapshots = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.seq] })],
+);
+
+export const docVersionKind = pgEnum("doc_version_kind", ["named", "daily"]);
+
+/**
+ * A version of a document kept for good: named ones saved by people ("Approved by board, May 2027") and one daily
+ * version per day that had changes (its end-of-day state). A table of its own, because compaction deletes log rows
+ * and older snapshots and must never take a version with them.
+ */
+export const docVersions = pgTable(
+  "doc_version",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => planDocuments.id, { onDelete: "cascade" }),
+    kind: docVersionKind("kind").notNull(),
+    /** A named version's name; null for daily versions. */
+    name: text("name"),
+    /** The UTC day a daily version ends; null for named versions. */
+    day: date("day", { mode: "string" }),
+    /** The whole document as one Yjs update. */
+    state: bytea("state").notNull(),
+    /** The highest log seq the state covers. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("doc_version_document_day_idx").on(t.documentId, t.day),
+    index("doc_version_document_created_idx").on(t.documentId, t.createdAt),
+    check(
+      "doc_version_kind_fields",
+      sql`(${t.kind} = 'named' and ${t.name} is not null and ${t.day} is null) or (${t.kind} = 'daily' and ${t.day} is not null and ${t.name} is null)`,
+    ),
+  ],
+);
+
+/**
+ * Who changed a document and when, for the log rows compaction has deleted: one row per person and UTC day per
+ * compaction, summed when read. Compaction writes it in the transaction that deletes the rows it sums, so the
+ * append path pays nothing and a row is always counted exactly once (here or in the log).
+ */
+export const docActivity = pgTable(
+  "doc_activity",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => planDocuments.id, { onDelete: "cascade" }),
+    /** Null for changes by Cyclekeeper itself (the template a plan starts from). */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    day: date("day", { mode: "string" }).notNull(),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
+    changes: integer("changes").notNull(),
+  },
+  (t) => [index("doc_activity_document_day_idx").on(t.documentId, t.day)],
 );

@@ -20,6 +20,18 @@ export interface DocumentOptions {
   unloadAfterMs: number;
   /** Largest encoded document (roughly: last snapshot plus the updates since) that still accepts changes. */
   maxDocumentBytes: number;
+  /** The clock changes are stamped with and daily versions go by; tests move it to another day. */
+  now: () => Date;
+}
+
+/** The UTC day of a moment, as the database's date type writes it. */
+export function utcDay(at: Date) {
+  return at.toISOString().slice(0, 10);
+}
+
+/** When the UTC day after the one of `at` begins, in ms. */
+function nextUtcDayStart(at: Date) {
+  return Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1);
 }
 
 /** An update that would make the document larger than allowed; the sender is told with close code 4413. */
@@ -30,7 +42,18 @@ export class DocumentTooLarge extends Error {
   }
 }
 
-type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null } | { kind: "task"; peer: Peer; run: () => void };
+/** Told when a change the app submitted (not a client) is stored, or why it was not. */
+interface Receipt {
+  resolve: (seq: number) => void;
+  reject: (error: Error) => void;
+}
+
+type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null; receipt?: Receipt } | { kind: "task"; peer: Peer; run: () => void };
+
+/** Stands for the app itself when it submits a change on someone's behalf: no socket, so it hears nothing back. */
+function serverPeer(userId: string): Peer {
+  return { user: { id: userId, name: "" }, readOnly: false, send: () => {}, close: () => {} };
+}
 
 /**
  * One open document. Every update goes through a queue: the queue is written to the log in one statement,
@@ -58,6 +81,9 @@ export class SharedDocument {
   private batch: { update: Uint8Array; origin: unknown }[] | null = null;
   /** Log rows after which the next snapshot is due; jittered so documents edited together do not compact together. */
   private compactAfter: number;
+  /** The UTC day of the newest stored change, and when the next day begins: a later change first keeps that day's version. */
+  private lastChangeDay: string | null;
+  private nextDayStartsAt: number;
   broken = false;
   destroyed = false;
 
@@ -85,6 +111,8 @@ export class SharedDocument {
     this.snapshotSeq = loaded.snapshot?.seq ?? 0;
     this.approxBytes = (loaded.snapshot?.state.byteLength ?? 0) + loaded.tail.reduce((n, row) => n + row.update.byteLength, 0);
     this.compactAfter = this.nextCompactionDistance();
+    this.lastChangeDay = loaded.lastChangeAt ? utcDay(loaded.lastChangeAt) : null;
+    this.nextDayStartsAt = loaded.lastChangeAt ? nextUtcDayStart(loaded.lastChangeAt) : Number.POSITIVE_INFINITY;
 
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (this.batch) this.batch.push({ update, origin });
@@ -145,6 +173,28 @@ export class SharedDocument {
     // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
     this.approxBytes += update.byteLength;
     this.enqueue({ kind: "update", peer, update, clientId });
+  }
+
+  /**
+   * A change made by the app on a person's behalf (a restore), built from the current in-memory state and queued
+   * behind every client change received before it: stored, then applied and broadcast like any other. Resolves
+   * with its seq once stored.
+   */
+  submitChange(userId: string, build: (currentState: Uint8Array) => Uint8Array): Promise<number> {
+    if (this.broken || this.destroyed) return Promise.reject(new Error("the document is being reloaded; try again"));
+    const update = build(Y.encodeStateAsUpdate(this.doc));
+    const decoded = Y.decodeUpdate(update);
+    if (!decoded.structs.length && !decoded.ds.clients.size) return Promise.resolve(this.appliedSeq);
+    if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) return Promise.reject(new DocumentTooLarge());
+    this.approxBytes += update.byteLength;
+    return new Promise((resolve, reject) => {
+      this.enqueue({ kind: "update", peer: serverPeer(userId), update, clientId: decoded.structs[0]?.id.client ?? null, receipt: { resolve, reject } });
+    });
+  }
+
+  /** Whether changes are queued or being stored: such a document must stay in memory until they are applied. */
+  get busy() {
+    return this.queue.length > 0 || this.flushing !== null;
   }
 
   /** Applies a client's awareness change with its user name and colour stamped in by the server. */
@@ -227,11 +277,19 @@ export class SharedDocument {
     await Promise.resolve();
     const jobs = this.queue.splice(0);
     this.writing = jobs;
+    const now = this.options.now();
     const rows: (StoredUpdate & { job: Job })[] = [];
     for (const job of jobs) {
-      if (job.kind === "update") rows.push({ seq: this.nextSeq + rows.length, update: job.update, userId: job.peer.user.id, clientId: job.clientId, job });
+      if (job.kind === "update")
+        rows.push({ seq: this.nextSeq + rows.length, update: job.update, userId: job.peer.user.id, clientId: job.clientId, createdAt: now, job });
     }
     try {
+      // The first change of a new day: the doc holds exactly the log up to appliedSeq, the state the last day with
+      // changes ended with. It is kept as that day's version before the change is stored (a retry after a crash
+      // finds the version there and adds nothing).
+      if (rows.length && now.getTime() >= this.nextDayStartsAt && this.lastChangeDay) {
+        await this.store.saveDailyVersion(this.id, this.lastChangeDay, this.appliedSeq, Y.encodeStateAsUpdate(this.doc));
+      }
       await this.store.append(
         this.id,
         rows.map(({ job: _job, ...row }) => row),
@@ -242,6 +300,7 @@ export class SharedDocument {
       // changes come back in the sync exchange.
       console.error(`collab: storing updates of document ${this.id} failed: ${(error as Error).message}`);
       this.broken = true;
+      for (const job of [...jobs, ...this.queue]) if (job.kind === "update") job.receipt?.reject(new Error("the change could not be stored"));
       this.queue = [];
       this.writing = [];
       for (const peer of [...this.peers.keys()]) peer.close(1011, "could not save changes; reconnect");
@@ -249,6 +308,10 @@ export class SharedDocument {
       return;
     }
     this.nextSeq += rows.length;
+    if (rows.length && (this.lastChangeDay === null || now.getTime() >= this.nextDayStartsAt)) {
+      this.lastChangeDay = utcDay(now);
+      this.nextDayStartsAt = nextUtcDayStart(now);
+    }
     let index = 0;
     this.batch = [];
     try {
@@ -269,6 +332,7 @@ export class SharedDocument {
           console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${(error as Error).message}`);
         }
         this.appliedSeq = row.seq;
+        job.receipt?.resolve(row.seq);
       }
     } finally {
       const applied = this.batch;
@@ -371,7 +435,8 @@ export class DocumentRegistry {
     if (!document.broken) {
       await document.settle();
       await document.compact();
-      if (document.peers.size) return;
+      // A client, or a change the app submitted, arrived meanwhile: stay; the next idle moment tries again.
+      if (document.peers.size || document.busy) return;
     }
     this.open.delete(document.id);
     document.destroy();

@@ -5,6 +5,7 @@ import { WebSocketServer } from "ws";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import { accessChanged, onAccessChanged } from "~/modules/people/access-events.server";
+import { CollaborationUnavailable, onServerChange } from "~/modules/plans/server-changes.server";
 import { authorizeUpgrade, recheckGrant, Refusal } from "./auth";
 import { encodeReadOnlyNotice } from "./protocol";
 import { CLOSE, Connection, type ConnectionLimits } from "./connection";
@@ -26,6 +27,7 @@ export const defaultCollabOptions: CollabOptions = {
   unloadAfterMs: 30_000,
   maxDocumentBytes: 16 * 1024 * 1024,
   recheckEveryMs: 30_000,
+  now: () => new Date(),
 };
 
 export const COLLAB_PATH = /^\/collab\/([^/?#]+)$/;
@@ -139,6 +141,21 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
     await Promise.all([...connections].filter((c) => c.user.id === userId).map(recheck));
   }
 
+  // A change the app makes (a restore) goes through the document's queue like any client's: the document is loaded
+  // first if nobody has it open, so the log's seq order has one keeper.
+  const stopServing = onServerChange(db, async (documentId, userId, build) => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (closing) break;
+      const document = await documents.acquire(documentId);
+      // Being unloaded or reloaded after a failed write: the next acquire gives the fresh one.
+      if (document.destroyed || document.broken) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
+      }
+      return document.submitChange(userId, build);
+    }
+    throw new CollaborationUnavailable();
+  });
   const stopListening = onAccessChanged((userId) => void (userId === null ? recheckAll() : recheckUser(userId)));
   const recheckAll = () => Promise.all([...connections].map(recheck));
   // The periodic sweep goes one connection at a time and lets the event loop turn between them. On PGlite a chain of
@@ -169,6 +186,7 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
     recheckUser,
     async close() {
       closing = true;
+      stopServing();
       stopListening();
       clearInterval(sweep);
       server.off("upgrade", onUpgrade);

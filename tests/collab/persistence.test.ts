@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cycles, docUpdates } from "#db/schema";
+import { cycles, docActivity, docUpdates, docVersions } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { DocumentStore } from "../../server/collab/persistence";
@@ -11,10 +11,12 @@ import { textUpdate } from "./support";
 
 let database: TestDatabase;
 let plans: string[];
+let people: string[];
 
 beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   const world = await makeDistrictWithPeople(database.db);
+  people = [world.lead.id, world.team.id];
   const lead = actorOf(world.lead);
   const cycle = await createDistrictCycle(database.db, lead, { startYear: 2026, baselineDate: "2026-10-01", midyearDate: "2027-01-31", endyearDate: "2027-05-31" });
   const all = await database.db.select().from(cycles).where(eq(cycles.districtId, world.district.id));
@@ -75,5 +77,44 @@ describe("the update log", () => {
     expect(upTo.tail[0].seq).toBe(1);
     expect(Y.encodeStateVector(again)).toEqual(Y.encodeStateVector(expected));
     expect(again.getText("x").toString()).toBe(doc.getText("x").toString());
+  });
+});
+
+describe("what compaction keeps", () => {
+  it("sums exactly the rows it deletes into per-person, per-day activity, and leaves versions alone", async () => {
+    const store = new DocumentStore(database.db);
+    const plan = plans[2];
+    await database.db.delete(docUpdates).where(eq(docUpdates.documentId, plan));
+    const at = (iso: string) => new Date(iso);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 6; i++) doc.getText("x").insert(0, `${i}`);
+    const stamps = ["2027-05-03T08:00Z", "2027-05-03T09:30Z", "2027-05-03T23:59Z", "2027-05-04T00:01Z", "2027-05-04T10:00Z", "2027-05-05T10:00Z"];
+    const who = [people[0], people[0], people[1], people[1], people[0], people[0]];
+    await store.append(plan, updates.map((update, i) => ({ seq: i + 1, update, userId: who[i], clientId: doc.clientID, createdAt: at(stamps[i]) })));
+    await store.saveDailyVersion(plan, "2027-05-02", 0, Y.encodeStateAsUpdate(new Y.Doc()));
+    // The version of a day is stored once: a second attempt (after a crash, say) changes nothing.
+    await store.saveDailyVersion(plan, "2027-05-02", 5, Y.encodeStateAsUpdate(doc));
+
+    const partial = new Y.Doc();
+    for (const u of updates.slice(0, 5)) Y.applyUpdate(partial, u);
+    await store.compact(plan, 5, Y.encodeStateAsUpdate(partial));
+
+    const kept = await database.db.select().from(docActivity).where(eq(docActivity.documentId, plan)).orderBy(asc(docActivity.day), asc(docActivity.firstAt));
+    expect(kept.map((r) => [r.userId, r.day, r.changes, r.firstAt.toISOString(), r.lastAt.toISOString()])).toEqual([
+      [people[0], "2027-05-03", 2, "2027-05-03T08:00:00.000Z", "2027-05-03T09:30:00.000Z"],
+      [people[1], "2027-05-03", 1, "2027-05-03T23:59:00.000Z", "2027-05-03T23:59:00.000Z"],
+      [people[1], "2027-05-04", 1, "2027-05-04T00:01:00.000Z", "2027-05-04T00:01:00.000Z"],
+      [people[0], "2027-05-04", 1, "2027-05-04T10:00:00.000Z", "2027-05-04T10:00:00.000Z"],
+    ]);
+    // Seq 6 is still in the log, uncounted; the loaded document says when its last change was.
+    const loaded = await store.load(plan);
+    expect(loaded.tail.map((r) => r.seq)).toEqual([6]);
+    expect(loaded.lastChangeAt?.toISOString()).toBe("2027-05-05T10:00:00.000Z");
+    await store.compact(plan, 6, Y.encodeStateAsUpdate(doc));
+    expect((await store.load(plan)).lastChangeAt?.toISOString()).toBe("2027-05-05T10:00:00.000Z");
+    const versions = await database.db.select().from(docVersions).where(eq(docVersions.documentId, plan));
+    expect(versions.map((v) => [v.kind, v.day, v.seq])).toEqual([["daily", "2027-05-02", 0]]);
   });
 });

@@ -50,6 +50,10 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} recorded year-end decisions for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
     case "plan.create":
       return `${who} started the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}`;
+    case "plan.version.create":
+      return typeof d.name === "string" ? `${who} saved the action plan as “${d.name}”` : `${who} saved a version of the action plan`;
+    case "plan.restore":
+      return typeof d.version === "string" ? `${who} restored the action plan to “${d.version}”` : `${who} restored an earlier version of the action plan`;
     case "cycle.close":
       return `${who} closed the ${yearOf(d.startYear)}cycle`;
     case "cycle.launch":
