@@ -57,8 +57,13 @@ export function withoutUnsafeLinks(json: JSONContent): { json: JSONContent; remo
 /** Clean HTML of the document (no editor classes or collaboration state), links checked again. */
 export function documentHTML(json: JSONContent, options: EditorExtensionOptions = {}): string {
   const html = renderToHTMLString({ content: withoutUnsafeLinks(json).json, extensions: editorExtensions(options) });
-  // The renderer writes empty elements as "<span/>", which HTML reads as an opening tag only.
-  return html.replace(/<(?!(?:input|col|br|hr|img)\b)([a-z][a-z0-9]*)(\s[^<>]*?)?\/>/g, "<$1$2></$1>");
+  return (
+    html
+      // The renderer writes empty elements as "<span/>", which HTML reads as an opening tag only.
+      .replace(/<(?!(?:input|col|br|hr|img)\b)([a-z][a-z0-9]*)(\s[^<>]*?)?\/>/g, "<$1$2></$1>")
+      // A rendered checklist is a record, not a control: its boxes cannot be ticked and say what they mean.
+      .replace(/<input type="checkbox"/g, '<input type="checkbox" disabled aria-label="Done"')
+  );
 }
 
 /** Markdown (GitHub's flavour: tables and task lists) for pasting elsewhere. */

@@ -169,7 +169,9 @@ describe("access changing while the plan is open", () => {
 
       await lead.page.goto("/people");
       await lead.page.getByRole("link", { name: teamName }).first().click();
-      await lead.page.getByLabel("Role", { exact: true }).selectOption({ label: "Board member" });
+      // A choice made before the page has hydrated can be reset by React; choose until it sticks.
+      const role = lead.page.getByLabel("Role", { exact: true });
+      await expect.poll(async () => (await role.selectOption({ label: "Board member" }), role.inputValue())).toBe("board");
       await lead.page.getByRole("button", { name: "Save changes" }).click();
 
       await lead.page.getByRole("status").filter({ hasText: "Changes saved." }).waitFor();

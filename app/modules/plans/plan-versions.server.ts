@@ -10,7 +10,7 @@ import { can, type Actor } from "~/modules/people/permissions";
 import { Conflict, Forbidden, NotFound, ValidationFailed } from "~/utils/errors";
 import { loadPlanState } from "./plan-content.server";
 import { ensurePlanDocument, planDocumentAccess, planGoalSummaries, type PlanAccess } from "./plan-document.server";
-import { beforeRestoreName, mergeActivity, readOnlyChecklists, restoreChange, saveVersionSchema, versionTitle, type VersionKind } from "./plan-versions";
+import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle, type VersionKind } from "./plan-versions";
 import { submitServerChange } from "./server-changes.server";
 
 export const closedPlanMessage = "This cycle is closed: its plan and versions can be read but not changed.";
@@ -144,7 +144,7 @@ export async function getPlanVersion(db: Database, actor: Actor & { districtName
   const plan = await planOf(db, actor, cycleId);
   const version = await versionRow(db, plan.documentId, versionId);
   const goals = new Map((await planGoalSummaries(db, actor, plan.cycle.id)).map((goal) => [goal.id, goal]));
-  const html = readOnlyChecklists(documentHTML(documentJSONFromUpdate(version.state), { lookupGoal: (id) => goals.get(id) }));
+  const html = documentHTML(documentJSONFromUpdate(version.state), { lookupGoal: (id) => goals.get(id) });
   return {
     heading: plan.heading,
     access: plan.access,

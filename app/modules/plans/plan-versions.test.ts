@@ -2,7 +2,7 @@ import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { documentHTML, documentJSON, updateFromJSON } from "~/editor/document";
-import { beforeRestoreName, mergeActivity, readOnlyChecklists, restoreChange, saveVersionSchema, versionTitle } from "./plan-versions";
+import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle } from "./plan-versions";
 
 const paragraph = (text: string): JSONContent => ({ type: "paragraph", content: [{ type: "text", text }] });
 const doc = (...content: JSONContent[]): JSONContent => ({ type: "doc", content });
@@ -100,14 +100,3 @@ describe("mergeActivity", () => {
   });
 });
 
-describe("readOnlyChecklists", () => {
-  it("labels and disables every checklist box the renderer writes", () => {
-    const html = readOnlyChecklists(
-      documentHTML(doc({ type: "taskList", content: [true, false].map((checked) => ({ type: "taskItem", attrs: { checked }, content: [paragraph("Step")] })) })),
-    );
-    const boxes = html.match(/<input[^>]*>/g) ?? [];
-    expect(boxes).toHaveLength(2);
-    for (const box of boxes) expect(box).toMatch(/type="checkbox" disabled aria-label="Done"/);
-    expect(boxes.filter((box) => box.includes("checked"))).toHaveLength(1);
-  });
-});

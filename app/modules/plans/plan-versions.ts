@@ -65,14 +65,6 @@ export function restoreChange(currentState: Uint8Array, content: JSONContent): U
   return change ?? Y.encodeStateAsUpdate(new Y.Doc());
 }
 
-/**
- * A rendered plan made fit to read, not edit: the checklist's boxes say what they mean to a screen reader and cannot
- * be ticked (the renderer writes bare checkboxes, which could look like they save something).
- */
-export function readOnlyChecklists(html: string) {
-  return html.replace(/<input type="checkbox"/g, '<input type="checkbox" disabled aria-label="Done"');
-}
-
 export interface ActivityRow {
   userId: string | null;
   day: string;
