@@ -50,6 +50,8 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} recorded year-end decisions for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
     case "plan.create":
       return `${who} started the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}`;
+    case "plan.export":
+      return `${who} downloaded the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}${typeof d.format === "string" && Object.hasOwn(exportFormatNames, d.format) ? ` as ${exportFormatNames[d.format]}` : ""}`;
     case "cycle.close":
       return `${who} closed the ${yearOf(d.startYear)}cycle`;
     case "cycle.launch":
@@ -93,6 +95,8 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who}: ${event.action}`;
   }
 }
+
+const exportFormatNames: Record<string, string> = { html: "a web page", md: "Markdown", txt: "plain text" };
 
 /** "2026–27 " for a start year, nothing when the event does not say. */
 function yearOf(startYear: unknown): string {
