@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
+import { auditEvents, cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { accessChanged } from "~/modules/people/access-events.server";
 import { setPersonActive, updatePerson } from "~/modules/people/people.server";
@@ -10,7 +10,7 @@ import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import { editorSchema, DOCUMENT_FIELD } from "~/editor/extensions";
-import { documentJSON, hrefsInUpdate } from "~/editor/document";
+import { documentJSON, documentJSONFromUpdate, hrefsInUpdate } from "~/editor/document";
 import { isSafeHref } from "~/editor/links";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
@@ -73,6 +73,24 @@ describe("plan documents", () => {
     const cycleOf = await database.db.select().from(cycles).where(eq(cycles.districtId, world.district.id));
     const again = await ensurePlanDocument(database.db, actorOf(world.board), cycleOf.find((c) => !c.schoolId)!.id);
     expect(again.id).toBe(districtPlan);
+  });
+
+  it("seeds the template exactly once when many people open a new plan at the same moment", async () => {
+    const [schoolA] = await database.db.select().from(cycles).where(eq(cycles.schoolId, world.schoolA.id));
+    const openers = [world.lead, world.team, world.board, world.schoolTeam, world.lead, world.team];
+    const documents = await Promise.all(
+      openers.map((user) => ensurePlanDocument(database.db, actorOf(user, user.id === world.schoolTeam.id ? [world.schoolA.id] : undefined), schoolA.id)),
+    );
+    expect(new Set(documents.map((d) => d.id)).size).toBe(1);
+    const rows = await database.db.select().from(planDocuments).where(eq(planDocuments.cycleId, schoolA.id));
+    expect(rows).toHaveLength(1);
+    const log = await database.db.select({ seq: docUpdates.seq, userId: docUpdates.userId, update: docUpdates.update }).from(docUpdates).where(eq(docUpdates.documentId, rows[0].id));
+    expect(log.map((row) => [row.seq, row.userId])).toEqual([[1, null]]);
+    const body = documentJSONFromUpdate(log[0].update);
+    expect((body.content ?? []).filter((node) => node.type === "heading")).toHaveLength(7);
+    expect(JSON.stringify(body)).toContain(`Action plan of ${world.schoolA.name} for 2026–27.`);
+    const created = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "plan.create"), eq(auditEvents.entityId, rows[0].id)));
+    expect(created).toHaveLength(1);
   });
 });
 
