@@ -5,7 +5,7 @@ import { documentHTML, documentJSON, documentJSONFromUpdate, documentMarkdown, d
 import { DOCUMENT_FIELD, editorSchema } from "./extensions";
 import type { GoalSummary } from "./goal-reference";
 
-const text = (value: string, ...marks: JSONContent["marks"][]): JSONContent => ({ type: "text", text: value, ...(marks.length ? { marks: marks.flat() } : {}) });
+const text = (value: string, marks?: NonNullable<JSONContent["marks"]>): JSONContent => ({ type: "text", text: value, ...(marks ? { marks } : {}) });
 const paragraph = (...content: JSONContent[]): JSONContent => ({ type: "paragraph", content });
 const item = (type: "listItem" | "taskItem", value: string, checked?: boolean, nested?: JSONContent): JSONContent => ({
   type,
