@@ -66,10 +66,26 @@ export function documentHTML(json: JSONContent, options: EditorExtensionOptions 
   );
 }
 
+/**
+ * A link target as Markdown may hold it: the serializer writes "[text](href)" as it is, and a target ending in ")" and
+ * going on with " [more](javascript:…)" would close its own link and open another. Whitespace, brackets, quotes and
+ * backslashes are percent-encoded, which every browser reads back as the same address.
+ */
+export function markdownHref(href: string): string {
+  return href.replace(/[\s()<>[\]\\`"']/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
+}
+
+function withMarkdownHrefs(node: JSONContent): JSONContent {
+  const next: JSONContent = { ...node };
+  if (node.marks) next.marks = node.marks.map((mark) => (mark.type === "link" && typeof mark.attrs?.href === "string" ? { ...mark, attrs: { ...mark.attrs, href: markdownHref(mark.attrs.href) } } : mark));
+  if (node.content) next.content = node.content.map(withMarkdownHrefs);
+  return next;
+}
+
 /** Markdown (GitHub's flavour: tables and task lists) for pasting elsewhere. */
 export function documentMarkdown(json: JSONContent, options: EditorExtensionOptions = {}): string {
   const manager = new MarkdownManager({ extensions: editorExtensions(options) });
-  return manager.serialize(withoutUnsafeLinks(json).json).replace(/\n{3,}/g, "\n\n").trim() + "\n";
+  return manager.serialize(withMarkdownHrefs(withoutUnsafeLinks(json).json)).replace(/\n{3,}/g, "\n\n").trim() + "\n";
 }
 
 /** Plain text, one block per paragraph, for search and for people who want no formatting at all. */

@@ -43,6 +43,7 @@ const closeReasons: Record<number, string> = {
   4403: "You no longer have access to this plan.",
   4404: "This plan no longer exists.",
   4413: "The plan has reached its maximum size; your last change was not saved.",
+  4422: "A change held a link that is not allowed, so it was not saved. Reload the page to continue.",
   1008: "The connection was closed because a change was refused.",
 };
 

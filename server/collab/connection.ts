@@ -2,7 +2,7 @@
 import type { WebSocket } from "ws";
 import type { PlanAccess } from "~/modules/plans/plan-document.server";
 import type { Grant } from "./auth";
-import { DocumentTooLarge, type Peer, type SharedDocument } from "./documents";
+import { DocumentTooLarge, UnsafeLink, type Peer, type SharedDocument } from "./documents";
 import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage } from "./protocol";
 
 export interface ConnectionLimits {
@@ -24,6 +24,7 @@ export const CLOSE = {
   forbidden: 4403,
   notFound: 4404,
   documentTooLarge: 4413,
+  unsafeLink: 4422,
 } as const;
 
 export class Connection implements Peer {
@@ -101,6 +102,7 @@ export class Connection implements Peer {
     } catch (error) {
       if (error instanceof MalformedMessage) return this.close(CLOSE.invalidPayload, error.message.slice(0, 120));
       if (error instanceof DocumentTooLarge) return this.close(CLOSE.documentTooLarge, error.message);
+      if (error instanceof UnsafeLink) return this.close(CLOSE.unsafeLink, error.message);
       console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
       this.close(CLOSE.serverError, "server error");
     }

@@ -1,6 +1,8 @@
 // Open documents in memory: one Yjs doc and awareness per document, the durable update queue, compaction and unloading.
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { unsafeHrefInUpdate } from "~/editor/document";
+import { checkHref } from "~/editor/links";
 import type { DocumentStore, StoredUpdate } from "./persistence";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
 
@@ -53,6 +55,16 @@ type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | 
 /** Stands for the app itself when it submits a change on someone's behalf: no socket, so it hears nothing back. */
 function serverPeer(userId: string): Peer {
   return { user: { id: userId, name: "" }, readOnly: false, send: () => {}, close: () => {} };
+}
+
+/** An update that would store a link target the editor may not hold (links.ts); the sender is told with close code 4422. */
+export class UnsafeLink extends Error {
+  constructor(href: string) {
+    const verdict = checkHref(href);
+    // The close reason must fit in 123 bytes, and the href itself is the attacker's text: only the rule is echoed.
+    super(`link not allowed: ${verdict.ok ? "unsafe target" : verdict.reason}`.slice(0, 120));
+    this.name = "UnsafeLink";
+  }
 }
 
 /**
@@ -169,6 +181,10 @@ export class SharedDocument {
     } catch (error) {
       throw new MalformedMessage(`not a Yjs update: ${(error as Error).message}`);
     }
+    // Checked before it is queued: a refused link is never stored, applied or broadcast. The editor only ever makes
+    // allowed links, so a refusal means a modified client, and only that connection is closed.
+    const unsafe = unsafeHrefInUpdate(update);
+    if (unsafe !== null) throw new UnsafeLink(unsafe);
     if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) throw new DocumentTooLarge();
     // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
     this.approxBytes += update.byteLength;

@@ -2,13 +2,20 @@ import * as decoding from "lib0/decoding";
 import { and, count, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
+import { auditEvents, cycles, docSnapshots, docUpdates, planDocuments } from "#db/schema";
 import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { accessChanged } from "~/modules/people/access-events.server";
 import { setPersonActive, updatePerson } from "~/modules/people/people.server";
 import { endSession } from "~/modules/people/session.server";
+import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import { editorSchema, DOCUMENT_FIELD } from "~/editor/extensions";
+import { documentJSON, documentJSONFromUpdate, hrefsInUpdate } from "~/editor/document";
+import { isSafeHref } from "~/editor/links";
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { actorOf, makeDistrictWithPeople, makeUser, TEST_PASSWORD } from "../factories";
+import { hostileHrefs } from "../security/hostile-hrefs";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { awarenessFrame, connectProvider, contentOf, identityOf, openRaw, rawClient, textUpdate, updateFrame, waitFor, type Identity } from "./support";
@@ -67,6 +74,24 @@ describe("plan documents", () => {
     const cycleOf = await database.db.select().from(cycles).where(eq(cycles.districtId, world.district.id));
     const again = await ensurePlanDocument(database.db, actorOf(world.board), cycleOf.find((c) => !c.schoolId)!.id);
     expect(again.id).toBe(districtPlan);
+  });
+
+  it("seeds the template exactly once when many people open a new plan at the same moment", async () => {
+    const [schoolA] = await database.db.select().from(cycles).where(eq(cycles.schoolId, world.schoolA.id));
+    const openers = [world.lead, world.team, world.board, world.schoolTeam, world.lead, world.team];
+    const documents = await Promise.all(
+      openers.map((user) => ensurePlanDocument(database.db, actorOf(user, user.id === world.schoolTeam.id ? [world.schoolA.id] : undefined), schoolA.id)),
+    );
+    expect(new Set(documents.map((d) => d.id)).size).toBe(1);
+    const rows = await database.db.select().from(planDocuments).where(eq(planDocuments.cycleId, schoolA.id));
+    expect(rows).toHaveLength(1);
+    const log = await database.db.select({ seq: docUpdates.seq, userId: docUpdates.userId, update: docUpdates.update }).from(docUpdates).where(eq(docUpdates.documentId, rows[0].id));
+    expect(log.map((row) => [row.seq, row.userId])).toEqual([[1, null]]);
+    const body = documentJSONFromUpdate(log[0].update);
+    expect((body.content ?? []).filter((node) => node.type === "heading")).toHaveLength(7);
+    expect(JSON.stringify(body)).toContain(`Action plan of ${world.schoolA.name} for 2026–27.`);
+    const created = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "plan.create"), eq(auditEvents.entityId, rows[0].id)));
+    expect(created).toHaveLength(1);
   });
 });
 
@@ -176,6 +201,83 @@ describe("limits", () => {
       a.doc.getText("limits").insert(0, word);
       await waitFor(() => b.doc.getText("limits").toString().includes(word), "the others keep working");
     }
+  });
+});
+
+describe("link targets", () => {
+  /** A paragraph whose text carries a link, as the editor's schema stores it (an XmlText formatted with the mark). */
+  function linkUpdate(href: string) {
+    const ydoc = prosemirrorJSONToYDoc(
+      editorSchema(),
+      { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "click me", marks: [{ type: "link", attrs: { href } }] }] }] },
+      DOCUMENT_FIELD,
+    );
+    return Y.encodeStateAsUpdate(ydoc);
+  }
+
+  /** The same link added by formatting text already in a document, the way an edit to an existing paragraph arrives. */
+  function formatUpdate(href: string) {
+    const ydoc = new Y.Doc();
+    const paragraph = new Y.XmlElement("paragraph");
+    ydoc.getXmlFragment(DOCUMENT_FIELD).insert(0, [paragraph]);
+    const text = new Y.XmlText("plain words");
+    paragraph.insert(0, [text]);
+    const base = Y.encodeStateAsUpdate(ydoc);
+    const before = Y.encodeStateVector(ydoc);
+    text.format(0, 5, { link: { href, target: null, rel: "noopener noreferrer nofollow", class: null } });
+    return { base, format: Y.encodeStateAsUpdate(ydoc, before) };
+  }
+
+  function step2Frame(update: Uint8Array) {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, update);
+    return encoding.toUint8Array(encoder);
+  }
+
+  it("refuses every hostile href before it is stored or broadcast, closing only the sender with 4422", async () => {
+    const lead = await connect(districtPlan, await id(world.lead.id));
+    const watcher = await rawClient(server.url, districtPlan, await id(world.team.id));
+    await waitFor(() => watcher.received.length > 0, "watcher started");
+    const heard = watcher.received.length;
+    const who = await id(world.lead.id);
+    for (const [index, href] of hostileHrefs.entries()) {
+      const raw = await rawClient(server.url, districtPlan, who);
+      const formatted = formatUpdate(href);
+      const update = index % 3 === 2 ? formatted.format : linkUpdate(href);
+      // The format-only update needs its paragraph first; that part is harmless and is stored.
+      if (index % 3 === 2) raw.send(updateFrame(formatted.base));
+      raw.send(index % 2 ? step2Frame(update) : updateFrame(update));
+      expect(await raw.closed()).toBe(4422);
+    }
+    // An ordinary link from a real client still goes through, and is the marker that everything before it was handled.
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    lead.doc.transact(() => {
+      lead.doc.getXmlFragment(DOCUMENT_FIELD).insert(0, [paragraph]);
+      text.insert(0, "CASEL", { link: { href: "https://casel.org/" } });
+    });
+    await waitFor(() => watcher.received.slice(heard).some((frame) => (contentOf(frame) ? hrefsInUpdate(contentOf(frame)!).includes("https://casel.org/") : false)), "the good link");
+
+    const seen = watcher.received.slice(heard).flatMap((frame) => (contentOf(frame) ? hrefsInUpdate(contentOf(frame)!) : []));
+    expect(seen.filter((href) => !isSafeHref(href))).toEqual([]);
+    // Stored means the log and any snapshot compaction made of it.
+    const logged = await database.db.select({ update: docUpdates.update }).from(docUpdates).where(eq(docUpdates.documentId, districtPlan));
+    const snapshots = await database.db.select({ state: docSnapshots.state }).from(docSnapshots).where(eq(docSnapshots.documentId, districtPlan));
+    const storedHrefs = [...logged.map((row) => row.update), ...snapshots.map((row) => row.state)].flatMap((update) => hrefsInUpdate(update));
+    expect(storedHrefs).toContain("https://casel.org/");
+    expect(storedHrefs.filter((href) => !isSafeHref(href))).toEqual([]);
+    // The harmless paragraphs sent before a refused formatting were kept, without the link.
+    const shared = await server.collab.documents.acquire(districtPlan);
+    const body = documentJSON(shared.doc);
+    const kept = (body.content ?? []).filter((node) => node.content?.[0]?.text === "plain words");
+    expect(kept).toHaveLength(hostileHrefs.filter((_href, index) => index % 3 === 2).length);
+    for (const node of kept) expect(node.content?.[0]?.marks).toBeUndefined();
+    expect(hrefsInUpdate(Y.encodeStateAsUpdate(shared.doc)).filter((href) => !isSafeHref(href))).toEqual([]);
+    expect(watcher.closeCode()).toBeNull();
+    watcher.socket.close();
   });
 });
 

@@ -25,6 +25,8 @@ interface Route {
   /** Where a 302 from a signed-in actor must point (a template, or a pattern). */
   location?: string | RegExp;
   expect: Partial<Record<Actor, number>>;
+  /** A download (resource route): refusals are short plain-text answers, not the app's error pages. */
+  file?: true;
 }
 
 interface Row {
@@ -185,6 +187,12 @@ const routes: Route[] = [
   { method: "GET", path: `${goalPath}/strategies/:missing/edit`, expect: { lead: 404 } },
   { method: "GET", path: `${goalPath}/strategies/not-a-uuid/edit`, expect: { lead: 404 } },
   { method: "GET", path: "/cycles/:districtCycle/goals/:missing/edit", expect: { lead: 404 } },
+
+  // Downloading a plan: whoever may read the cycle; the file is created from the template on first download.
+  { method: "GET", path: "/cycles/:districtCycle/plan/export/html", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/plan/export/md", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/plan/export/txt", file: true, expect: { lead: 404, schoolTeam: 404, otherLead: 200 } },
+  { method: "GET", path: "/cycles/:districtCycle/plan/export/pdf", file: true, expect: { lead: 404, board: 404 } },
   { method: "GET", path: "/schools/:missing", expect: { lead: 404, team: 404, otherLead: 404 } },
   { method: "GET", path: "/people/:missing", expect: { lead: 404, otherLead: 404 } },
   { method: "GET", path: "/rubric/versions/:missing", expect: { lead: 404, board: 404 } },
@@ -344,11 +352,12 @@ describe("role × route matrix", () => {
       if (route.location instanceof RegExp) expect(res.location).toMatch(route.location);
       else expect(res.location).toBe(fill(route.location ?? "(no redirect expected)"));
     }
-    if (status === 403) {
+    if (status === 403 && !route.file) {
       expect(res.text, "the app's 403 page").toContain("You do not have access");
     }
     if (status === 404) {
-      expect(res.text, "the app's 404 page").toContain("Page not found");
+      if (route.file) expect(res.text).toBe("Not found");
+      else expect(res.text, "the app's 404 page").toContain("Page not found");
     }
     if (status >= 400) {
       // A refusal says nothing about the records behind it.

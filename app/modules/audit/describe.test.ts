@@ -33,6 +33,16 @@ describe("describeAuditEvent", () => {
     );
   });
 
+  it("describes plan downloads with the year, the school and the format", () => {
+    expect(describeAuditEvent({ action: "plan.export", actorName: "Luis", details: { startYear: 2026, schoolName: null, format: "md" } })).toBe(
+      "Luis downloaded the 2026–27 action plan as Markdown",
+    );
+    expect(describeAuditEvent({ action: "plan.export", actorName: "Grace", details: { startYear: 2026, schoolName: "Maple Elementary", format: "html" } })).toBe(
+      "Grace downloaded the 2026–27 action plan for Maple Elementary as a web page",
+    );
+    expect(describeAuditEvent({ action: "plan.export", actorName: "Grace", details: { format: "exe" } })).toBe("Grace downloaded the action plan");
+  });
+
   it("falls back to the raw action for events it does not know", () => {
     expect(describeAuditEvent({ action: "cycle.archive", actorName: null, details: null })).toBe("Cyclekeeper: cycle.archive");
   });

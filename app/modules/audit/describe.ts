@@ -54,6 +54,8 @@ export function describeAuditEvent(event: EventLike): string {
       return typeof d.name === "string" ? `${who} saved the action plan as “${d.name}”` : `${who} saved a version of the action plan`;
     case "plan.restore":
       return typeof d.version === "string" ? `${who} restored the action plan to “${d.version}”` : `${who} restored an earlier version of the action plan`;
+    case "plan.export":
+      return `${who} downloaded the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}${typeof d.format === "string" && Object.hasOwn(exportFormatNames, d.format) ? ` as ${exportFormatNames[d.format]}` : ""}`;
     case "cycle.close":
       return `${who} closed the ${yearOf(d.startYear)}cycle`;
     case "cycle.launch":
@@ -97,6 +99,8 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who}: ${event.action}`;
   }
 }
+
+const exportFormatNames: Record<string, string> = { html: "a web page", md: "Markdown", txt: "plain text" };
 
 /** "2026–27 " for a start year, nothing when the event does not say. */
 function yearOf(startYear: unknown): string {

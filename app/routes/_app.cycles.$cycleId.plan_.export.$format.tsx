@@ -1,0 +1,23 @@
+// Downloads a cycle's action plan as HTML, Markdown or plain text (a resource route: no page, just the file).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/modules/people/auth.server";
+import { exportFormatSchema } from "~/modules/plans/plan-export";
+import { exportPlan } from "~/modules/plans/plan-export.server";
+import { load } from "~/utils/http.server";
+import { uuidParam } from "~/utils/params";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const cycleId = uuidParam(params, "cycleId");
+  const format = exportFormatSchema.safeParse(params.format);
+  if (!format.success) throw new Response("Not found", { status: 404 });
+  const file = await load(() => exportPlan(context.db, user, cycleId, format.data, { ip: context.clientIp }));
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      // A plan may hold what a district keeps to itself: never kept by shared caches or the browser's.
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
