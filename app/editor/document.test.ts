@@ -156,7 +156,8 @@ describe("HTML", () => {
     expect(html).toContain("<br/>see ");
     expect(html).toContain('<a rel="noopener noreferrer nofollow" href="https://casel.org/">CASEL</a>');
     expect(html).toContain('<ol start="3"><li><p>Third</p></li>');
-    expect(html).toContain('<li data-checked="true" data-type="taskItem"><label><input type="checkbox" checked="checked"/>');
+    expect(html).toContain('<li data-checked="true" data-type="taskItem"><label><input type="checkbox" disabled checked aria-label="Done">');
+    expect(html).toContain('<li data-checked="false" data-type="taskItem"><label><input type="checkbox" disabled aria-label="Not done">');
     expect(html).toContain("<blockquote><p>Every child, every day.</p></blockquote><hr/>");
     expect(html).toContain('<th colspan="1" rowspan="1"><p>When</p></th>');
     expect(html).toContain(

@@ -61,8 +61,10 @@ export function documentHTML(json: JSONContent, options: EditorExtensionOptions 
     html
       // The renderer writes empty elements as "<span/>", which HTML reads as an opening tag only.
       .replace(/<(?!(?:input|col|br|hr|img)\b)([a-z][a-z0-9]*)(\s[^<>]*?)?\/>/g, "<$1$2></$1>")
-      // A rendered checklist is a record, not a control: its boxes cannot be ticked and say what they mean.
-      .replace(/<input type="checkbox"/g, '<input type="checkbox" disabled aria-label="Done"')
+      // A rendered checklist is a record of what was done, not a form: disabled boxes, named for screen readers.
+      .replace(/<input type="checkbox"( checked="checked")?\/>/g, (_match, checked: string | undefined) =>
+        checked ? '<input type="checkbox" disabled checked aria-label="Done">' : '<input type="checkbox" disabled aria-label="Not done">',
+      )
   );
 }
 

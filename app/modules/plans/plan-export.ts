@@ -68,11 +68,7 @@ h2,h3{break-after:avoid}table,.goal-ref{break-inside:avoid}footer{position:stati
 
 /** A complete HTML5 document that opens on its own; a policy in the file itself forbids scripts wherever it is opened. */
 export function planHTMLFile(json: JSONContent, context: ExportContext): string {
-  const body = documentHTML(json, { lookupGoal: context.lookupGoal })
-    // Task boxes are a record of what was done, not a form: disabled, and named for screen readers.
-    .replace(/<input type="checkbox"( checked="checked")?\/>/g, (_m, checked: string | undefined) =>
-      `<input type="checkbox" disabled${checked ? " checked" : ""} aria-label="${checked ? "Done" : "Not done"}">`,
-    );
+  const body = documentHTML(json, { lookupGoal: context.lookupGoal });
   return `<!doctype html>
 <html lang="en">
 <head>
