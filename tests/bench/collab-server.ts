@@ -13,6 +13,8 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import * as Y from "yjs";
+import { updateFromJSON } from "~/editor/document";
+import { planTemplate } from "~/modules/plans/plan-template";
 import { z } from "zod";
 import { openDatabase, type DatabaseHandle } from "#db/client.server";
 import { cycles } from "#db/schema";
@@ -185,7 +187,18 @@ async function startOurs() {
 
 async function startHocuspocus() {
   const { Server } = await import("@hocuspocus/server");
-  const server = new Server({ port: 0, address: "127.0.0.1", quiet: true, stopOnSignals: false });
+  // Our plans start from the server-seeded template; Hocuspocus's documents start from the same content, so memory
+  // per document compares like with like.
+  const template = updateFromJSON(planTemplate({ organisationName: "Bench School", yearLabel: "2026–27", goalIds: [] }));
+  const server = new Server({
+    port: 0,
+    address: "127.0.0.1",
+    quiet: true,
+    stopOnSignals: false,
+    async onLoadDocument({ document }) {
+      Y.applyUpdate(document, template);
+    },
+  });
   await server.listen();
   const url = `ws://127.0.0.1:${server.address.port}`;
   const documents = Array.from({ length: documentCount }, (_, d) => ({
@@ -196,7 +209,7 @@ async function startHocuspocus() {
     ready: {
       type: "ready",
       url,
-      description: "@hocuspocus/server 4.7.0 Server, default configuration (no extensions: in memory, nothing stored)",
+      description: "@hocuspocus/server 4.7.0 Server, default configuration (no extensions: in memory, nothing stored), documents seeded with the same template",
       documents,
     } satisfies ServerReady,
     async close() {
