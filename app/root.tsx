@@ -1,7 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import { describeRouteError, ErrorText } from "./components/ErrorText";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import appStyles from "./styles/app.css?url";
 import { useNonce } from "./utils/nonce";
 
@@ -32,6 +32,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Says the page's scripts have taken over; browser tests wait for it before using controlled form fields, which
+  // React would otherwise reset to their first value while hydrating.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
 }
 

@@ -169,12 +169,15 @@ describe("access changing while the plan is open", () => {
 
       await lead.page.goto("/people");
       await lead.page.getByRole("link", { name: teamName }).first().click();
-      // A choice made before the page has hydrated can be reset by React; choose until it sticks.
+      // The role field is controlled: a choice made before React has hydrated the page would be reset.
+      await lead.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
       const role = lead.page.getByLabel("Role", { exact: true });
-      await expect.poll(async () => (await role.selectOption({ label: "Board member" }), role.inputValue())).toBe("board");
+      await role.selectOption({ label: "Board member" });
+      expect(await role.inputValue()).toBe("board");
       await lead.page.getByRole("button", { name: "Save changes" }).click();
 
       await lead.page.getByRole("status").filter({ hasText: "Changes saved." }).waitFor();
+      expect(await lead.page.getByLabel("Role", { exact: true }).inputValue()).toBe("board");
       await team.page.getByRole("alert").filter({ hasText: "Your access to this plan changed" }).waitFor({ timeout: 10_000 });
       expect(await editorOf(team.page).getAttribute("contenteditable")).toBe("false");
       expect(await team.page.getByRole("toolbar", { name: "Formatting" }).count()).toBe(0);
