@@ -188,6 +188,27 @@ const routes: Route[] = [
   { method: "GET", path: `${goalPath}/strategies/not-a-uuid/edit`, expect: { lead: 404 } },
   { method: "GET", path: "/cycles/:districtCycle/goals/:missing/edit", expect: { lead: 404 } },
 
+  // The action plan, its history and saving a named version: readers see the plan and its history; only those who may
+  // edit the cycle save versions (the district's plan is read-only for school teams).
+  { method: "GET", path: "/cycles/:districtCycle/plan", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/plan", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/plan", expect: { lead: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/cycles/:districtCycle/plan/history", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:districtCycle/plan/versions/:missing", expect: { lead: 404, board: 404, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/plan/history",
+    body: (actor) => ({ name: `Saved by ${actor}` }),
+    location: "/cycles/:districtCycle/plan/history?saved=1",
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:cycleA/plan/history",
+    body: (actor) => ({ name: `Saved by ${actor}` }),
+    location: "/cycles/:cycleA/plan/history?saved=1",
+    expect: { lead: 302, team: 403, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
   // Downloading a plan: whoever may read the cycle; the file is created from the template on first download.
   { method: "GET", path: "/cycles/:districtCycle/plan/export/html", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
   { method: "GET", path: "/cycles/:cycleA/plan/export/md", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
