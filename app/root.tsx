@@ -32,8 +32,8 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  // Says the page's scripts have taken over; browser tests wait for it before using controlled form fields, which
-  // React would otherwise reset to their first value while hydrating.
+  // Says the page's scripts have taken over; browser tests wait for it before choosing in a select, which React
+  // sets back to its default value while hydrating.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);

@@ -168,8 +168,10 @@ describe("access changing while the plan is open", () => {
       const teamName = (await team.page.locator(".ck-usermenu a").first().innerText()).trim();
 
       await lead.page.goto("/people");
-      await lead.page.getByRole("link", { name: teamName }).first().click();
-      // The role field is controlled: a choice made before React has hydrated the page would be reset.
+      const personPath = await lead.page.getByRole("link", { name: teamName }).first().getAttribute("href");
+      // React sets a select to its default value when it hydrates the page, so a choice made before that is lost:
+      // open the person's page as its own document and wait until its scripts have taken over.
+      await lead.page.goto(personPath!);
       await lead.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
       const role = lead.page.getByLabel("Role", { exact: true });
       await role.selectOption({ label: "Board member" });
