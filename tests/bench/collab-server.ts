@@ -4,14 +4,12 @@
 //   argv[2]  "ours" | "hocuspocus"
 //   env      BENCH_DOCS, BENCH_CLIENTS (set by the parent); BENCH_DATABASE_URL for ours on PostgreSQL
 import "./production-mode";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import postgres from "postgres";
 import * as Y from "yjs";
 import { updateFromJSON } from "~/editor/document";
 import { planTemplate } from "~/modules/plans/plan-template";
@@ -25,6 +23,7 @@ import { createSession, sessionCookieName } from "~/modules/people/session.serve
 import { ensurePlanDocument } from "~/modules/plans/plan-document.server";
 import { attachCollab, type CollabServer } from "../../server/collab";
 import { DocumentStore } from "../../server/collab/persistence";
+import { openThrowawayPostgres } from "./throwaway-postgres";
 import { actorOf, makeDistrict, makeSchool, makeUser } from "../factories";
 
 const kind = z.enum(["ours", "hocuspocus"]).parse(process.argv[2]);
@@ -93,24 +92,8 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
     const handle = await openDatabase({ dataDir });
     return { handle, label: `PGlite on disk (${dataDir})`, discard: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
-  // As tests/bench/dashboard.ts does: a database of our own, dropped at the end.
-  const name = `ck_bench_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const discard = async () => {
-    const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
-  };
-  try {
-    return { handle: await openDatabase({ url: url.toString() }), label: `PostgreSQL (${name})`, discard };
-  } catch (error) {
-    await discard();
-    throw error;
-  }
+  const { handle, name, drop } = await openThrowawayPostgres(adminUrl);
+  return { handle, label: `PostgreSQL (${name})`, discard: drop };
 }
 
 async function startOurs() {

@@ -11,7 +11,6 @@
 //   BENCH_DATABASE_URL     PostgreSQL admin URL: a throwaway database is created there and dropped afterwards;
 //                          unset, the data lives in an in-memory PGlite
 import "./production-mode";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
@@ -20,7 +19,6 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { count, eq } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, type Database, type DatabaseHandle } from "#db/client.server";
 import { cycles, districts, goalRevisions, goals, rubricScores, schools, users } from "#db/schema";
 import { createDefaultRubric, ensureCatalog } from "#db/seed/catalog.server";
@@ -28,6 +26,7 @@ import { snapshotOf } from "~/modules/cycles/goals.server";
 import { hashPassword } from "~/modules/people/password.server";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
+import { openThrowawayPostgres } from "./throwaway-postgres";
 
 const SCHOOLS = 200;
 const CHECKPOINTS = ["baseline", "midyear", "endyear"] as const;
@@ -69,25 +68,7 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
     const handle = await openDatabase({ memory: true });
     return { handle, label: "pglite (memory)" };
   }
-  // As tests/setup/database.ts does for TEST_DATABASE_URL: a database of our own, dropped at the end.
-  const name = `ck_bench_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
-  };
-  let handle: DatabaseHandle;
-  try {
-    handle = await openDatabase({ url: url.toString() });
-  } catch (error) {
-    await drop();
-    throw error;
-  }
+  const { handle, name, drop } = await openThrowawayPostgres(adminUrl);
   const close = handle.close;
   return {
     handle: {
