@@ -19,17 +19,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerKind } from "./collab-clients";
 import type { LoadCommand, LoadReport } from "./collab-load";
 import type { MemoryReport, ServerReady } from "./collab-server";
+import { positiveNumber } from "./settings";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, "../..");
-
-const positiveNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
-  return value;
-};
 
 const TARGET_RATIO = 1.0;
 const TARGET_P99_MS = 50;

@@ -27,6 +27,7 @@ import { hashPassword } from "~/modules/people/password.server";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { openThrowawayPostgres } from "./throwaway-postgres";
+import { positiveNumber } from "./settings";
 
 const SCHOOLS = 200;
 const CHECKPOINTS = ["baseline", "midyear", "endyear"] as const;
@@ -37,14 +38,6 @@ const LEAD_PASSWORD = "benchmark-password";
 const TARGET_RATIO = 0.3;
 const TARGET_P95_MS = 150;
 const SIGNED_IN_REFERENCE = "/account";
-
-const positiveNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
-  return value;
-};
 
 const durationSeconds = positiveNumber("BENCH_SECONDS", 10);
 const warmupSeconds = positiveNumber("BENCH_WARMUP_SECONDS", 3);
