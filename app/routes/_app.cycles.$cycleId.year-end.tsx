@@ -87,7 +87,7 @@ export default function YearEnd() {
         </Notice>
       ) : null}
       <p>
-        Reflect on the year's data, then decide for each goal what happens in {data.nextYear.label}: continue it as it is, continue it revised, or close it. A
+        Reflect on the year's data, then decide for each goal what happens in {data.nextYear.label}: sustain and scale it, keep it with new strategies, change the implementation focus, or revise it or extend its timeline. A
         suggestion is preselected from each goal's progress; nothing is final until {isDistrict ? "you close the year" : "the district closes the year"}.
       </p>
       {data.status === "closed" ? (
@@ -223,8 +223,9 @@ export default function YearEnd() {
               )}
               <p>
                 Closing makes {data.heading.yearLabel} read-only for the district and every school. {data.nextYear.label} opens in planning, on the district's newest
-                published rubric, with {carried === 1 ? "1 district goal" : `${carried} district goals`} and the schools' goals they decided to carry forward, each
-                with its unfinished strategies and due dates moved a year on. Goals without a decision take the suggested one.
+                published rubric, with {carried === 1 ? "1 district goal" : `${carried} district goals`} and the schools' goals they decided to carry forward, with
+                due dates moved a year on: sustained and revised goals keep their unfinished strategies, goals kept with new strategies start with none, and
+                revised goals are marked for revision. Goals without a decision take the suggested one.
               </p>
               <fieldset className="ck-fieldset">
                 <legend>{data.nextYear.label} checkpoint dates</legend>

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { bigint, check, customType, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { cycles } from "./cycles";
 import { users } from "./people";
+import { reflectionMeetings } from "./reflections";
 import { districts } from "./tenancy";
 
 /** Raw bytes. PGlite hands back Uint8Array and postgres.js a Buffer (a Uint8Array too), so both read the same. */
@@ -12,7 +13,9 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
 });
 
-/** A cycle's action plan; the row only says the document exists and where it belongs, its content is in the log. */
+export const documentKind = pgEnum("document_kind", ["action_plan", "meeting_notes"]);
+
+/** A collaborative document of a cycle (its action plan, or a meeting's notes); the row only says the document exists and where it belongs, its content is in the log. */
 export const planDocuments = pgTable(
   "plan_document",
   {
@@ -23,10 +26,18 @@ export const planDocuments = pgTable(
     cycleId: uuid("cycle_id")
       .notNull()
       .references(() => cycles.id, { onDelete: "cascade" }),
+    /** What the document is: a cycle's one action plan, or the shared notes of a reflection meeting. */
+    kind: documentKind("kind").notNull().default("action_plan"),
+    meetingId: uuid("meeting_id").references(() => reflectionMeetings.id, { onDelete: "cascade" }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("plan_document_cycle_idx").on(t.cycleId), index("plan_document_district_idx").on(t.districtId)],
+  (t) => [
+    uniqueIndex("plan_document_cycle_idx").on(t.cycleId).where(sql`${t.kind} = 'action_plan'`),
+    uniqueIndex("plan_document_meeting_idx").on(t.meetingId),
+    index("plan_document_district_idx").on(t.districtId),
+    check("plan_document_kind_owner", sql`(${t.kind} = 'meeting_notes') = (${t.meetingId} is not null)`),
+  ],
 );
 
 /**

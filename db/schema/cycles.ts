@@ -2,6 +2,7 @@
 import { relations, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  boolean,
   check,
   date,
   index,
@@ -25,10 +26,13 @@ export const cycleStatus = pgEnum("cycle_status", ["planning", "active", "closed
 export const checkpoint = pgEnum("checkpoint", ["baseline", "midyear", "endyear"]);
 export const goalKind = pgEnum("goal_kind", ["implementation", "outcome"]);
 export const measureDirection = pgEnum("measure_direction", ["higher_is_better", "lower_is_better"]);
+export const measureCategory = pgEnum("measure_category", ["sel_competency", "connectedness", "attendance", "course_failure", "custom"]);
 export const mirrorScope = pgEnum("mirror_scope", ["none", "all_schools", "chosen_schools"]);
 export const strategyStatus = pgEnum("strategy_status", ["planned", "in_progress", "done", "blocked"]);
 // What the team decided about a goal when reflecting on the year: carry it on as is, carry it on changed, or let it go.
-export const goalDecision = pgEnum("goal_decision", ["continue", "adjust", "retire"]);
+// What a reflection decides about a goal for next year: sustain and scale it; keep it with new strategies; change the
+// implementation focus (the goal ends); revise it or extend its timeline.
+export const goalDecision = pgEnum("goal_decision", ["sustain", "new_strategies", "change_focus", "revise"]);
 
 /** The four focus areas, seeded catalog data shared by every district. */
 export const focusAreas = pgTable("focus_area", {
@@ -169,6 +173,10 @@ export const measures = pgTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     unit: text("unit").notNull(), // "percent" | "mean"
+    // What kind of result it is, so the data views know which measures are SEL competencies.
+    category: measureCategory("category").notNull().default("custom"),
+    // Ties a competency's mean score and its % favourable together (e.g. "self-management"); null otherwise.
+    competency: text("competency"),
     direction: measureDirection("direction").notNull(),
     scaleMin: numeric("scale_min", { mode: "number" }).notNull(),
     scaleMax: numeric("scale_max", { mode: "number" }).notNull(),
@@ -204,6 +212,12 @@ export const goals = pgTable(
     // The reflection's decision for next year; null until the team decides.
     decision: goalDecision("decision"),
     decisionNote: text("decision_note").notNull().default(""),
+    // The reflection meeting the decision was taken in, when it was (no foreign key: the meeting table depends on this one).
+    decisionMeetingId: uuid("decision_meeting_id"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    // Carried forward on a "revise" decision: the wording must be looked at again before the new year starts.
+    needsRevision: boolean("needs_revision").notNull().default(false),
     // The goal of the previous cycle this one continues, when it was carried forward.
     carriedFromId: uuid("carried_from_id").references((): AnyPgColumn => goals.id, { onDelete: "set null" }),
     version: integer("version").notNull().default(1),

@@ -3,4 +3,6 @@ export * from "./tenancy";
 export * from "./people";
 export * from "./audit";
 export * from "./cycles";
+export * from "./data";
+export * from "./reflections";
 export * from "./collab";

@@ -1,8 +1,8 @@
-// Loads the shared catalog (focus areas, key activities, catalog measures) and gives a district its first rubric.
+// Loads the shared catalog (focus areas, key activities, catalog measures, student groups) and gives a district its first rubric.
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client.server";
-import { focusAreas, keyActivities, measures, rubricItems, rubricVersions } from "../schema";
-import { focusAreaCatalog, measureCatalog } from "./catalog";
+import { focusAreas, keyActivities, measures, rubricItems, rubricVersions, studentGroups } from "../schema";
+import { focusAreaCatalog, measureCatalog, studentGroupCatalog } from "./catalog";
 
 type Tx = Pick<Database, "insert" | "select" | "update">;
 
@@ -26,9 +26,23 @@ export async function ensureCatalog(db: Tx) {
       .from(measures)
       .where(and(isNull(measures.districtId), eq(measures.slug, measure.slug)));
     if (existing) {
-      await db.update(measures).set({ name: measure.name, description: measure.description }).where(eq(measures.id, existing.id));
+      await db
+        .update(measures)
+        .set({ name: measure.name, description: measure.description, category: measure.category, competency: measure.competency })
+        .where(eq(measures.id, existing.id));
     } else {
       await db.insert(measures).values({ districtId: null, ...measure });
+    }
+  }
+  for (const [index, group] of studentGroupCatalog.entries()) {
+    const [existing] = await db
+      .select({ id: studentGroups.id })
+      .from(studentGroups)
+      .where(and(isNull(studentGroups.districtId), eq(studentGroups.slug, group.slug)));
+    if (existing) {
+      await db.update(studentGroups).set({ name: group.name, category: group.category, sortOrder: index }).where(eq(studentGroups.id, existing.id));
+    } else {
+      await db.insert(studentGroups).values({ districtId: null, ...group, sortOrder: index });
     }
   }
 }

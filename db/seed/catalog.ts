@@ -244,14 +244,75 @@ export interface CatalogMeasure {
   direction: "higher_is_better" | "lower_is_better";
   scaleMin: number;
   scaleMax: number;
+  category: "sel_competency" | "connectedness" | "attendance" | "course_failure" | "custom";
+  /** Ties a competency's mean score and its % favourable together. */
+  competency: string | null;
+}
+
+/** A survey competency reported two ways: the share of students answering favourably and the mean score (1–5). */
+function competency(slug: string, name: string, about: string): CatalogMeasure[] {
+  return [
+    {
+      slug: `sel-${slug}-favourable`,
+      name: `${name} (% favourable)`,
+      description: `Students who answer favourably on ${about} survey items.`,
+      unit: "percent",
+      direction: "higher_is_better",
+      scaleMin: 0,
+      scaleMax: 100,
+      category: "sel_competency",
+      competency: slug,
+    },
+    {
+      slug: `sel-${slug}-mean`,
+      name: `${name} (mean score)`,
+      description: `The average of students' answers on ${about} survey items, from 1 (least) to 5 (most).`,
+      unit: "mean",
+      direction: "higher_is_better",
+      scaleMin: 1,
+      scaleMax: 5,
+      category: "sel_competency",
+      competency: slug,
+    },
+  ];
 }
 
 export const measureCatalog: CatalogMeasure[] = [
-  { slug: "sel-growth-mindset-favourable", name: "Growth mindset (% favourable)", description: "Students who answer favourably on growth-mindset survey items.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "sel-self-efficacy-favourable", name: "Self-efficacy (% favourable)", description: "Students who answer favourably on self-efficacy survey items.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "sel-self-management-favourable", name: "Self-management (% favourable)", description: "Students who answer favourably on self-management survey items.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "sel-social-awareness-favourable", name: "Social awareness (% favourable)", description: "Students who answer favourably on social-awareness survey items.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "connectedness-favourable", name: "Connectedness: an adult at school cares (% agree)", description: "Students who agree that at least one adult at school cares about them.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "chronic-absenteeism-rate", name: "Chronic absenteeism rate (%)", description: "Students missing 10% or more of the days they were enrolled.", unit: "percent", direction: "lower_is_better", scaleMin: 0, scaleMax: 100 },
-  { slug: "course-failure-rate", name: "Students failing one or more courses (%)", description: "Students with at least one failing course grade in the term.", unit: "percent", direction: "lower_is_better", scaleMin: 0, scaleMax: 100 },
+  ...competency("growth-mindset", "Growth mindset", "growth-mindset"),
+  ...competency("self-efficacy", "Self-efficacy", "self-efficacy"),
+  ...competency("self-management", "Self-management", "self-management"),
+  ...competency("social-awareness", "Social awareness", "social-awareness"),
+  { slug: "connectedness-favourable", name: "Connectedness: an adult at school cares (% agree)", description: "Students who agree that at least one adult at school cares about them.", unit: "percent", direction: "higher_is_better", scaleMin: 0, scaleMax: 100, category: "connectedness", competency: null },
+  { slug: "chronic-absenteeism-rate", name: "Chronic absenteeism rate (%)", description: "Students missing 10% or more of the days they were enrolled.", unit: "percent", direction: "lower_is_better", scaleMin: 0, scaleMax: 100, category: "attendance", competency: null },
+  { slug: "course-failure-rate", name: "Students failing one or more courses (%)", description: "Students with at least one failing course grade in the term.", unit: "percent", direction: "lower_is_better", scaleMin: 0, scaleMax: 100, category: "course_failure", competency: null },
+];
+
+export interface CatalogStudentGroup {
+  slug: string;
+  name: string;
+  category: "all" | "gender" | "race_ethnicity" | "english_learner" | "disability" | "economic";
+}
+
+/**
+ * The groups results are commonly reported by. Within a category (other than "all") the groups are meant to add
+ * up to all students, which is what complementary suppression relies on; a district adds its own as "custom".
+ */
+export const studentGroupCatalog: CatalogStudentGroup[] = [
+  { slug: "all", name: "All students", category: "all" },
+  { slug: "female", name: "Female", category: "gender" },
+  { slug: "male", name: "Male", category: "gender" },
+  { slug: "nonbinary", name: "Non-binary", category: "gender" },
+  { slug: "american-indian-alaska-native", name: "American Indian or Alaska Native", category: "race_ethnicity" },
+  { slug: "asian", name: "Asian", category: "race_ethnicity" },
+  { slug: "black", name: "Black or African American", category: "race_ethnicity" },
+  { slug: "hispanic-latino", name: "Hispanic or Latino", category: "race_ethnicity" },
+  { slug: "native-hawaiian-pacific-islander", name: "Native Hawaiian or Pacific Islander", category: "race_ethnicity" },
+  { slug: "white", name: "White", category: "race_ethnicity" },
+  { slug: "multiracial", name: "Two or more races", category: "race_ethnicity" },
+  { slug: "english-learners", name: "English learners", category: "english_learner" },
+  { slug: "not-english-learners", name: "Not English learners", category: "english_learner" },
+  { slug: "students-with-disabilities", name: "Students with disabilities", category: "disability" },
+  { slug: "students-without-disabilities", name: "Students without disabilities", category: "disability" },
+  { slug: "economically-disadvantaged", name: "Economically disadvantaged", category: "economic" },
+  { slug: "not-economically-disadvantaged", name: "Not economically disadvantaged", category: "economic" },
 ];

@@ -41,11 +41,11 @@ describe("closing a year and opening the next", () => {
       await page.getByRole("navigation", { name: "This cycle" }).getByRole("link", { name: "Year-end" }).click();
       await expectHeading(page, "Year-end decisions");
       const goal = page.getByRole("group").filter({ has: page.getByRole("radio") }).first();
-      await goal.getByRole("radio", { name: /Close it/ }).check();
+      await goal.getByRole("radio", { name: /Change the implementation focus/ }).check();
       await goal.getByLabel("Why (optional)").fill("Folded into the district's coaching goal");
       await page.getByRole("button", { name: "Save decisions" }).click();
       await shown(page.getByText("Decisions saved."));
-      await shown(page.getByText("Saved: Close"));
+      await shown(page.getByText("Saved: Change focus"));
       // Only the district closes the year.
       expect(await page.getByRole("button", { name: /Close 2026–27/ }).count()).toBe(0);
       await expectNoAxeViolations(page, "school year-end");
@@ -73,7 +73,7 @@ describe("closing a year and opening the next", () => {
       await expectHeading(page, "Year-end decisions");
       const first = page.getByRole("group").filter({ has: page.getByRole("radio") }).first();
       const firstTitle = (await first.locator("legend").innerText()).trim();
-      await first.getByRole("radio", { name: /revised/ }).check();
+      await first.getByRole("radio", { name: /Revise the goal/ }).check();
       await first.getByLabel("Why (optional)").fill("Keep it, with coaching in every building");
       await page.getByRole("button", { name: "Save decisions" }).click();
       await shown(page.getByText("Decisions saved."));

@@ -145,15 +145,16 @@ describe("closing a year and opening the next", () => {
     await setAdoption(db(), principal(), sharedGoal, schoolCycleA, { localTarget: "Team meets every second Tuesday", expectedVersion: null });
     await addStrategy(db(), principal(), sharedGoal, schoolCycleA, { title: "Recruit a family member to the team", ownerName: "Principal", dueDate: "2027-03-15", status: "planned", expectedVersion: null });
     schoolGoal = (await createGoal(db(), principal(), schoolCycleA, implementationGoal(itemIds[9], { title: "Morning circles in every class" }))).id;
+    await addStrategy(db(), principal(), schoolGoal, schoolCycleA, { title: "Circle training for every teacher", ownerName: "Coach", dueDate: "2027-04-01", status: "planned", expectedVersion: null });
     retiredSchoolGoal = (await createGoal(db(), principal(), schoolCycleA, implementationGoal(itemIds[10], { title: "Pilot a new curriculum" }))).id;
   });
 
   it("the year-end page lists the cycle's own goals with progress and a suggestion; schools decide about their own", async () => {
     const yearEnd = await getYearEnd(db(), lead(), districtCycleId);
     expect(yearEnd.goals.map((g) => [g.title, g.status, g.suggested])).toEqual([
-      ["Shared vision written", "met", "retire"],
-      ["Communication plan in use", "no_data", "continue"],
-      ["Every school has an SEL team", "no_data", "continue"],
+      ["Shared vision written", "met", "sustain"],
+      ["Communication plan in use", "no_data", "revise"],
+      ["Every school has an SEL team", "no_data", "revise"],
     ]);
     expect(yearEnd.nextYear).toMatchObject({ startYear: 2027, label: "2027–28", cycleId: null });
     expect(yearEnd.schools.find((s) => s.cycleId === schoolCycleA)).toMatchObject({ goals: 2, undecided: 2, carried: 2 });
@@ -161,18 +162,18 @@ describe("closing a year and opening the next", () => {
     const row = await cycleRow(schoolCycleA);
     const form = yearEndDecisionsSchema.parse({
       expectedVersion: String(row.version),
-      [`decision.${retiredSchoolGoal}`]: "retire",
+      [`decision.${retiredSchoolGoal}`]: "change_focus",
       [`note.${retiredSchoolGoal}`]: "Replaced by the district's program",
-      [`decision.${schoolGoal}`]: "adjust",
+      [`decision.${schoolGoal}`]: "new_strategies",
       [`note.${schoolGoal}`]: "Keep, but in grades 3–5 first",
     });
     expect(await saveYearEndDecisions(db(), principal(), schoolCycleA, form)).toEqual({ saved: 2 });
     // The district's goal is the district's to decide, even on the school's page.
-    const foreign = yearEndDecisionsSchema.parse({ expectedVersion: String(row.version + 1), [`decision.${sharedGoal}`]: "retire" });
+    const foreign = yearEndDecisionsSchema.parse({ expectedVersion: String(row.version + 1), [`decision.${sharedGoal}`]: "change_focus" });
     await expect(saveYearEndDecisions(db(), principal(), schoolCycleA, foreign)).rejects.toThrow(ValidationFailed);
     // A form loaded before the save is stale.
     await expect(saveYearEndDecisions(db(), principal(), schoolCycleA, form)).rejects.toThrow(StaleEdit);
-    await expect(saveYearEndDecisions(db(), board(), districtCycleId, { expectedVersion: 1, decisions: [{ goalId: metGoal, decision: "retire", note: "" }] })).rejects.toThrow(Forbidden);
+    await expect(saveYearEndDecisions(db(), board(), districtCycleId, { expectedVersion: 1, decisions: [{ goalId: metGoal, decision: "change_focus", note: "" }] })).rejects.toThrow(Forbidden);
     expect(() => yearEndDecisionsSchema.parse({ expectedVersion: "1", [`decision.${metGoal}`]: "maybe" })).toThrow(/what happens to this goal/);
   });
 
@@ -191,7 +192,7 @@ describe("closing a year and opening the next", () => {
   it("closes the district and school cycles and opens next year with the decided goals, strategies and local targets", async () => {
     const row = await cycleRow(districtCycleId);
     const result = await launchNextCycle(db(), lead(), districtCycleId, { ...nextDates, expectedVersion: row.version, confirm: "yes" });
-    expect(result).toMatchObject({ schoolsClosed: 2, schoolsOpened: 2, goalsCarried: 3, goalsClosed: 2, strategiesCarried: 2, notCarried: [] });
+    expect(result).toMatchObject({ schoolsClosed: 2, schoolsOpened: 2, goalsCarried: 4, goalsClosed: 1, strategiesCarried: 2, notCarried: [] });
 
     expect(await cycleRow(districtCycleId)).toMatchObject({ status: "closed" });
     expect((await cycleRow(schoolCycleA)).status).toBe("closed");
@@ -201,17 +202,19 @@ describe("closing a year and opening the next", () => {
     // Undecided goals took the suggestion, recorded on the closed year.
     const decided = await db().select().from(goals).where(inArray(goals.id, [metGoal, openGoal, sharedGoal, schoolGoal, retiredSchoolGoal]));
     expect(Object.fromEntries(decided.map((g) => [g.title, g.decision]))).toEqual({
-      "Shared vision written": "retire",
-      "Communication plan in use": "continue",
-      "Every school has an SEL team": "continue",
-      "Morning circles in every class": "adjust",
-      "Pilot a new curriculum": "retire",
+      "Shared vision written": "sustain",
+      "Communication plan in use": "revise",
+      "Every school has an SEL team": "revise",
+      "Morning circles in every class": "new_strategies",
+      "Pilot a new curriculum": "change_focus",
     });
 
     const carried = await db().select().from(goals).where(eq(goals.cycleId, next.id));
-    expect(carried.map((g) => g.title).sort()).toEqual(["Communication plan in use", "Every school has an SEL team"]);
+    expect(carried.map((g) => g.title).sort()).toEqual(["Communication plan in use", "Every school has an SEL team", "Shared vision written"]);
+    // A sustained goal goes on as it was; a revised one is marked for the team to look at again.
+    expect(carried.find((g) => g.title === "Shared vision written")).toMatchObject({ carriedFromId: metGoal, needsRevision: false });
     const communication = carried.find((g) => g.title === "Communication plan in use")!;
-    expect(communication).toMatchObject({ carriedFromId: openGoal, targetLevel: 4, version: 1, decision: null });
+    expect(communication).toMatchObject({ carriedFromId: openGoal, targetLevel: 4, version: 1, decision: null, needsRevision: true });
     const [item] = await db().select().from(rubricItems).where(eq(rubricItems.id, communication.rubricItemId!));
     expect(item.rubricVersionId).toBe(next.rubricVersionId);
     expect(await db().select().from(goalRevisions).where(eq(goalRevisions.goalId, communication.id))).toHaveLength(1);
@@ -234,13 +237,15 @@ describe("closing a year and opening the next", () => {
     // The school's own revised goal goes on in its new cycle; the retired one does not.
     const schoolGoals = await listGoalsForCycle(db(), principal(), nextSchoolA.id);
     expect(schoolGoals.own.map((g) => [g.title, g.carriedFromId])).toEqual([["Morning circles in every class", schoolGoal]]);
+    // "New strategies": the goal goes on, its old steps stay behind for the team to rewrite.
+    expect(await db().select().from(strategies).where(eq(strategies.goalId, schoolGoals.own[0].id))).toEqual([]);
     expect(schoolGoals.mirrored.map((g) => g.title)).toEqual(["Every school has an SEL team"]);
 
     // Each goal knows where it came from and where it went, for readers of both years only.
-    expect((await goalAcrossYears(db(), board(), communication)).carriedFrom).toMatchObject({ goalId: openGoal, yearLabel: "2026–27", decision: "continue" });
+    expect((await goalAcrossYears(db(), board(), communication)).carriedFrom).toMatchObject({ goalId: openGoal, yearLabel: "2026–27", decision: "revise" });
     expect((await goalAcrossYears(db(), lead(), { id: openGoal, carriedFromId: null })).carriedInto).toMatchObject({ goalId: communication.id, yearLabel: "2027–28" });
     const morning = schoolGoals.own[0];
-    expect((await goalAcrossYears(db(), principal(), morning)).carriedFrom).toMatchObject({ decision: "adjust", decisionNote: "Keep, but in grades 3–5 first" });
+    expect((await goalAcrossYears(db(), principal(), morning)).carriedFrom).toMatchObject({ decision: "new_strategies", decisionNote: "Keep, but in grades 3–5 first" });
     expect((await goalAcrossYears(db(), actorOf(world.schoolTeam, [world.schoolB.id]), morning)).carriedFrom).toBeNull();
 
     const events = await db().select().from(auditEvents).where(inArray(auditEvents.action, ["cycle.close", "cycle.launch"]));
@@ -255,7 +260,7 @@ describe("closing a year and opening the next", () => {
   it("a closed year is read-only and cannot be launched twice", async () => {
     const row = await cycleRow(districtCycleId);
     await expect(launchNextCycle(db(), lead(), districtCycleId, { ...nextDates, expectedVersion: row.version, confirm: "yes" })).rejects.toThrow(/closed/);
-    await expect(saveYearEndDecisions(db(), lead(), districtCycleId, { expectedVersion: row.version, decisions: [{ goalId: metGoal, decision: "continue", note: "" }] })).rejects.toThrow(
+    await expect(saveYearEndDecisions(db(), lead(), districtCycleId, { expectedVersion: row.version, decisions: [{ goalId: metGoal, decision: "sustain", note: "" }] })).rejects.toThrow(
       /closed/,
     );
     const yearEnd = await getYearEnd(db(), board(), districtCycleId);

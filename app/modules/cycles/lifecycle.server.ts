@@ -11,7 +11,7 @@ import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } fro
 import { getCycle, type CycleRow } from "./cycles.server";
 import { implementationProgress, type GoalStatus } from "./goal-progress";
 import { goalWording, snapshotOf } from "./goals.server";
-import { carriesForward, sameDayNextYear, suggestedDecision, type GoalDecision } from "./lifecycle";
+import { carriesForward, carriesStrategies, sameDayNextYear, suggestedDecision, type GoalDecision } from "./lifecycle";
 import type { CycleSettingsInput, LaunchNextInput, YearEndDecisionsInput } from "./lifecycle.schema";
 import { checkpoints, defaultCheckpointDates, schoolYearLabel, validateCheckpointDates } from "./school-year";
 
@@ -413,6 +413,8 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
 
     // 4. Carry the goals forward.
     const carriedGoal = new Map<string, string>();
+    // Goals whose unfinished strategies go with them ("new strategies" leaves them behind to be rewritten).
+    const strategiesFollow = new Set<string>();
     const notCarried: string[] = [];
     let goalsClosed = 0;
     for (const goal of allGoals) {
@@ -433,7 +435,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       const columns = { ...goalWording(goal), rubricItemId, dueDate: sameDayNextYear(goal.dueDate) };
       const [copy] = await tx
         .insert(goals)
-        .values({ cycleId: targetCycle, ...columns, carriedFromId: goal.id, createdBy: actor.id })
+        .values({ cycleId: targetCycle, ...columns, carriedFromId: goal.id, needsRevision: goal.decision === "revise", createdBy: actor.id })
         .returning();
       let schoolIds: string[] = [];
       if (goal.mirrorScope === "chosen_schools") {
@@ -443,16 +445,17 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       }
       await tx.insert(goalRevisions).values({ goalId: copy.id, version: 1, snapshot: snapshotOf(copy, schoolIds), changedBy: actor.id });
       carriedGoal.set(goal.id, copy.id);
+      if (carriesStrategies(goal.decision!)) strategiesFollow.add(goal.id);
     }
 
     // 5. Unfinished strategies and schools' local targets follow their goals.
     const carriedIds = [...carriedGoal.keys()];
     let strategiesCarried = 0;
-    if (carriedIds.length) {
+    if (strategiesFollow.size) {
       const open = await tx
         .select()
         .from(strategies)
-        .where(and(inArray(strategies.goalId, carriedIds), ne(strategies.status, "done")))
+        .where(and(inArray(strategies.goalId, [...strategiesFollow]), ne(strategies.status, "done")))
         .orderBy(asc(strategies.createdAt), asc(strategies.id));
       const values = open.flatMap((s) => {
         const cycleTarget = nextCycleOf.get(s.cycleId);
@@ -471,6 +474,8 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       });
       if (values.length) await tx.insert(strategies).values(values);
       strategiesCarried = values.length;
+    }
+    if (carriedIds.length) {
       const adoptions = await tx.select().from(goalAdoptions).where(inArray(goalAdoptions.goalId, carriedIds));
       const adoptionValues = adoptions.flatMap((a) => {
         const cycleTarget = nextCycleOf.get(a.cycleId);

@@ -1,20 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { carriesForward, nextCheckpoint, nextSteps, phaseForDate, sameDayNextYear, suggestedDecision, type NextStepInput } from "./lifecycle";
+import { carriesForward, carriesStrategies, goalDecisions, nextCheckpoint, nextSteps, phaseForDate, sameDayNextYear, suggestedDecision, type NextStepInput } from "./lifecycle";
 
 const dates = { baseline: "2026-10-01", midyear: "2027-01-29", endyear: "2027-05-28" };
 
 describe("year-end decisions", () => {
-  it("suggests closing a met goal and continuing every other", () => {
-    expect(suggestedDecision("met")).toBe("retire");
-    for (const status of ["on_track", "not_met", "not_started", "no_data", "improving", "worsening", "flat"] as const) {
-      expect(suggestedDecision(status)).toBe("continue");
-    }
+  it("suggests sustaining a met goal, new strategies where nothing moved, and revising the rest", () => {
+    expect(suggestedDecision("met")).toBe("sustain");
+    for (const status of ["not_met", "worsening", "flat"] as const) expect(suggestedDecision(status)).toBe("new_strategies");
+    for (const status of ["on_track", "not_started", "no_data", "improving"] as const) expect(suggestedDecision(status)).toBe("revise");
   });
 
-  it("carries forward continued and revised goals only", () => {
-    expect(carriesForward("continue")).toBe(true);
-    expect(carriesForward("adjust")).toBe(true);
-    expect(carriesForward("retire")).toBe(false);
+  it("carries every goal but a change of focus, and its strategies only when sustained or revised", () => {
+    expect(goalDecisions.filter(carriesForward)).toEqual(["sustain", "new_strategies", "revise"]);
+    expect(goalDecisions.filter(carriesStrategies)).toEqual(["sustain", "revise"]);
   });
 });
 

@@ -13,32 +13,43 @@ export const cyclePhaseLabels: Record<CyclePhase, string> = {
   improve: "Improve (focus area 4: reflect on data and improve)",
 };
 
-export const goalDecisions = ["continue", "adjust", "retire"] as const;
+export const goalDecisions = ["sustain", "new_strategies", "change_focus", "revise"] as const;
 export type GoalDecision = (typeof goalDecisions)[number];
 
 export const goalDecisionLabels: Record<GoalDecision, string> = {
-  continue: "Continue next year as it is",
-  adjust: "Continue next year, revised",
-  retire: "Close it: met or no longer a priority",
+  sustain: "Sustain and scale: carry it into next year as it is",
+  new_strategies: "Keep the goal with new strategies: carry it, strategies rewritten",
+  change_focus: "Change the implementation focus: end this goal",
+  revise: "Revise the goal or extend its timeline: carry it, marked for revision",
 };
 
 /** A short form for badges and lists. */
 export const goalDecisionShortLabels: Record<GoalDecision, string> = {
-  continue: "Continue",
-  adjust: "Revise and continue",
-  retire: "Close",
+  sustain: "Sustain and scale",
+  new_strategies: "New strategies",
+  change_focus: "Change focus",
+  revise: "Revise or extend",
 };
 
 /**
- * What a team would most likely decide when it has not said: a goal that was met is done, anything else goes on.
- * The year-end form starts from this, and closing a cycle uses it for goals nobody decided about.
+ * What a team would most likely decide when it has not said: what worked is sustained, a goal that missed or did not
+ * move needs new strategies, and anything in between is revised or given more time. The year-end form starts
+ * from this, and closing a cycle uses it for goals nobody decided about.
  */
 export function suggestedDecision(status: GoalStatus): GoalDecision {
-  return status === "met" ? "retire" : "continue";
+  if (status === "met") return "sustain";
+  if (status === "not_met" || status === "worsening" || status === "flat") return "new_strategies";
+  return "revise";
 }
 
+/** Whether the goal goes on into next year at all. */
 export function carriesForward(decision: GoalDecision): boolean {
-  return decision !== "retire";
+  return decision !== "change_focus";
+}
+
+/** Whether the goal's unfinished strategies go on with it (new strategies means the team writes them afresh). */
+export function carriesStrategies(decision: GoalDecision): boolean {
+  return decision === "sustain" || decision === "revise";
 }
 
 /**
