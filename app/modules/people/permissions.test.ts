@@ -48,6 +48,23 @@ describe("can", () => {
   });
 });
 
+describe("outcome data", () => {
+  it("everyone in the district reads aggregates (a school team its own school and the district's); only district SEL roles import", () => {
+    for (const role of ["district_lead", "district_team", "board"] as const) {
+      expect(can(actor(role), "data:read", { districtId: district, schoolId: "s-2" })).toBe(true);
+    }
+    const principal = actor("school_team", ["s-1"]);
+    expect(can(principal, "data:read", { districtId: district })).toBe(true);
+    expect(can(principal, "data:read", { districtId: district, schoolId: "s-1" })).toBe(true);
+    expect(can(principal, "data:read", { districtId: district, schoolId: "s-2" })).toBe(false);
+    expect(can(actor("district_lead"), "data:manage", { districtId: district })).toBe(true);
+    expect(can(actor("district_team"), "data:manage", { districtId: district })).toBe(true);
+    expect(can(actor("board"), "data:manage", { districtId: district })).toBe(false);
+    expect(can(principal, "data:manage", { districtId: district, schoolId: "s-1" })).toBe(false);
+    expect(can(actor("district_lead"), "data:read", { districtId: "another-district" })).toBe(false);
+  });
+});
+
 describe("cycles", () => {
   it("the district team edits the district's cycle but only reads school cycles", () => {
     expect(can(actor("district_team"), "cycle:edit", { districtId: district })).toBe(true);

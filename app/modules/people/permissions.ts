@@ -30,7 +30,11 @@ export type Action =
   | "cycle:read"
   | "cycle:edit"
   // Closing a school year for the district and every school, and opening the next: the lead's call.
-  | "cycle:close";
+  | "cycle:close"
+  // Aggregated outcome data: reading it (always suppressed below the district's minimum n) and importing it,
+  // with the measures and benchmarks it is read against.
+  | "data:read"
+  | "data:manage";
 
 /** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
@@ -57,6 +61,8 @@ const grants: Record<Action, Partial<Record<Role, Reach>>> = {
   "cycle:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
   "cycle:edit": { district_lead: "district", district_team: "districtLevel", school_team: "ownSchool" },
   "cycle:close": { district_lead: "districtLevel" },
+  "data:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
+  "data:manage": { district_lead: "district", district_team: "district" },
 };
 
 function reaches(reach: Reach, actor: Actor, scope: Scope) {
