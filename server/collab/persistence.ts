@@ -23,18 +23,55 @@ export interface LoadedDocument {
   lastChangeAt: Date | null;
 }
 
+/** What another instance stored after the seq an instance knew: the rows, or a snapshot first when compaction took them. */
+export interface MissedUpdates {
+  snapshot: { seq: number; state: Uint8Array } | null;
+  rows: StoredUpdate[];
+}
+
+/** What an append did: the seq its first update was given, and (shared log) what it found stored before it. */
+export interface AppendResult {
+  firstSeq: number;
+  missed: MissedUpdates;
+}
+
 interface PendingAppend {
   documentId: string;
   updates: StoredUpdate[];
-  resolve: () => void;
+  /** Shared log: the highest seq the appending instance holds; rows after it are handed back as missed. */
+  knownSeq: number;
+  resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
+}
+
+const nothingMissed = (): MissedUpdates => ({ snapshot: null, rows: [] });
+
+/**
+ * The advisory-lock namespace of document logs (the lock's first key; the second is a hash of the document id). Holding
+ * it for a document serialises appends and compactions of that document across instances (shared log only).
+ */
+const DOCUMENT_LOCK = 0x636b_6c67; // "cklg"
+
+export interface StoreOptions {
+  /**
+   * Several instances write the same log (REDIS_URL set, PostgreSQL): each append takes the document's advisory lock,
+   * numbers its rows after the highest stored seq and hands back what others stored meanwhile; compactions take the
+   * same lock. Off (one instance): the instance numbers rows itself, exactly as before.
+   */
+  shared?: boolean;
 }
 
 export class DocumentStore {
   private pending: PendingAppend[] = [];
   private writing: Promise<void> | null = null;
+  readonly shared: boolean;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    options: StoreOptions = {},
+  ) {
+    this.shared = options.shared ?? false;
+  }
 
   /** Throws when the database cannot answer: a failed load must never look like an empty document. */
   async load(documentId: string): Promise<LoadedDocument> {
@@ -68,12 +105,20 @@ export class DocumentStore {
    * Stores a document's batch of updates; resolves once committed. Group commit: batches of every document that
    * arrive while a write is in flight (or in the same turn of the event loop) go to the database in one statement.
    */
-  append(documentId: string, updates: StoredUpdate[]): Promise<void> {
-    if (!updates.length) return Promise.resolve();
+  append(documentId: string, updates: StoredUpdate[], knownSeq = 0): Promise<AppendResult> {
+    if (!updates.length) return Promise.resolve({ firstSeq: updates[0]?.seq ?? 0, missed: nothingMissed() });
     return new Promise((resolve, reject) => {
-      this.pending.push({ documentId, updates, resolve, reject });
+      this.pending.push({ documentId, updates, knownSeq, resolve, reject });
       if (!this.writing) this.startWriting();
     });
+  }
+
+  /**
+   * Shared log: what is stored after `knownSeq` (a snapshot first when compaction has taken some of those rows). Read
+   * without the lock: rows are only ever added after the highest seq, and a compaction keeps a snapshot covering them.
+   */
+  async missedSince(documentId: string, knownSeq: number): Promise<MissedUpdates> {
+    return this.readMissed(this.db, [{ documentId, knownSeq }]).then((m) => m.get(documentId) ?? nothingMissed());
   }
 
   private startWriting() {
@@ -88,8 +133,8 @@ export class DocumentStore {
     while (this.pending.length) {
       const batch = this.pending.splice(0);
       try {
-        await this.insert(batch);
-        for (const entry of batch) entry.resolve();
+        const results = await this.insert(batch);
+        batch.forEach((entry, i) => entry.resolve(results[i]));
       } catch (error) {
         if (batch.length === 1) {
           batch[0].reject(error);
@@ -98,8 +143,8 @@ export class DocumentStore {
         // One statement is all or nothing: retry each document alone, so one bad batch does not fail the others.
         for (const entry of batch) {
           try {
-            await this.insert([entry]);
-            entry.resolve();
+            const [result] = await this.insert([entry]);
+            entry.resolve(result);
           } catch (single) {
             entry.reject(single);
           }
@@ -108,7 +153,8 @@ export class DocumentStore {
     }
   }
 
-  private async insert(batch: PendingAppend[]) {
+  private async insert(batch: PendingAppend[]): Promise<AppendResult[]> {
+    if (this.shared) return this.insertShared(batch);
     await this.db
       .insert(docUpdates)
       .values(
@@ -116,6 +162,85 @@ export class DocumentStore {
           updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId, createdAt: u.createdAt })),
         ),
       );
+    return batch.map((entry) => ({ firstSeq: entry.updates[0].seq, missed: nothingMissed() }));
+  }
+
+  /**
+   * Shared log: one transaction takes the advisory lock of every document in the batch (in key order, so two
+   * instances never wait on each other in a cycle), reads each document's highest stored seq and the rows stored after
+   * what the appending instance knew, and inserts the batch numbered after that highest seq. Two instances appending
+   * to one document are serialised by the lock; the primary key (document, seq) would refuse a duplicate anyway.
+   */
+  private async insertShared(batch: PendingAppend[]): Promise<AppendResult[]> {
+    // One document may appear twice in a batch only if its instance flushed twice; keep the lowest known seq.
+    const known = new Map<string, number>();
+    for (const entry of batch) known.set(entry.documentId, Math.min(known.get(entry.documentId) ?? Infinity, entry.knownSeq));
+    const ids = [...known.keys()];
+    return this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(${DOCUMENT_LOCK}, k) from (select distinct hashtext(d) as k from unnest(${sql.param(ids)}::text[]) as d order by k) as keys`,
+      );
+      const missed = await this.readMissed(
+        tx,
+        ids.map((documentId) => ({ documentId, knownSeq: known.get(documentId)! })),
+      );
+      const heads = rowsOf<{ document_id: string; head: string | number | null }>(
+        await tx.execute(
+          sql`select d as document_id, greatest((select max(seq) from doc_update where document_id = d::uuid), (select max(seq) from doc_snapshot where document_id = d::uuid)) as head from unnest(${sql.param(ids)}::text[]) as d`,
+        ),
+      );
+      const next = new Map(heads.map((h) => [h.document_id, Number(h.head ?? 0) + 1]));
+      const results = batch.map((entry) => {
+        const firstSeq = next.get(entry.documentId)!;
+        next.set(entry.documentId, firstSeq + entry.updates.length);
+        entry.updates.forEach((u, i) => (u.seq = firstSeq + i));
+        return { firstSeq, missed: missed.get(entry.documentId) ?? nothingMissed() };
+      });
+      await tx
+        .insert(docUpdates)
+        .values(
+          batch.flatMap(({ documentId, updates }) =>
+            updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId, createdAt: u.createdAt })),
+          ),
+        );
+      // A document listed twice: the second entry's missed rows include the first's, which that instance applies itself.
+      return results;
+    });
+  }
+
+  /** Rows stored after each document's known seq, and the newest snapshot where it covers more than was known. */
+  private async readMissed(db: Pick<Database, "execute">, wanted: { documentId: string; knownSeq: number }[]): Promise<Map<string, MissedUpdates>> {
+    const ids = wanted.map((w) => w.documentId);
+    const knownSeqs = wanted.map((w) => w.knownSeq);
+    const result = new Map<string, MissedUpdates>(ids.map((id) => [id, nothingMissed()]));
+    const snapshots = rowsOf<{ document_id: string; seq: string | number; state: Uint8Array }>(
+      await db.execute(
+        sql`select s.document_id::text as document_id, s.seq, s.state from unnest(${sql.param(ids)}::uuid[], ${sql.param(knownSeqs)}::bigint[]) as w(document_id, known)
+            join lateral (select document_id, seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) s on s.seq > w.known`,
+      ),
+    );
+    const from = new Map(wanted.map((w) => [w.documentId, w.knownSeq]));
+    for (const snapshot of snapshots) {
+      result.get(snapshot.document_id)!.snapshot = { seq: Number(snapshot.seq), state: new Uint8Array(snapshot.state) };
+      from.set(snapshot.document_id, Number(snapshot.seq));
+    }
+    const rows = rowsOf<{ document_id: string; seq: string | number; update: Uint8Array; user_id: string | null; client_id: string | number | null; created_at: Date | string }>(
+      await db.execute(
+        sql`select u.document_id::text as document_id, u.seq, u.update, u.user_id, u.client_id, u.created_at
+            from unnest(${sql.param(ids)}::uuid[], ${sql.param(wanted.map((w) => from.get(w.documentId)!))}::bigint[]) as w(document_id, known)
+            join doc_update u on u.document_id = w.document_id and u.seq > w.known order by u.document_id, u.seq`,
+      ),
+    );
+    for (const row of rows) {
+      result.get(row.document_id)!.rows.push({
+        seq: Number(row.seq),
+        update: new Uint8Array(row.update),
+        userId: row.user_id,
+        clientId: row.client_id === null ? null : Number(row.client_id),
+        createdAt: new Date(row.created_at),
+      });
+    }
+    return result;
   }
 
   /**
@@ -135,6 +260,13 @@ export class DocumentStore {
     const covered = and(eq(docUpdates.documentId, documentId), lte(docUpdates.seq, seq));
     const day = sql<string>`(${docUpdates.createdAt} at time zone 'UTC')::date`;
     await this.db.transaction(async (tx) => {
+      if (this.shared) {
+        // Another instance may be compacting the same document: one at a time, and a compaction that an equal or newer
+        // snapshot has overtaken does nothing (its rows are gone; summing them into doc_activity twice would be wrong).
+        await tx.execute(sql`select pg_advisory_xact_lock(${DOCUMENT_LOCK}, hashtext(${documentId}))`);
+        const [newest] = await tx.select({ seq: max(docSnapshots.seq) }).from(docSnapshots).where(eq(docSnapshots.documentId, documentId));
+        if (newest?.seq !== null && newest?.seq !== undefined && Number(newest.seq) >= seq) return;
+      }
       await tx.insert(docSnapshots).values({ documentId, seq, state }).onConflictDoNothing();
       await tx.insert(docActivity).select(
         tx
@@ -155,4 +287,9 @@ export class DocumentStore {
       await tx.delete(docSnapshots).where(and(eq(docSnapshots.documentId, documentId), lt(docSnapshots.seq, seq)));
     });
   }
+}
+
+/** Rows of a raw statement: postgres.js answers with the row list itself, PGlite with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
