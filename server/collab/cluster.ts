@@ -137,10 +137,16 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
   }
 
   function publish(channel: string, write: (encoder: encoding.Encoder) => void) {
-    if (closing) return;
+    // While Redis is away nothing is sent (and nothing may throw into the document's flush): the log has it all, and
+    // the others read it when the connection is back.
+    if (closing || !client.isReady) return;
     const encoder = encoding.createEncoder();
     write(encoder);
-    client.publish(channel, Buffer.from(encoding.toUint8Array(encoder))).catch((error: Error) => setDegraded(error.message));
+    try {
+      client.publish(channel, Buffer.from(encoding.toUint8Array(encoder))).catch((error: Error) => setDegraded(error.message));
+    } catch (error) {
+      setDegraded((error as Error).message);
+    }
   }
 
   try {

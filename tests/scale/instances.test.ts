@@ -7,7 +7,7 @@ import * as Y from "yjs";
 import { docActivity, docSnapshots, docUpdates } from "#db/schema";
 import { DocumentStore } from "../../server/collab/persistence";
 import { connectProvider, textUpdate, waitFor } from "../collab/support";
-import { removeTempDirs, type ServerProcess } from "../e2e/support";
+import { removeTempDirs, spawnServer, type ServerProcess } from "../e2e/support";
 import { health, identity, killTree, prepareWorld, sharedRedisUrl, startInstances, uniquePrefix, type ScaleWorld } from "./support";
 
 let world: ScaleWorld;
@@ -37,6 +37,13 @@ describe("several instances sharing PostgreSQL and Redis", () => {
       expect(await health(server)).toEqual({ status: "ok", database: "postgres", redis: "ok" });
       expect(server.stdout()).toContain("one of several instances");
     }
+  });
+
+  it("refuse to start with REDIS_URL but no DATABASE_URL, saying why", async () => {
+    const lone = await spawnServer({ demo: "0", env: { REDIS_URL: sharedRedisUrl } });
+    const result = await lone.exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("REDIS_URL is set but DATABASE_URL is not");
   });
 
   it("converge clients of one document connected to different instances, presence included", async () => {
