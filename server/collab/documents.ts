@@ -344,6 +344,17 @@ export class SharedDocument {
     }
     for (const row of missed.rows) {
       if (row.seq <= this.appliedSeq) continue;
+      // The reads are consistent (one snapshot, or under the document's lock), so this should not happen; if it does,
+      // the row is still applied (Yjs merges in any order) but the gap is read again rather than skipped over.
+      if (row.seq !== this.appliedSeq + 1) {
+        try {
+          Y.applyUpdate(this.doc, row.update, REMOTE);
+        } catch {
+          // read again below
+        }
+        this.retryCatchUp();
+        continue;
+      }
       try {
         Y.applyUpdate(this.doc, row.update, REMOTE);
       } catch (error) {
@@ -505,11 +516,7 @@ export class SharedDocument {
     } catch (error) {
       console.error(`collab: reading document ${this.id}'s log from seq ${this.appliedSeq} failed: ${(error as Error).message}`);
       missed = { snapshot: null, rows: [] };
-      if (!this.catchUpRetry)
-        this.catchUpRetry = setTimeout(() => {
-          this.catchUpRetry = null;
-          this.catchUp();
-        }, 1_000);
+      this.retryCatchUp();
     }
     this.batch = [];
     try {
@@ -531,6 +538,16 @@ export class SharedDocument {
       this.broadcast(applied);
       this.writing = [];
     }
+  }
+
+  /** Reads the log again in a second (after a failed read): never in a tight loop. */
+  private retryCatchUp() {
+    if (this.catchUpRetry || this.destroyed) return;
+    this.catchUpRetry = setTimeout(() => {
+      this.catchUpRetry = null;
+      this.catchUp();
+    }, 1_000);
+    this.catchUpRetry.unref();
   }
 
   /**

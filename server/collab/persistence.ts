@@ -115,10 +115,12 @@ export class DocumentStore {
 
   /**
    * Shared log: what is stored after `knownSeq` (a snapshot first when compaction has taken some of those rows). Read
-   * without the lock: rows are only ever added after the highest seq, and a compaction keeps a snapshot covering them.
+   * without the lock but in one repeatable-read snapshot, so a compaction committing between the two reads cannot
+   * hide rows: rows are only ever added after the highest seq, and a compaction leaves a snapshot covering them.
    */
   async missedSince(documentId: string, knownSeq: number): Promise<MissedUpdates> {
-    return this.readMissed(this.db, [{ documentId, knownSeq }]).then((m) => m.get(documentId) ?? nothingMissed());
+    const missed = await this.db.transaction((tx) => this.readMissed(tx, [{ documentId, knownSeq }]), { isolationLevel: "repeatable read", accessMode: "read only" });
+    return missed.get(documentId) ?? nothingMissed();
   }
 
   private startWriting() {
@@ -167,8 +169,8 @@ export class DocumentStore {
 
   /**
    * Shared log: one transaction takes the advisory lock of every document in the batch (in key order, so two
-   * instances never wait on each other in a cycle), reads each document's highest stored seq and the rows stored after
-   * what the appending instance knew, and inserts the batch numbered after that highest seq. Two instances appending
+   * instances never wait on each other in a cycle), reads the rows stored after what the appending instance knew (and
+   * so the highest stored seq), and inserts the batch numbered after that: three statements. Two instances appending
    * to one document are serialised by the lock; the primary key (document, seq) would refuse a duplicate anyway.
    */
   private async insertShared(batch: PendingAppend[]): Promise<AppendResult[]> {
@@ -184,12 +186,14 @@ export class DocumentStore {
         tx,
         ids.map((documentId) => ({ documentId, knownSeq: known.get(documentId)! })),
       );
-      const heads = rowsOf<{ document_id: string; head: string | number | null }>(
-        await tx.execute(
-          sql`select d as document_id, greatest((select max(seq) from doc_update where document_id = d::uuid), (select max(seq) from doc_snapshot where document_id = d::uuid)) as head from unnest(${sql.param(ids)}::text[]) as d`,
-        ),
+      // The highest stored seq follows from what was read: rows are only ever added after it, and compaction leaves a
+      // snapshot at the seq it covers. So no separate statement asks for it.
+      const next = new Map(
+        ids.map((id) => {
+          const m = missed.get(id)!;
+          return [id, Math.max(known.get(id)!, m.snapshot?.seq ?? 0, m.rows.at(-1)?.seq ?? 0) + 1];
+        }),
       );
-      const next = new Map(heads.map((h) => [h.document_id, Number(h.head ?? 0) + 1]));
       const results = batch.map((entry) => {
         const firstSeq = next.get(entry.documentId)!;
         next.set(entry.documentId, firstSeq + entry.updates.length);
@@ -208,36 +212,47 @@ export class DocumentStore {
     });
   }
 
-  /** Rows stored after each document's known seq, and the newest snapshot where it covers more than was known. */
+  /**
+   * Rows stored after each document's known seq, and the newest snapshot where it covers more than was known (then the
+   * rows after that snapshot): one statement, so one round trip and one consistent view.
+   */
   private async readMissed(db: Pick<Database, "execute">, wanted: { documentId: string; knownSeq: number }[]): Promise<Map<string, MissedUpdates>> {
     const ids = wanted.map((w) => w.documentId);
     const knownSeqs = wanted.map((w) => w.knownSeq);
     const result = new Map<string, MissedUpdates>(ids.map((id) => [id, nothingMissed()]));
-    const snapshots = rowsOf<{ document_id: string; seq: string | number; state: Uint8Array }>(
+    const rows = rowsOf<{
+      kind: number;
+      document_id: string;
+      seq: string | number;
+      bytes: Uint8Array;
+      user_id: string | null;
+      client_id: string | number | null;
+      created_at: Date | string | null;
+    }>(
       await db.execute(
-        sql`select s.document_id::text as document_id, s.seq, s.state from unnest(${sql.param(ids)}::uuid[], ${sql.param(knownSeqs)}::bigint[]) as w(document_id, known)
-            join lateral (select document_id, seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) s on s.seq > w.known`,
-      ),
-    );
-    const from = new Map(wanted.map((w) => [w.documentId, w.knownSeq]));
-    for (const snapshot of snapshots) {
-      result.get(snapshot.document_id)!.snapshot = { seq: Number(snapshot.seq), state: new Uint8Array(snapshot.state) };
-      from.set(snapshot.document_id, Number(snapshot.seq));
-    }
-    const rows = rowsOf<{ document_id: string; seq: string | number; update: Uint8Array; user_id: string | null; client_id: string | number | null; created_at: Date | string }>(
-      await db.execute(
-        sql`select u.document_id::text as document_id, u.seq, u.update, u.user_id, u.client_id, u.created_at
-            from unnest(${sql.param(ids)}::uuid[], ${sql.param(wanted.map((w) => from.get(w.documentId)!))}::bigint[]) as w(document_id, known)
-            join doc_update u on u.document_id = w.document_id and u.seq > w.known order by u.document_id, u.seq`,
+        sql`with w(document_id, known) as (select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(knownSeqs)}::bigint[])),
+            s as (select w.document_id, x.seq, x.state from w
+                  join lateral (select seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) x on x.seq > w.known)
+            select 0 as kind, s.document_id::text as document_id, s.seq, s.state as bytes, null::uuid as user_id, null::bigint as client_id, null::timestamptz as created_at from s
+            union all
+            select 1, u.document_id::text, u.seq, u.update, u.user_id, u.client_id, u.created_at
+              from w left join s on s.document_id = w.document_id
+              join doc_update u on u.document_id = w.document_id and u.seq > greatest(w.known, coalesce(s.seq, 0))
+            order by 1, 2, 3`,
       ),
     );
     for (const row of rows) {
-      result.get(row.document_id)!.rows.push({
+      const missed = result.get(row.document_id)!;
+      if (Number(row.kind) === 0) {
+        missed.snapshot = { seq: Number(row.seq), state: new Uint8Array(row.bytes) };
+        continue;
+      }
+      missed.rows.push({
         seq: Number(row.seq),
-        update: new Uint8Array(row.update),
+        update: new Uint8Array(row.bytes),
         userId: row.user_id,
         clientId: row.client_id === null ? null : Number(row.client_id),
-        createdAt: new Date(row.created_at),
+        createdAt: new Date(row.created_at!),
       });
     }
     return result;
