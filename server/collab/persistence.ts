@@ -48,15 +48,15 @@ const nothingMissed = (): MissedUpdates => ({ snapshot: null, rows: [] });
 
 /**
  * The advisory-lock namespace of document logs (the lock's first key; the second is a hash of the document id). Holding
- * it for a document serialises appends and compactions of that document across instances (shared log only).
+ * it for a document serialises compactions of that document across instances (shared log only).
  */
 const DOCUMENT_LOCK = 0x636b_6c67; // "cklg"
 
 export interface StoreOptions {
   /**
-   * Several instances write the same log (REDIS_URL set, PostgreSQL): each append takes the document's advisory lock,
-   * numbers its rows after the highest stored seq and hands back what others stored meanwhile; compactions take the
-   * same lock. Off (one instance): the instance numbers rows itself, exactly as before.
+   * Several instances write the same log (REDIS_URL set, PostgreSQL): each append numbers its rows after the highest
+   * stored seq in the statement that inserts them (retried on a primary-key collision) and hands back what others
+   * stored meanwhile; compactions take a per-document advisory lock. Off (one instance): the instance numbers rows itself, exactly as before.
    */
   shared?: boolean;
 }
@@ -168,47 +168,94 @@ export class DocumentStore {
   }
 
   /**
-   * Shared log: one transaction takes the advisory lock of every document in the batch (in key order, so two
-   * instances never wait on each other in a cycle), reads the rows stored after what the appending instance knew (and
-   * so the highest stored seq), and inserts the batch numbered after that: three statements. Two instances appending
-   * to one document are serialised by the lock; the primary key (document, seq) would refuse a duplicate anyway.
+   * Shared log: one statement (one round trip, autocommit) reads each document's highest stored seq (log or snapshot),
+   * inserts the batch numbered after it, and returns the rows stored after the seq the appending instance knew (after
+   * the newest snapshot, when compaction has taken some of them), all from one snapshot of the database. Two instances
+   * numbering the same document at once collide on the primary key (document, seq): the later statement waits for the
+   * earlier one to commit, fails with a unique violation and is run again, now seeing the other's rows. Conflicts need
+   * two instances writing one document in the same few milliseconds, so retries are rare and short.
    */
   private async insertShared(batch: PendingAppend[]): Promise<AppendResult[]> {
-    // One document may appear twice in a batch only if its instance flushed twice; keep the lowest known seq.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertSharedOnce(batch);
+      } catch (error) {
+        const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+        if (code !== "23505" || attempt >= 50) throw error;
+      }
+    }
+  }
+
+  private async insertSharedOnce(batch: PendingAppend[]): Promise<AppendResult[]> {
     const known = new Map<string, number>();
     for (const entry of batch) known.set(entry.documentId, Math.min(known.get(entry.documentId) ?? Infinity, entry.knownSeq));
     const ids = [...known.keys()];
-    return this.db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${DOCUMENT_LOCK}, k) from (select distinct hashtext(d) as k from unnest(${sql.param(ids)}::text[]) as d order by k) as keys`,
-      );
-      const missed = await this.readMissed(
-        tx,
-        ids.map((documentId) => ({ documentId, knownSeq: known.get(documentId)! })),
-      );
-      // The highest stored seq follows from what was read: rows are only ever added after it, and compaction leaves a
-      // snapshot at the seq it covers. So no separate statement asks for it.
-      const next = new Map(
-        ids.map((id) => {
-          const m = missed.get(id)!;
-          return [id, Math.max(known.get(id)!, m.snapshot?.seq ?? 0, m.rows.at(-1)?.seq ?? 0) + 1];
-        }),
-      );
-      const results = batch.map((entry) => {
-        const firstSeq = next.get(entry.documentId)!;
-        next.set(entry.documentId, firstSeq + entry.updates.length);
-        entry.updates.forEach((u, i) => (u.seq = firstSeq + i));
-        return { firstSeq, missed: missed.get(entry.documentId) ?? nothingMissed() };
-      });
-      await tx
-        .insert(docUpdates)
-        .values(
-          batch.flatMap(({ documentId, updates }) =>
-            updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId, createdAt: u.createdAt })),
-          ),
-        );
-      // A document listed twice: the second entry's missed rows include the first's, which that instance applies itself.
-      return results;
+    const ordinal = new Map<string, number>();
+    const rows = batch.flatMap(({ documentId, updates }) =>
+      updates.map((u) => {
+        const ord = (ordinal.get(documentId) ?? 0) + 1;
+        ordinal.set(documentId, ord);
+        return { documentId, ord, u };
+      }),
+    );
+    const text = (values: (string | number | null)[]) => sql.param(values.map((v) => (v === null ? null : String(v))));
+    const answer = rowsOf<{
+      kind: number;
+      document_id: string;
+      seq: string | number;
+      bytes: Uint8Array | null;
+      user_id: string | null;
+      client_id: string | number | null;
+      created_at: Date | string | null;
+    }>(
+      await this.db.execute(
+        sql`with w(document_id, known) as (select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => known.get(id)!))}::bigint[])),
+            snap as (select w.document_id, w.known, x.seq, x.state from w
+                     join lateral (select seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) x on true),
+            head as (select w.document_id,
+                            greatest(coalesce((select max(u.seq) from doc_update u where u.document_id = w.document_id), 0), coalesce(snap.seq, 0)) as head
+                     from w left join snap on snap.document_id = w.document_id),
+            ins as (insert into doc_update (document_id, seq, update, user_id, client_id, created_at)
+                    select r.document_id::uuid, head.head + r.ord::bigint, decode(r.update, 'hex'), r.user_id::uuid, r.client_id::bigint,
+                           coalesce(r.created_at::timestamptz, now())
+                    from unnest(${text(rows.map((r) => r.documentId))}::text[], ${text(rows.map((r) => r.ord))}::text[], ${text(rows.map((r) => Buffer.from(r.u.update.buffer, r.u.update.byteOffset, r.u.update.byteLength).toString("hex")))}::text[],
+                                ${text(rows.map((r) => r.u.userId))}::text[], ${text(rows.map((r) => r.u.clientId))}::text[], ${text(rows.map((r) => r.u.createdAt?.toISOString() ?? null))}::text[])
+                         as r(document_id, ord, update, user_id, client_id, created_at)
+                    join head on head.document_id = r.document_id::uuid
+                    returning document_id, seq)
+            select 2 as kind, document_id::text as document_id, min(seq) as seq, null::bytea as bytes, null::uuid as user_id, null::bigint as client_id, null::timestamptz as created_at
+              from ins group by document_id
+            union all
+            select 0, snap.document_id::text, snap.seq, snap.state, null, null, null from snap where snap.seq > snap.known
+            union all
+            select 1, u.document_id::text, u.seq, u.update, u.user_id, u.client_id, u.created_at
+              from w left join snap on snap.document_id = w.document_id
+              join doc_update u on u.document_id = w.document_id and u.seq > greatest(w.known, coalesce(snap.seq, 0))
+            order by 1, 2, 3`,
+      ),
+    );
+    const missed = new Map<string, MissedUpdates>(ids.map((id) => [id, nothingMissed()]));
+    const first = new Map<string, number>();
+    for (const row of answer) {
+      const kind = Number(row.kind);
+      if (kind === 2) first.set(row.document_id, Number(row.seq));
+      else if (kind === 0) missed.get(row.document_id)!.snapshot = { seq: Number(row.seq), state: new Uint8Array(row.bytes!) };
+      else
+        missed.get(row.document_id)!.rows.push({
+          seq: Number(row.seq),
+          update: new Uint8Array(row.bytes!),
+          userId: row.user_id,
+          clientId: row.client_id === null ? null : Number(row.client_id),
+          createdAt: new Date(row.created_at!),
+        });
+    }
+    // Rows of a document are numbered in batch order, the first one after the highest seq stored before.
+    const next = new Map(first);
+    return batch.map((entry) => {
+      const firstSeq = next.get(entry.documentId)!;
+      next.set(entry.documentId, firstSeq + entry.updates.length);
+      entry.updates.forEach((u, i) => (u.seq = firstSeq + i));
+      return { firstSeq, missed: missed.get(entry.documentId) ?? nothingMissed() };
     });
   }
 

@@ -7,7 +7,7 @@ import * as Y from "yjs";
 import { docActivity, docSnapshots, docUpdates } from "#db/schema";
 import { DocumentStore } from "../../server/collab/persistence";
 import { connectProvider, textUpdate, waitFor } from "../collab/support";
-import { removeTempDirs, spawnServer, type ServerProcess } from "../e2e/support";
+import { HttpClient, removeTempDirs, spawnServer, type ServerProcess } from "../e2e/support";
 import { health, identity, killTree, prepareWorld, sharedRedisUrl, startInstances, uniquePrefix, type ScaleWorld } from "./support";
 
 let world: ScaleWorld;
@@ -44,6 +44,24 @@ describe("several instances sharing PostgreSQL and Redis", () => {
     const result = await lone.exited;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("REDIS_URL is set but DATABASE_URL is not");
+  });
+
+  it("share sessions and the sign-in throttle: signed in on one instance, signed in on all; attempts counted across them", async () => {
+    const [a, b] = running;
+    const onA = new HttpClient(a.url);
+    await onA.signIn("principal@maple.riverbend.example");
+    const onB = new HttpClient(b.url);
+    onB.cookies = new Map(onA.cookies);
+    expect((await onB.get("/home")).status).toBe(200);
+    // Signing out on B ends the session on A too.
+    expect((await onB.post("/sign-out", {})).status).toBe(302);
+    expect((await onA.get("/home")).status).toBe(302);
+
+    // Wrong passwords for one account from one address, alternating between instances: the limit is shared.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await new HttpClient(running[i % 2].url).post("/sign-in", { email: "coach@riverbend.example", password: "wrong" })).status);
+    expect(statuses.slice(0, 5).every((status) => status !== 429)).toBe(true);
+    expect(statuses[5]).toBe(429);
   });
 
   it("converge clients of one document connected to different instances, presence included", async () => {
