@@ -344,8 +344,8 @@ export class SharedDocument {
     }
     for (const row of missed.rows) {
       if (row.seq <= this.appliedSeq) continue;
-      // The reads are consistent (one snapshot, or under the document's lock), so this should not happen; if it does,
-      // the row is still applied (Yjs merges in any order) but the gap is read again rather than skipped over.
+      // Every read of missed rows is one consistent snapshot of the database, so this should not happen; if it does,
+      // the row is still applied (Yjs merges in any order) but the gap is read again in a second, never skipped over.
       if (row.seq !== this.appliedSeq + 1) {
         try {
           Y.applyUpdate(this.doc, row.update, REMOTE);
