@@ -174,6 +174,13 @@ export function attachCollab(
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
+      if (cluster) {
+        // The change is built from this instance's copy: first read what other instances stored, so a restore
+        // replaces the plan as it stands, not as this instance last heard of it.
+        document.catchUp();
+        await document.settle();
+        if (document.destroyed || document.broken) continue;
+      }
       return document.submitChange(userId, build);
     }
     throw new CollaborationUnavailable();
