@@ -4,19 +4,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, sum } from "drizzle-orm";
 import * as Y from "yjs";
-import { docActivity, docSnapshots, docUpdates } from "#db/schema";
+import { docActivity, docSnapshots, docUpdates, sessions, users } from "#db/schema";
+import { readConfig } from "~/config";
+import { createSession, sessionCookieName } from "~/modules/people/session.server";
+import { hashToken } from "~/utils/tokens.server";
 import { DocumentStore } from "../../server/collab/persistence";
-import { connectProvider, textUpdate, waitFor } from "../collab/support";
+import { connectProvider, rawClient, textUpdate, waitFor } from "../collab/support";
 import { HttpClient, removeTempDirs, spawnServer, type ServerProcess } from "../e2e/support";
 import { health, identity, killTree, prepareWorld, sharedRedisUrl, startInstances, uniquePrefix, type ScaleWorld } from "./support";
 
 let world: ScaleWorld;
+const prefix = uniquePrefix("instances");
 const running: ServerProcess[] = [];
 const providers: { provider: { destroy(): void } }[] = [];
 
 beforeAll(async () => {
   world = await prepareWorld();
-  running.push(...(await startInstances(3, { DATABASE_URL: world.url, REDIS_URL: sharedRedisUrl, REDIS_PREFIX: uniquePrefix("instances") })));
+  running.push(...(await startInstances(3, { DATABASE_URL: world.url, REDIS_URL: sharedRedisUrl, REDIS_PREFIX: prefix })));
 });
 
 afterAll(async () => {
@@ -98,6 +102,27 @@ describe("several instances sharing PostgreSQL and Redis", () => {
     expect(text(stored)).toBe(text(onA.doc));
     const seqs = loaded.tail.map((r) => r.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 0) + i));
+  });
+
+  it("re-checks a person's open editors on every instance when their access changes on one", async () => {
+    const b = running[1];
+    const [team] = await world.database.db.select().from(users).where(eq(users.email, "team@riverbend.example"));
+    const config = readConfig({ NODE_ENV: "production" });
+    const token = await createSession(world.database.db, team.id, config);
+    const raw = await rawClient(b.url, world.documentId, identity(`${sessionCookieName(config)}=${token}`, b));
+    // The session ends (as a sign-out or a deactivation elsewhere would end it), and another instance says so: the
+    // message an instance publishes after `accessChanged`. B closes the socket at once, not at its 30 s sweep.
+    await world.database.db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+    const remaining = await world.database.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, team.id));
+    expect(remaining.length).toBeGreaterThan(0);
+    const { connectCluster } = await import("../../server/collab/cluster");
+    const elsewhere = await connectCluster({ url: sharedRedisUrl, prefix, log: () => {} });
+    try {
+      elsewhere.accessChanged(team.id);
+      expect(await raw.closed(10_000)).toBe(4401);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it("numbers the shared log without gaps or duplicates when two writers append to one document at once, and compacts once", async () => {
