@@ -22,6 +22,22 @@ export default defineConfig({
       ...(process.env.TEST_DATABASE_URL
         ? [{ extends: true as const, test: { name: "postgres", include: dbTests, env: { CK_TEST_DRIVER: "postgres" } } }]
         : []),
+      // Several server processes on one PostgreSQL database and Redis (docs/deploy.md): only where PostgreSQL is.
+      ...(process.env.TEST_DATABASE_URL
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "scale",
+                include: ["tests/scale/**/*.test.ts"],
+                env: { CK_TEST_DRIVER: "postgres" },
+                poolOptions: { forks: { singleFork: true } },
+                testTimeout: 90_000,
+                hookTimeout: 180_000,
+              },
+            },
+          ]
+        : []),
       {
         extends: true as const,
         test: {

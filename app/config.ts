@@ -19,6 +19,12 @@ export const configSchema = z.object({
   SESSION_MAX_HOURS: minutes(12),
   COOKIE_SECURE: flag,
   PUBLIC_ORIGIN: z.string().url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: "use a redis:// or rediss:// URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  REDIS_PREFIX: z.string().min(1).default("cyclekeeper:"),
   TRUST_PROXY: z.coerce.number({ error: "use the number of proxies in front of Cyclekeeper, e.g. 1" }).int().min(0).max(10).default(0),
 });
 
@@ -36,6 +42,10 @@ export interface AppConfig {
   publicOrigin: string | undefined;
   /** How many reverse proxies stand in front; the client address is read that many hops from the right of X-Forwarded-For. */
   trustProxyHops: number;
+  /** Set: this is one of several instances; collaboration is relayed between them through Redis (ADR 0017). */
+  redisUrl: string | undefined;
+  /** Prepended to every Redis channel, so several deployments can share one Redis. */
+  redisPrefix: string;
 }
 
 export function readConfig(env: Record<string, string | undefined>): AppConfig {
@@ -46,6 +56,11 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new Error(
+      "REDIS_URL is set but DATABASE_URL is not: several instances must share one PostgreSQL database, and the embedded database (PGlite) belongs to a single process. Set DATABASE_URL, or unset REDIS_URL to run one instance",
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -58,5 +73,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     secureCookies: e.COOKIE_SECURE ?? production,
     publicOrigin: e.PUBLIC_ORIGIN,
     trustProxyHops: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
   };
 }

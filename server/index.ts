@@ -11,7 +11,7 @@ import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
-import { attachCollab } from "./collab";
+import { attachCollab, type ClusterLink, type CollabServer } from "./collab";
 import { createApp } from "./http/app";
 
 export async function openConfiguredDatabase(config: AppConfig) {
@@ -73,16 +73,35 @@ async function main() {
   }
   const db = database;
 
-  const app = createApp({ database: db, config, build, devMiddleware, clientDir: dev ? undefined : path.join(projectRoot, "build/client") });
+  // Several instances: Redis relays collaboration between them. The client library is loaded only then.
+  let cluster: ClusterLink | null = null;
+  if (config.redisUrl) {
+    try {
+      const { connectCluster } = await import("./collab/cluster");
+      cluster = await connectCluster({ url: config.redisUrl, prefix: config.redisPrefix });
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
+  let collab: CollabServer | undefined;
+  const app = createApp({
+    database: db,
+    config,
+    build,
+    devMiddleware,
+    clientDir: dev ? undefined : path.join(projectRoot, "build/client"),
+    redisStatus: () => collab?.clusterStatus() ?? (cluster ? cluster.status() : null),
+  });
   handler = app;
   waiting.splice(0).forEach((run) => run());
-  const collab = attachCollab(server, db, config);
+  collab = attachCollab(server, db, config, {}, cluster);
+  const collabServer = collab;
 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = ["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host;
   console.log(
-    `Cyclekeeper ${dev ? "(development) " : ""}listening on http://${host}:${port} — database: ${db.kind} (${db.location}), ready in ${Date.now() - started} ms`,
+    `Cyclekeeper ${dev ? "(development) " : ""}listening on http://${host}:${port} — database: ${db.kind} (${db.location})${cluster ? `, one of several instances (Redis, channels ${config.redisPrefix}*)` : ""}, ready in ${Date.now() - started} ms`,
   );
   if (config.secureCookies && config.publicOrigin?.startsWith("http:")) {
     console.warn("Note: session cookies are Secure, which browsers refuse over plain HTTP except on localhost. Serve HTTPS, or set COOKIE_SECURE=0.");
@@ -103,7 +122,7 @@ async function main() {
     }, 10_000);
     force.unref();
     // Sockets first: queued edits are stored and documents snapshotted while the database is still open.
-    await collab.close();
+    await collabServer.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -3,7 +3,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { unsafeHrefInUpdate } from "~/editor/document";
 import { checkHref } from "~/editor/links";
-import type { DocumentStore, StoredUpdate } from "./persistence";
+import type { DocumentStore, MissedUpdates, StoredUpdate } from "./persistence";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
 
 /** A connection as a document sees it. */
@@ -50,7 +50,33 @@ interface Receipt {
   reject: (error: Error) => void;
 }
 
-type Job = { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null; receipt?: Receipt } | { kind: "task"; peer: Peer; run: () => void };
+type Job =
+  | { kind: "update"; peer: Peer; update: Uint8Array; clientId: number | null; receipt?: Receipt }
+  | { kind: "task"; peer: Peer; run: () => void }
+  | { kind: "remote"; change: RemoteChange };
+
+/** Changes another instance stored, as it announced them: log rows `from`..`to`, merged into one update. */
+export interface RemoteChange {
+  from: number;
+  to: number;
+  update: Uint8Array;
+  /** When they were accepted, in ms since the epoch. */
+  at: number;
+}
+
+/**
+ * How a document tells the other instances about what it stored and who is here (server/collab/cluster.ts); absent
+ * when this is the only instance.
+ */
+export interface DocumentFeed {
+  /** Called after the rows `from`..`to` are committed and applied here. */
+  stored(documentId: string, change: RemoteChange): void;
+  /** An awareness update of this instance's clients (already stamped). */
+  awareness(documentId: string, update: Uint8Array): void;
+}
+
+/** The origin of changes and awareness that came from another instance: never sent back to the cluster. */
+export const REMOTE = Symbol("remote instance");
 
 /** Stands for the app itself when it submits a change on someone's behalf: no socket, so it hears nothing back. */
 function serverPeer(userId: string): Peer {
@@ -96,6 +122,9 @@ export class SharedDocument {
   /** The UTC day of the newest stored change, and when the next day begins: a later change first keeps that day's version. */
   private lastChangeDay: string | null;
   private nextDayStartsAt: number;
+  /** Shared log: rows may have been stored by another instance that this one has not applied; read them at the next flush. */
+  private needsCatchUp = false;
+  private catchUpRetry: NodeJS.Timeout | null = null;
   broken = false;
   destroyed = false;
 
@@ -105,6 +134,7 @@ export class SharedDocument {
     loaded: Awaited<ReturnType<DocumentStore["load"]>>,
     private readonly options: DocumentOptions,
     private readonly onIdle: (document: SharedDocument) => void,
+    private readonly feed: DocumentFeed | null = null,
   ) {
     // The server's own awareness state stays empty: it is not a participant.
     this.awareness.setLocalState(null);
@@ -130,11 +160,14 @@ export class SharedDocument {
       if (this.batch) this.batch.push({ update, origin });
       else this.broadcast([{ update, origin }]);
     });
-    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    this.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
-      const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+      const message = encodeAwareness(update);
       // Back to the sender too: y-websocket clients count any message as a sign of life.
       for (const peer of this.peers.keys()) peer.send(message);
+      // Other instances hear about this instance's clients (not about states each instance times out by itself).
+      if (this.feed && origin !== REMOTE && origin !== "timeout") this.feed.awareness(this.id, update);
     });
     this.scheduleUnload();
   }
@@ -247,6 +280,101 @@ export class SharedDocument {
     }
   }
 
+  /**
+   * Changes another instance stored and announced. Applied at once when they follow what this instance holds; behind a
+   * flush in progress otherwise, so the order of the log is kept. A gap (a lost or overtaken announcement) is applied
+   * too (Yjs merges in any order) and then filled from the log.
+   */
+  receiveRemote(change: RemoteChange) {
+    if (this.destroyed || this.broken) return;
+    if (this.flushing || this.queue.length) return this.enqueue({ kind: "remote", change });
+    this.applyRemote(change);
+    if (this.needsCatchUp) this.startFlush();
+  }
+
+  /** Presence of another instance's clients, stamped there; shown to this instance's clients, never sent back. */
+  receiveRemoteAwareness(update: Uint8Array) {
+    if (this.destroyed) return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (error) {
+      console.error(`collab: another instance's awareness for document ${this.id} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Another instance says the log of this document reaches `seq`: read what this one lacks (after a Redis outage, say). */
+  remoteHead(seq: number) {
+    if (seq > this.appliedSeq) this.catchUp();
+  }
+
+  /** Reads the log after the last seq this instance holds, applying and broadcasting what others stored. */
+  catchUp() {
+    if (this.destroyed || this.broken || !this.store.shared) return;
+    this.needsCatchUp = true;
+    if (!this.flushing) this.startFlush();
+  }
+
+  /** The highest seq this instance holds every log row up to (for tests and the cluster's head announcements). */
+  get heldSeq() {
+    return this.appliedSeq;
+  }
+
+  private applyRemote(change: RemoteChange) {
+    if (change.to <= this.appliedSeq) return;
+    try {
+      Y.applyUpdate(this.doc, change.update, REMOTE);
+    } catch (error) {
+      console.error(`collab: applying another instance's update ${change.from}–${change.to} of document ${this.id} failed: ${(error as Error).message}`);
+    }
+    this.approxBytes += change.update.byteLength;
+    this.noteChangeAt(new Date(change.at));
+    if (change.from === this.appliedSeq + 1) {
+      this.appliedSeq = change.to;
+      this.nextSeq = Math.max(this.nextSeq, change.to + 1);
+    } else this.needsCatchUp = true;
+  }
+
+  /** Applies what the log holds beyond appliedSeq (another instance's snapshot first when compaction took the rows). */
+  private applyMissed(missed: MissedUpdates) {
+    if (missed.snapshot && missed.snapshot.seq > this.appliedSeq) {
+      Y.applyUpdate(this.doc, missed.snapshot.state, REMOTE);
+      this.appliedSeq = missed.snapshot.seq;
+      this.snapshotSeq = Math.max(this.snapshotSeq, missed.snapshot.seq);
+      this.approxBytes += missed.snapshot.state.byteLength;
+    }
+    for (const row of missed.rows) {
+      if (row.seq <= this.appliedSeq) continue;
+      // Every read of missed rows is one consistent snapshot of the database, so this should not happen; if it does,
+      // the row is still applied (Yjs merges in any order) but the gap is read again in a second, never skipped over.
+      if (row.seq !== this.appliedSeq + 1) {
+        try {
+          Y.applyUpdate(this.doc, row.update, REMOTE);
+        } catch {
+          // read again below
+        }
+        this.retryCatchUp();
+        continue;
+      }
+      try {
+        Y.applyUpdate(this.doc, row.update, REMOTE);
+      } catch (error) {
+        console.error(`collab: skipping update ${row.seq} of document ${this.id}: ${(error as Error).message}`);
+      }
+      this.appliedSeq = row.seq;
+      this.approxBytes += row.update.byteLength;
+      if (row.createdAt) this.noteChangeAt(row.createdAt);
+    }
+    this.nextSeq = Math.max(this.nextSeq, this.appliedSeq + 1);
+  }
+
+  /** A change stored at `at` (here or elsewhere) moves the day of the newest change, which daily versions go by. */
+  private noteChangeAt(at: Date) {
+    if (this.lastChangeDay === null || at.getTime() >= this.nextDayStartsAt) {
+      this.lastChangeDay = utcDay(at);
+      this.nextDayStartsAt = nextUtcDayStart(at);
+    }
+  }
+
   /** Writes a snapshot of the applied state and drops the log rows it covers. */
   async compact() {
     if (this.compacting || this.broken) return this.compacting ?? undefined;
@@ -271,6 +399,7 @@ export class SharedDocument {
   destroy() {
     this.destroyed = true;
     this.cancelUnload();
+    if (this.catchUpRetry) clearTimeout(this.catchUpRetry);
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -283,7 +412,7 @@ export class SharedDocument {
   private startFlush() {
     this.flushing = this.flush().finally(() => {
       this.flushing = null;
-      if (this.queue.length && !this.broken) this.startFlush();
+      if ((this.queue.length || this.needsCatchUp) && !this.broken && !this.destroyed) this.startFlush();
       else if (!this.peers.size) this.scheduleUnload();
     });
   }
@@ -299,6 +428,9 @@ export class SharedDocument {
       if (job.kind === "update")
         rows.push({ seq: this.nextSeq + rows.length, update: job.update, userId: job.peer.user.id, clientId: job.clientId, createdAt: now, job });
     }
+    // Shared log: a flush without updates of its own may still have to read what other instances stored.
+    if (!rows.length && this.needsCatchUp) return this.catchUpNow(jobs);
+    let missed: MissedUpdates | null = null;
     try {
       // The first change of a new day: the doc holds exactly the log up to appliedSeq, the state the last day with
       // changes ended with. It is kept as that day's version before the change is stored (a retry after a crash
@@ -306,10 +438,14 @@ export class SharedDocument {
       if (rows.length && now.getTime() >= this.nextDayStartsAt && this.lastChangeDay) {
         await this.store.saveDailyVersion(this.id, this.lastChangeDay, this.appliedSeq, Y.encodeStateAsUpdate(this.doc));
       }
-      await this.store.append(
-        this.id,
-        rows.map(({ job: _job, ...row }) => row),
-      );
+      const stored = rows.map(({ job: _job, ...row }) => row);
+      const result = await this.store.append(this.id, stored, this.appliedSeq);
+      // Shared log: the store numbered the rows after whatever other instances had stored, and returned those rows.
+      if (this.store.shared && rows.length) {
+        stored.forEach((row, i) => (rows[i].seq = row.seq));
+        missed = result.missed;
+        this.needsCatchUp = false;
+      }
     } catch (error) {
       // Not stored, so not applied and not acknowledged. The in-memory doc can no longer be trusted to match the
       // log, so every client is sent away; they reconnect, the document is loaded afresh, and their unsaved
@@ -323,15 +459,17 @@ export class SharedDocument {
       this.onIdle(this);
       return;
     }
-    this.nextSeq += rows.length;
-    if (rows.length && (this.lastChangeDay === null || now.getTime() >= this.nextDayStartsAt)) {
-      this.lastChangeDay = utcDay(now);
-      this.nextDayStartsAt = nextUtcDayStart(now);
-    }
+    this.nextSeq = rows.length ? rows[rows.length - 1].seq + 1 : this.nextSeq;
+    if (rows.length) this.noteChangeAt(now);
     let index = 0;
     this.batch = [];
     try {
+      if (missed) this.applyMissed(missed);
       for (const job of jobs) {
+        if (job.kind === "remote") {
+          this.applyRemote(job.change);
+          continue;
+        }
         if (job.kind === "task") {
           try {
             if (this.peers.has(job.peer)) job.run();
@@ -355,11 +493,61 @@ export class SharedDocument {
       this.batch = null;
       this.broadcast(applied);
     }
+    if (this.feed && rows.length) {
+      const own = rows.map((row) => row.update);
+      this.feed.stored(this.id, { from: rows[0].seq, to: rows[rows.length - 1].seq, update: own.length === 1 ? own[0] : Y.mergeUpdates(own), at: now.getTime() });
+    }
     this.writing = [];
     if (this.appliedSeq - this.snapshotSeq >= this.compactAfter) {
       this.compactAfter = this.nextCompactionDistance();
       void this.compact();
     }
+  }
+
+  /**
+   * A flush with nothing of its own to store: reads the log after appliedSeq and applies it with the queued jobs (remote
+   * announcements, sync answers). A failed read keeps everything this instance has and tries again in a second.
+   */
+  private async catchUpNow(jobs: Job[]) {
+    this.needsCatchUp = false;
+    let missed: MissedUpdates;
+    try {
+      missed = await this.store.missedSince(this.id, this.appliedSeq);
+    } catch (error) {
+      console.error(`collab: reading document ${this.id}'s log from seq ${this.appliedSeq} failed: ${(error as Error).message}`);
+      missed = { snapshot: null, rows: [] };
+      this.retryCatchUp();
+    }
+    this.batch = [];
+    try {
+      this.applyMissed(missed);
+      for (const job of jobs) {
+        if (job.kind === "remote") this.applyRemote(job.change);
+        else if (job.kind === "task" && this.peers.has(job.peer)) {
+          try {
+            job.run();
+          } catch (error) {
+            job.peer.close(1011, "server error");
+            console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+          }
+        }
+      }
+    } finally {
+      const applied = this.batch;
+      this.batch = null;
+      this.broadcast(applied);
+      this.writing = [];
+    }
+  }
+
+  /** Reads the log again in a second (after a failed read): never in a tight loop. */
+  private retryCatchUp() {
+    if (this.catchUpRetry || this.destroyed) return;
+    this.catchUpRetry = setTimeout(() => {
+      this.catchUpRetry = null;
+      this.catchUp();
+    }, 1_000);
+    this.catchUpRetry.unref();
   }
 
   /**
@@ -406,12 +594,20 @@ export class SharedDocument {
 }
 
 /** The open documents, loaded on first use and dropped after their last client has been gone a while. */
+/** The cluster as the registry sees it: subscribed to a document's channel while it is open here. */
+export interface DocumentChannels extends DocumentFeed {
+  /** Resolves once this instance hears the document's announcements (or at once when Redis is unreachable). */
+  join(documentId: string): Promise<void>;
+  leave(documentId: string): void;
+}
+
 export class DocumentRegistry {
   private readonly open = new Map<string, Promise<SharedDocument>>();
 
   constructor(
     private readonly store: DocumentStore,
     private readonly options: DocumentOptions,
+    private readonly channels: DocumentChannels | null = null,
   ) {}
 
   /** Adds a connection to its document, loading the document first if needed; a failed load throws. */
@@ -429,8 +625,17 @@ export class DocumentRegistry {
   acquire(documentId: string): Promise<SharedDocument> {
     let loading = this.open.get(documentId);
     if (!loading) {
-      loading = this.store.load(documentId).then((loaded) => new SharedDocument(documentId, this.store, loaded, this.options, (d) => void this.unload(d)));
-      loading.catch(() => this.open.delete(documentId));
+      const channels = this.channels;
+      // With other instances: listen first, then load, so nothing stored between the two goes unheard (announcements
+      // that arrive while loading wait for the document, and those it already holds are ignored by seq).
+      const joined = channels ? channels.join(documentId) : Promise.resolve();
+      loading = joined
+        .then(() => this.store.load(documentId))
+        .then((loaded) => new SharedDocument(documentId, this.store, loaded, this.options, (d) => void this.unload(d), channels));
+      loading.catch(() => {
+        this.open.delete(documentId);
+        channels?.leave(documentId);
+      });
       this.open.set(documentId, loading);
     }
     return loading;
@@ -446,6 +651,11 @@ export class DocumentRegistry {
     return this.open.has(documentId);
   }
 
+  /** The document if it is open here (or being opened), for announcements from other instances. */
+  whenOpen(documentId: string): Promise<SharedDocument> | undefined {
+    return this.open.get(documentId);
+  }
+
   private async unload(document: SharedDocument) {
     if ((await this.open.get(document.id)?.catch(() => null)) !== document) return;
     if (!document.broken) {
@@ -455,6 +665,7 @@ export class DocumentRegistry {
       if (document.peers.size || document.busy) return;
     }
     this.open.delete(document.id);
+    this.channels?.leave(document.id);
     document.destroy();
   }
 

@@ -11,6 +11,7 @@ import { encodeReadOnlyNotice } from "./protocol";
 import { CLOSE, Connection, type ConnectionLimits } from "./connection";
 import { DocumentRegistry, type DocumentOptions } from "./documents";
 import { DocumentStore } from "./persistence";
+import type { Cluster, ClusterHandlers } from "./cluster";
 
 export interface CollabOptions extends DocumentOptions, ConnectionLimits {
   /** Largest frame accepted; bigger ones close the connection with 1009. */
@@ -37,19 +38,40 @@ export interface CollabServer {
   connections: Set<Connection>;
   /** Re-reads the session and permission of every open connection of this person. */
   recheckUser(userId: string): Promise<void>;
+  /** "ok" or "degraded" when several instances share the work over Redis; null for a single instance. */
+  clusterStatus(): "ok" | "degraded" | null;
   /** Closes every socket, stores what is queued and snapshots open documents. */
   close(): Promise<void>;
 }
+
+/**
+ * The cluster link once it can be handed its handlers: connectCluster() resolves before the registry exists, so the
+ * collaboration server binds itself afterwards.
+ */
+export interface ClusterLink extends Cluster {
+  serve(handlers: ClusterHandlers): void;
+}
+
+/** How often every instance says how far it holds each open document's log: a lost announcement heals within this. */
+const HEAD_EVERY_MS = 15_000;
 
 /** Tells every collaboration server in this process to re-check a person's connections (after a role change, say). */
 export function recheckConnectionsForUser(userId: string) {
   accessChanged(userId);
 }
 
-export function attachCollab(server: http.Server, database: DatabaseHandle, config: AppConfig, overrides: Partial<CollabOptions> = {}): CollabServer {
+export function attachCollab(
+  server: http.Server,
+  database: DatabaseHandle,
+  config: AppConfig,
+  overrides: Partial<CollabOptions> = {},
+  cluster: ClusterLink | null = null,
+): CollabServer {
   const options = { ...defaultCollabOptions, ...overrides };
   const db = database.db;
-  const documents = new DocumentRegistry(new DocumentStore(db), options);
+  if (cluster && database.kind !== "postgres") throw new Error("several instances need one shared PostgreSQL database (DATABASE_URL)");
+  // With a cluster the log is shared: the database numbers each document's rows (ADR 0017); alone, this process does.
+  const documents = new DocumentRegistry(new DocumentStore(db, { shared: cluster !== null }), options, cluster);
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   let closing = false;
@@ -152,12 +174,47 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
         await new Promise((resolve) => setTimeout(resolve, 10));
         continue;
       }
+      if (cluster) {
+        // The change is built from this instance's copy: first read what other instances stored, so a restore
+        // replaces the plan as it stands, not as this instance last heard of it.
+        document.catchUp();
+        await document.settle();
+        if (document.destroyed || document.broken) continue;
+      }
       return document.submitChange(userId, build);
     }
     throw new CollaborationUnavailable();
   });
-  const stopListening = onAccessChanged((userId) => void (userId === null ? recheckAll() : recheckUser(userId)));
+  const recheckLocal = (userId: string | null) => void (userId === null ? recheckAll() : recheckUser(userId));
+  // A role change saved on this instance re-checks the person's connections here and on every other instance.
+  const stopListening = onAccessChanged((userId) => {
+    recheckLocal(userId);
+    cluster?.accessChanged(userId);
+  });
   const recheckAll = () => Promise.all([...connections].map(recheck));
+
+  const announceHeads = async () => {
+    for (const document of await documents.loaded()) if (!document.destroyed && !document.broken) cluster?.head(document.id, document.heldSeq);
+  };
+  const whenOpen = (documentId: string, act: (document: Awaited<ReturnType<DocumentRegistry["acquire"]>>) => void) =>
+    void documents.whenOpen(documentId)?.then(act, () => {});
+  cluster?.serve({
+    change: (documentId, change) => whenOpen(documentId, (d) => d.receiveRemote(change)),
+    awareness: (documentId, update) => whenOpen(documentId, (d) => d.receiveRemoteAwareness(update)),
+    head: (documentId, seq) => whenOpen(documentId, (d) => d.remoteHead(seq)),
+    accessChanged: recheckLocal,
+    resynchronise: () => {
+      void (async () => {
+        const open = await documents.loaded();
+        for (const document of open) document.catchUp();
+        await Promise.allSettled(open.map((d) => d.settle()));
+        console.log(`collab cluster: resynchronised ${open.length} open document(s) from the database`);
+        await announceHeads();
+      })();
+    },
+  });
+  const heads = cluster ? setInterval(() => void announceHeads(), HEAD_EVERY_MS) : null;
+  heads?.unref();
   // The periodic sweep goes one connection at a time and lets the event loop turn between them. On PGlite a chain of
   // queries resolves in microtasks without ever yielding, so re-checking 200 connections at once held the event loop
   // (sockets, appends, fan-out) for one to two seconds every 30 s on a busy 2-core machine (bench:collab). A role change
@@ -184,16 +241,19 @@ export function attachCollab(server: http.Server, database: DatabaseHandle, conf
     documents,
     connections,
     recheckUser,
+    clusterStatus: () => cluster?.status() ?? null,
     async close() {
       closing = true;
       stopServing();
       stopListening();
       clearInterval(sweep);
+      if (heads) clearInterval(heads);
       server.off("upgrade", onUpgrade);
       for (const connection of connections) connection.close(CLOSE.goingAway, "server shutting down");
       await documents.close();
       for (const connection of connections) connection.ws.terminate();
       wss.close();
+      await cluster?.close();
     },
   };
 }

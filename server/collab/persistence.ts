@@ -23,18 +23,55 @@ export interface LoadedDocument {
   lastChangeAt: Date | null;
 }
 
+/** What another instance stored after the seq an instance knew: the rows, or a snapshot first when compaction took them. */
+export interface MissedUpdates {
+  snapshot: { seq: number; state: Uint8Array } | null;
+  rows: StoredUpdate[];
+}
+
+/** What an append did: the seq its first update was given, and (shared log) what it found stored before it. */
+export interface AppendResult {
+  firstSeq: number;
+  missed: MissedUpdates;
+}
+
 interface PendingAppend {
   documentId: string;
   updates: StoredUpdate[];
-  resolve: () => void;
+  /** Shared log: the highest seq the appending instance holds; rows after it are handed back as missed. */
+  knownSeq: number;
+  resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
+}
+
+const nothingMissed = (): MissedUpdates => ({ snapshot: null, rows: [] });
+
+/**
+ * The advisory-lock namespace of document logs (the lock's first key; the second is a hash of the document id). Holding
+ * it for a document serialises compactions of that document across instances (shared log only).
+ */
+const DOCUMENT_LOCK = 0x636b_6c67; // "cklg"
+
+export interface StoreOptions {
+  /**
+   * Several instances write the same log (REDIS_URL set, PostgreSQL): each append numbers its rows after the highest
+   * stored seq in the statement that inserts them (retried on a primary-key collision) and hands back what others
+   * stored meanwhile; compactions take a per-document advisory lock. Off (one instance): the instance numbers rows itself, exactly as before.
+   */
+  shared?: boolean;
 }
 
 export class DocumentStore {
   private pending: PendingAppend[] = [];
   private writing: Promise<void> | null = null;
+  readonly shared: boolean;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    options: StoreOptions = {},
+  ) {
+    this.shared = options.shared ?? false;
+  }
 
   /** Throws when the database cannot answer: a failed load must never look like an empty document. */
   async load(documentId: string): Promise<LoadedDocument> {
@@ -68,12 +105,22 @@ export class DocumentStore {
    * Stores a document's batch of updates; resolves once committed. Group commit: batches of every document that
    * arrive while a write is in flight (or in the same turn of the event loop) go to the database in one statement.
    */
-  append(documentId: string, updates: StoredUpdate[]): Promise<void> {
-    if (!updates.length) return Promise.resolve();
+  append(documentId: string, updates: StoredUpdate[], knownSeq = 0): Promise<AppendResult> {
+    if (!updates.length) return Promise.resolve({ firstSeq: updates[0]?.seq ?? 0, missed: nothingMissed() });
     return new Promise((resolve, reject) => {
-      this.pending.push({ documentId, updates, resolve, reject });
+      this.pending.push({ documentId, updates, knownSeq, resolve, reject });
       if (!this.writing) this.startWriting();
     });
+  }
+
+  /**
+   * Shared log: what is stored after `knownSeq` (a snapshot first when compaction has taken some of those rows). Read
+   * without the lock but in one repeatable-read snapshot, so a compaction committing between the two reads cannot
+   * hide rows: rows are only ever added after the highest seq, and a compaction leaves a snapshot covering them.
+   */
+  async missedSince(documentId: string, knownSeq: number): Promise<MissedUpdates> {
+    const missed = await this.db.transaction((tx) => this.readMissed(tx, [{ documentId, knownSeq }]), { isolationLevel: "repeatable read", accessMode: "read only" });
+    return missed.get(documentId) ?? nothingMissed();
   }
 
   private startWriting() {
@@ -88,8 +135,8 @@ export class DocumentStore {
     while (this.pending.length) {
       const batch = this.pending.splice(0);
       try {
-        await this.insert(batch);
-        for (const entry of batch) entry.resolve();
+        const results = await this.insert(batch);
+        batch.forEach((entry, i) => entry.resolve(results[i]));
       } catch (error) {
         if (batch.length === 1) {
           batch[0].reject(error);
@@ -98,8 +145,8 @@ export class DocumentStore {
         // One statement is all or nothing: retry each document alone, so one bad batch does not fail the others.
         for (const entry of batch) {
           try {
-            await this.insert([entry]);
-            entry.resolve();
+            const [result] = await this.insert([entry]);
+            entry.resolve(result);
           } catch (single) {
             entry.reject(single);
           }
@@ -108,7 +155,8 @@ export class DocumentStore {
     }
   }
 
-  private async insert(batch: PendingAppend[]) {
+  private async insert(batch: PendingAppend[]): Promise<AppendResult[]> {
+    if (this.shared) return this.insertShared(batch);
     await this.db
       .insert(docUpdates)
       .values(
@@ -116,6 +164,145 @@ export class DocumentStore {
           updates.map((u) => ({ documentId, seq: u.seq, update: u.update, userId: u.userId, clientId: u.clientId, createdAt: u.createdAt })),
         ),
       );
+    return batch.map((entry) => ({ firstSeq: entry.updates[0].seq, missed: nothingMissed() }));
+  }
+
+  /**
+   * Shared log: one statement (one round trip, autocommit) reads each document's highest stored seq (log or snapshot),
+   * inserts the batch numbered after it, and returns the rows stored after the seq the appending instance knew (after
+   * the newest snapshot, when compaction has taken some of them), all from one snapshot of the database. Two instances
+   * numbering the same document at once collide on the primary key (document, seq): the later statement waits for the
+   * earlier one to commit, fails with a unique violation and is run again, now seeing the other's rows. Conflicts need
+   * two instances writing one document in the same few milliseconds, so retries are rare and short.
+   */
+  private async insertShared(batch: PendingAppend[]): Promise<AppendResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertSharedOnce(batch);
+      } catch (error) {
+        const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+        if (code !== "23505" || attempt >= 50) throw error;
+      }
+    }
+  }
+
+  private async insertSharedOnce(batch: PendingAppend[]): Promise<AppendResult[]> {
+    const known = new Map<string, number>();
+    for (const entry of batch) known.set(entry.documentId, Math.min(known.get(entry.documentId) ?? Infinity, entry.knownSeq));
+    const ids = [...known.keys()];
+    const ordinal = new Map<string, number>();
+    const rows = batch.flatMap(({ documentId, updates }) =>
+      updates.map((u) => {
+        const ord = (ordinal.get(documentId) ?? 0) + 1;
+        ordinal.set(documentId, ord);
+        return { documentId, ord, u };
+      }),
+    );
+    const text = (values: (string | number | null)[]) => sql.param(values.map((v) => (v === null ? null : String(v))));
+    const answer = rowsOf<{
+      kind: number;
+      document_id: string;
+      seq: string | number;
+      bytes: Uint8Array | null;
+      user_id: string | null;
+      client_id: string | number | null;
+      created_at: Date | string | null;
+    }>(
+      await this.db.execute(
+        sql`with w(document_id, known) as (select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => known.get(id)!))}::bigint[])),
+            snap as (select w.document_id, w.known, x.seq, x.state from w
+                     join lateral (select seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) x on true),
+            head as (select w.document_id,
+                            greatest(coalesce((select max(u.seq) from doc_update u where u.document_id = w.document_id), 0), coalesce(snap.seq, 0)) as head
+                     from w left join snap on snap.document_id = w.document_id),
+            ins as (insert into doc_update (document_id, seq, update, user_id, client_id, created_at)
+                    select r.document_id::uuid, head.head + r.ord::bigint, decode(r.update, 'hex'), r.user_id::uuid, r.client_id::bigint,
+                           coalesce(r.created_at::timestamptz, now())
+                    from unnest(${text(rows.map((r) => r.documentId))}::text[], ${text(rows.map((r) => r.ord))}::text[], ${text(rows.map((r) => Buffer.from(r.u.update.buffer, r.u.update.byteOffset, r.u.update.byteLength).toString("hex")))}::text[],
+                                ${text(rows.map((r) => r.u.userId))}::text[], ${text(rows.map((r) => r.u.clientId))}::text[], ${text(rows.map((r) => r.u.createdAt?.toISOString() ?? null))}::text[])
+                         as r(document_id, ord, update, user_id, client_id, created_at)
+                    join head on head.document_id = r.document_id::uuid
+                    returning document_id, seq)
+            select 2 as kind, document_id::text as document_id, min(seq) as seq, null::bytea as bytes, null::uuid as user_id, null::bigint as client_id, null::timestamptz as created_at
+              from ins group by document_id
+            union all
+            select 0, snap.document_id::text, snap.seq, snap.state, null, null, null from snap where snap.seq > snap.known
+            union all
+            select 1, u.document_id::text, u.seq, u.update, u.user_id, u.client_id, u.created_at
+              from w left join snap on snap.document_id = w.document_id
+              join doc_update u on u.document_id = w.document_id and u.seq > greatest(w.known, coalesce(snap.seq, 0))
+            order by 1, 2, 3`,
+      ),
+    );
+    const missed = new Map<string, MissedUpdates>(ids.map((id) => [id, nothingMissed()]));
+    const first = new Map<string, number>();
+    for (const row of answer) {
+      const kind = Number(row.kind);
+      if (kind === 2) first.set(row.document_id, Number(row.seq));
+      else if (kind === 0) missed.get(row.document_id)!.snapshot = { seq: Number(row.seq), state: new Uint8Array(row.bytes!) };
+      else
+        missed.get(row.document_id)!.rows.push({
+          seq: Number(row.seq),
+          update: new Uint8Array(row.bytes!),
+          userId: row.user_id,
+          clientId: row.client_id === null ? null : Number(row.client_id),
+          createdAt: new Date(row.created_at!),
+        });
+    }
+    // Rows of a document are numbered in batch order, the first one after the highest seq stored before.
+    const next = new Map(first);
+    return batch.map((entry) => {
+      const firstSeq = next.get(entry.documentId)!;
+      next.set(entry.documentId, firstSeq + entry.updates.length);
+      entry.updates.forEach((u, i) => (u.seq = firstSeq + i));
+      return { firstSeq, missed: missed.get(entry.documentId) ?? nothingMissed() };
+    });
+  }
+
+  /**
+   * Rows stored after each document's known seq, and the newest snapshot where it covers more than was known (then the
+   * rows after that snapshot): one statement, so one round trip and one consistent view.
+   */
+  private async readMissed(db: Pick<Database, "execute">, wanted: { documentId: string; knownSeq: number }[]): Promise<Map<string, MissedUpdates>> {
+    const ids = wanted.map((w) => w.documentId);
+    const knownSeqs = wanted.map((w) => w.knownSeq);
+    const result = new Map<string, MissedUpdates>(ids.map((id) => [id, nothingMissed()]));
+    const rows = rowsOf<{
+      kind: number;
+      document_id: string;
+      seq: string | number;
+      bytes: Uint8Array;
+      user_id: string | null;
+      client_id: string | number | null;
+      created_at: Date | string | null;
+    }>(
+      await db.execute(
+        sql`with w(document_id, known) as (select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(knownSeqs)}::bigint[])),
+            s as (select w.document_id, x.seq, x.state from w
+                  join lateral (select seq, state from doc_snapshot where document_id = w.document_id order by seq desc limit 1) x on x.seq > w.known)
+            select 0 as kind, s.document_id::text as document_id, s.seq, s.state as bytes, null::uuid as user_id, null::bigint as client_id, null::timestamptz as created_at from s
+            union all
+            select 1, u.document_id::text, u.seq, u.update, u.user_id, u.client_id, u.created_at
+              from w left join s on s.document_id = w.document_id
+              join doc_update u on u.document_id = w.document_id and u.seq > greatest(w.known, coalesce(s.seq, 0))
+            order by 1, 2, 3`,
+      ),
+    );
+    for (const row of rows) {
+      const missed = result.get(row.document_id)!;
+      if (Number(row.kind) === 0) {
+        missed.snapshot = { seq: Number(row.seq), state: new Uint8Array(row.bytes) };
+        continue;
+      }
+      missed.rows.push({
+        seq: Number(row.seq),
+        update: new Uint8Array(row.bytes),
+        userId: row.user_id,
+        clientId: row.client_id === null ? null : Number(row.client_id),
+        createdAt: new Date(row.created_at!),
+      });
+    }
+    return result;
   }
 
   /**
@@ -135,6 +322,13 @@ export class DocumentStore {
     const covered = and(eq(docUpdates.documentId, documentId), lte(docUpdates.seq, seq));
     const day = sql<string>`(${docUpdates.createdAt} at time zone 'UTC')::date`;
     await this.db.transaction(async (tx) => {
+      if (this.shared) {
+        // Another instance may be compacting the same document: one at a time, and a compaction that an equal or newer
+        // snapshot has overtaken does nothing (its rows are gone; summing them into doc_activity twice would be wrong).
+        await tx.execute(sql`select pg_advisory_xact_lock(${DOCUMENT_LOCK}, hashtext(${documentId}))`);
+        const [newest] = await tx.select({ seq: max(docSnapshots.seq) }).from(docSnapshots).where(eq(docSnapshots.documentId, documentId));
+        if (newest?.seq !== null && newest?.seq !== undefined && Number(newest.seq) >= seq) return;
+      }
       await tx.insert(docSnapshots).values({ documentId, seq, state }).onConflictDoNothing();
       await tx.insert(docActivity).select(
         tx
@@ -155,4 +349,9 @@ export class DocumentStore {
       await tx.delete(docSnapshots).where(and(eq(docSnapshots.documentId, documentId), lt(docSnapshots.seq, seq)));
     });
   }
+}
+
+/** Rows of a raw statement: postgres.js answers with the row list itself, PGlite with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }

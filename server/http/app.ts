@@ -17,9 +17,11 @@ export interface AppOptions {
   clientDir?: string;
   /** Vite's dev middleware in development. */
   devMiddleware?: express.RequestHandler;
+  /** With several instances: whether Redis links this one to the others ("ok") or it serves its own clients alone ("degraded"). */
+  redisStatus?: () => "ok" | "degraded" | null;
 }
 
-export function createApp({ database, config, build, clientDir, devMiddleware }: AppOptions) {
+export function createApp({ database, config, build, clientDir, devMiddleware, redisStatus }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   // A hop count, never `true`: with `true` Express believes the left-most X-Forwarded-For entry, which the client writes.
@@ -30,9 +32,12 @@ export function createApp({ database, config, build, clientDir, devMiddleware }:
   app.get("/healthz", async (_req, res) => {
     try {
       await database.query("select 1");
-      res.json({ status: "ok", database: database.kind });
+      // A degraded Redis is reported but is not an error: the instance still serves its clients and stores every edit.
+      const redis = redisStatus?.() ?? undefined;
+      res.json({ status: "ok", database: database.kind, ...(redis ? { redis } : {}) });
     } catch {
-      res.status(503).json({ status: "error", database: database.kind });
+      const redis = redisStatus?.() ?? undefined;
+      res.status(503).json({ status: "error", database: database.kind, ...(redis ? { redis } : {}) });
     }
   });
 

@@ -4,7 +4,8 @@ import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { BenchClient, DocumentLedger, RunStats, type ServerKind } from "./collab-clients";
 
-const ticket = z.object({ cookie: z.string().optional(), origin: z.string().optional() });
+// `url`, when given, sends this editor to an instance of its own (bench:scale spreads a document's editors over several).
+const ticket = z.object({ cookie: z.string().optional(), origin: z.string().optional(), url: z.string().optional() });
 const command = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("connect"),
@@ -62,7 +63,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function connect(input: Extract<LoadCommand, { type: "connect" }>) {
   kind = input.kind;
   ledgers = input.documents.map((d) => new DocumentLedger(d.name, stats));
-  clients = input.documents.flatMap((d, i) => d.tickets.map((t, index) => new BenchClient(kind, input.url, d.name, t, ledgers[i], index)));
+  clients = input.documents.flatMap((d, i) => d.tickets.map((t, index) => new BenchClient(kind, t.url ?? input.url, d.name, t, ledgers[i], index)));
   // A few at a time, as editors arriving: opening 200 sockets in one burst measures the accept queue, not editing.
   for (let i = 0; i < clients.length; i += 20) await Promise.all(clients.slice(i, i + 20).map((c) => c.connect()));
   // Everyone opens a paragraph of their own; wait until each document has every client's paragraph everywhere.

@@ -57,7 +57,7 @@ export interface ServerFigures {
 // Child processes
 
 /** A child process that answers commands with typed messages over IPC. */
-class Child {
+export class Child {
   private readonly inbox: { type: string }[] = [];
   private waiters: (() => void)[] = [];
   private failure: Error | null = null;
@@ -114,7 +114,7 @@ class Child {
   }
 }
 
-function start(file: string, args: string[], env: Record<string, string>, execArgv: string[] = []) {
+export function start(file: string, args: string[], env: Record<string, string>, execArgv: string[] = []) {
   // tsx's loader, so the children run TypeScript; their stdout goes to our stderr, so our last stdout line stays the JSON.
   return fork(path.join(here, file), args, {
     cwd: projectRoot,
