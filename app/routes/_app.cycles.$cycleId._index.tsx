@@ -104,8 +104,9 @@ export default function CycleOverview() {
       <CycleHeader cycle={data.heading} title="Cycle overview" />
       {launched !== null ? (
         <Notice tone="success" role="status">
-          The {data.heading.yearLabel} cycle is open, in planning, with {launched === "1" ? "1 goal" : `${launched} goals`} carried forward. Check the
-          dates and goals, then start it from Settings.
+          The {data.heading.yearLabel} cycle is open, in planning, with {launched === "1" ? "1 goal" : `${launched} goals`} carried forward. Last year's end-of-year
+          scores are its baseline and its action plan starts from last year's. <Link to={`/cycles/${data.heading.id}/carried-over`}>Review the strategies left open</Link>,
+          check the dates and goals, then start it from Settings.
         </Notice>
       ) : null}
       <div className="ck-grid">
