@@ -1,7 +1,7 @@
 // Reflection protocols and meetings in the database: the district's protocols (seeded, then its own), meetings in a
 // cycle with their answers, findings, shared notes and the decisions they take about the cycle's goals.
 import { randomBytes } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import {
   cycles,
@@ -42,7 +42,9 @@ const districtScope = (actor: Actor) => ({ districtId: actor.districtId });
 export async function ensureDefaultProtocols(db: Executor, districtId: string) {
   const [existing] = await db.select({ n: count() }).from(reflectionProtocols).where(eq(reflectionProtocols.districtId, districtId));
   if (existing.n > 0) return;
-  await db.insert(reflectionProtocols).values(defaultProtocols.map((p) => ({ districtId, ...p })));
+  // A millisecond apart, so the list keeps the order they are written in here.
+  const now = Date.now();
+  await db.insert(reflectionProtocols).values(defaultProtocols.map((p, i) => ({ districtId, ...p, createdAt: new Date(now + i), updatedAt: new Date(now + i) })));
 }
 
 /** The district's protocols, active first; everyone who reads the district's cycle reads them. */
@@ -53,7 +55,7 @@ export async function listProtocols(db: Database, actor: Actor) {
     .select()
     .from(reflectionProtocols)
     .where(eq(reflectionProtocols.districtId, actor.districtId))
-    .orderBy(asc(reflectionProtocols.archivedAt), asc(reflectionProtocols.createdAt), asc(reflectionProtocols.name));
+    .orderBy(sql`${reflectionProtocols.archivedAt} is not null`, asc(reflectionProtocols.createdAt), asc(reflectionProtocols.name));
   return { protocols: rows, canManage: can(actor, "reflection:manage", districtScope(actor)) };
 }
 
