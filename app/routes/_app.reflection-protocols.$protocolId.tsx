@@ -122,9 +122,11 @@ export default function Protocol() {
           <Form method="post" className="ck-form">
             <input type="hidden" name="intent" value={protocol.archived ? "restore" : "archive"} />
             <input type="hidden" name="expectedVersion" value={protocol.version} />
-            <button type="submit" className="ck-button ck-button--secondary">
-              {protocol.archived ? "Restore protocol" : "Archive protocol"}
-            </button>
+            <div>
+              <button type="submit" className="ck-button ck-button--secondary">
+                {protocol.archived ? "Restore protocol" : "Archive protocol"}
+              </button>
+            </div>
           </Form>
         </Card>
       ) : (

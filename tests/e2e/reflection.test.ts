@@ -126,7 +126,7 @@ describe("a reflection meeting through to next year", () => {
       // The plan starts from last year's.
       await page.goto(`${nextUrl}/plan`);
       await expectHeading(page, "Action plan");
-      await page.waitForFunction(() => document.querySelector("[data-testid=plan-editor] .ProseMirror")?.textContent?.includes("for 2026–27."), null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector("[data-testid=plan-editor] .ProseMirror")?.textContent?.includes("Started from the 2026–27 action plan"), null, { timeout: 10_000 });
 
       // The strategies left open are listed for review.
       await page.goto(`${nextUrl}/carried-over`);

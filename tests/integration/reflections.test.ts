@@ -326,6 +326,7 @@ describe("launching next year from the decisions", () => {
     const [first] = await db().select().from(docUpdates).where(eq(docUpdates.documentId, doc.id));
     const text = JSON.stringify(documentJSONFromUpdate(first.update));
     const [carriedCoaching] = await db().select().from(goals).where(eq(goals.carriedFromId, goalsById.coaching));
+    expect(text).toContain("Started from the 2026–27 action plan: update it for 2027–28.");
     expect(text).toContain("Action plan of");
     expect(text).toContain(carriedCoaching.id);
     expect(text).not.toContain(goalsById.coaching);

@@ -563,7 +563,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       const cycleTarget = nextCycleOf.get(plan.cycleId);
       if (!cycleTarget) continue;
       const [created] = await tx.insert(planDocuments).values({ districtId: actor.districtId, cycleId: cycleTarget, createdBy: actor.id }).returning();
-      const content = carryPlanContent(plan.json, { next: carriedGoal, titles }, yearLabel);
+      const content = carryPlanContent(plan.json, { next: carriedGoal, titles }, yearLabel, schoolYearLabel(nextYear));
       await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: updateFromJSON(content), userId: null });
       plansCarried++;
     }

@@ -13,7 +13,12 @@ describe("carryPlanContent", () => {
   };
 
   it("points goal blocks at the goals that continue them and names the ones that ended, leaving the rest as it was", () => {
-    const carried = carryPlanContent(doc, { next: new Map([["old-1", "new-1"]]), titles: new Map([["old-2", "Vision"]]) }, "2026–27");
+    const carried = carryPlanContent(doc, { next: new Map([["old-1", "new-1"]]), titles: new Map([["old-2", "Vision"]]) }, "2026–27", "2027–28");
+    expect(carried.content?.[0]).toEqual({
+      type: "paragraph",
+      content: [{ type: "text", text: "Started from the 2026–27 action plan: update it for 2027–28.", marks: [{ type: "italic" }] }],
+    });
+    carried.content?.shift();
     expect(carried.content?.[1]).toEqual({ type: "goalReference", attrs: { goalId: "new-1" } });
     expect(carried.content?.[2]).toEqual({
       type: "paragraph",

@@ -10,7 +10,8 @@ export interface CarriedGoals {
   titles: ReadonlyMap<string, string>;
 }
 
-export function carryPlanContent(json: JSONContent, goals: CarriedGoals, yearLabel: string): JSONContent {
+/** `yearLabel` is the year that closed ("2026–27"), `nextYearLabel` the one the plan is now for. */
+export function carryPlanContent(json: JSONContent, goals: CarriedGoals, yearLabel: string, nextYearLabel: string): JSONContent {
   const visit = (node: JSONContent): JSONContent => {
     if (node.type === "goalReference") {
       const oldId = typeof node.attrs?.goalId === "string" ? node.attrs.goalId : null;
@@ -24,5 +25,10 @@ export function carryPlanContent(json: JSONContent, goals: CarriedGoals, yearLab
     }
     return node.content ? { ...node, content: node.content.map(visit) } : node;
   };
-  return visit(json);
+  const carried = visit(json);
+  const note: JSONContent = {
+    type: "paragraph",
+    content: [{ type: "text", text: `Started from the ${yearLabel} action plan: update it for ${nextYearLabel}.`, marks: [{ type: "italic" }] }],
+  };
+  return { ...carried, content: [note, ...(carried.content ?? [])] };
 }
