@@ -56,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (chosen.data === "launch") {
       const input = parseForm(form, launchNextSchema);
       const result = await launchNextCycle(context.db, user, cycleId, input, context.clientIp);
-      throw redirect(`/cycles/${result.nextCycleId}?launched=${result.goalsCarried}`);
+      throw redirect(`/cycles/${result.nextCycleId}?launched=${result.goalsCarried}&baseline=${result.baselineScoresCarried}&plans=${result.plansCarried}`);
     }
     const input = parseForm(form, yearEndDecisionsSchema);
     await saveYearEndDecisions(context.db, user, cycleId, input, context.clientIp);

@@ -116,6 +116,7 @@ describe("a reflection meeting through to next year", () => {
       await page.getByRole("button", { name: "Close 2026–27 and launch 2027–28" }).click();
       await expectHeading(page, "Cycle overview");
       await shown(page.getByText(/The 2027–28 cycle is open, in planning/));
+      await shown(page.getByText(/1 end-of-year rubric score became baseline scores\. 1 action plan starts from last year's\./));
       const nextUrl = page.url().split("?")[0];
 
       // Last year's end-of-year score is this year's baseline.
