@@ -3,7 +3,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
+import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
 import { documentHTML, documentJSONFromUpdate } from "~/editor/document";
 import { colourFor } from "~/editor/presence";
@@ -11,15 +11,15 @@ import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { goalDecisionLabels, goalDecisions, goalDecisionShortLabels } from "~/modules/cycles/lifecycle";
-import { checkpointLabels, formatLongDate } from "~/modules/cycles/school-year";
+import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { PlanEditor } from "~/modules/plans/components/PlanEditor";
 import { loadPlanState } from "~/modules/plans/plan-content.server";
 import { planDocumentAccess, planGoalSummaries } from "~/modules/plans/plan-document.server";
-import { dataViewLinks, findingKindLabels, findingKinds, stakeholderGroupLabels, type StakeholderGroup } from "~/modules/reflections/reflections";
-import { answerSchema, findingSchema, meetingDecisionsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
-import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer } from "~/modules/reflections/reflections.server";
+import { dataViewLinks, findingKindLabels, findingKinds, stakeholderGroupLabels, stakeholderGroups, type StakeholderGroup } from "~/modules/reflections/reflections";
+import { answerSchema, findingSchema, meetingDecisionsSchema, meetingDetailsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
+import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer, updateMeeting } from "~/modules/reflections/reflections.server";
 import { ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
@@ -47,6 +47,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     meeting: page.meeting,
     views: dataViewLinks(page.meeting.dataViews),
     participants: page.participants,
+    people: page.people,
     questions: page.questions,
     findings: page.findings,
     targets: page.targets,
@@ -59,7 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intent = z.enum(["answer", "finding", "remove-finding", "decide"]);
+const intent = z.enum(["details", "answer", "finding", "remove-finding", "decide"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -75,6 +76,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const here = `/cycles/${cycleId}/reflection/${meetingId}`;
   return act(form, async () => {
     switch (chosen.data) {
+      case "details": {
+        await updateMeeting(context.db, user, cycleId, meetingId, parseForm(form, meetingDetailsSchema), context.clientIp);
+        throw redirect(`${here}?saved=details`);
+      }
       case "answer": {
         const input = parseForm(form, answerSchema);
         await saveAnswer(context.db, user, cycleId, meetingId, input, context.clientIp);
@@ -115,6 +120,7 @@ const savedMessages: Record<string, string> = {
   answer: "Answer saved.",
   finding: "Finding added.",
   removed: "Finding removed.",
+  details: "Meeting details saved.",
   decisions: "Decisions saved. They show on the year-end page and carry into next year when the district launches it.",
 };
 
@@ -156,6 +162,7 @@ export default function ReflectionMeeting() {
             {data.meeting.stakeholderNote ? <div>{data.meeting.stakeholderNote}</div> : null}
           </dd>
         </dl>
+        {data.canEdit ? <DetailsForm data={data} failure={failed("details")} /> : null}
         {data.views.length ? (
           <>
             <h3>Data to look at</h3>
@@ -359,5 +366,55 @@ function DecisionForm({ data, failure }: { data: ReturnType<typeof useLoaderData
         </button>
       </div>
     </Form>
+  );
+}
+
+function DetailsForm({ data, failure }: { data: ReturnType<typeof useLoaderData<typeof loader>>; failure?: FormState & ActionFailure }) {
+  const stale = failure?.stale;
+  return (
+    <details className="ck-details" open={failure ? true : undefined}>
+      <summary>Change the meeting's details</summary>
+      <Form method="post" className="ck-form" noValidate>
+        <input type="hidden" name="intent" value="details" />
+        <input type="hidden" name="expectedVersion" value={stale ? String(stale.version) : data.meeting.version} />
+        {stale ? (
+          <Notice tone="warning" role="alert">
+            Someone changed these details while you were editing. Their title: “{String(stale.title)}”, date {String(stale.heldOn)}. Your changes are kept below;
+            save again to replace theirs.
+          </Notice>
+        ) : (
+          <FormError state={failure} />
+        )}
+        <TextField name="title" label="Title" state={failure} defaultValue={data.meeting.title} />
+        <SelectField
+          name="checkpoint"
+          label="Checkpoint it reflects on"
+          state={failure}
+          defaultValue={data.meeting.checkpoint}
+          options={checkpoints.map((c) => ({ value: c, label: checkpointLabels[c] }))}
+        />
+        <TextField name="heldOn" type="date" label="Date" state={failure} defaultValue={data.meeting.heldOn} />
+        <CheckboxGroup
+          name="participantIds"
+          legend="Participants from Cyclekeeper"
+          state={failure}
+          defaultChecked={data.participants.map((p) => p.id)}
+          options={data.people.map((p) => ({ value: p.id, label: p.name }))}
+        />
+        <CheckboxGroup
+          name="stakeholderGroups"
+          legend="Stakeholder groups taking part"
+          state={failure}
+          defaultChecked={data.meeting.stakeholderGroups}
+          options={stakeholderGroups.map((g) => ({ value: g, label: stakeholderGroupLabels[g] }))}
+        />
+        <TextAreaField name="stakeholderNote" label="Who came from outside Cyclekeeper (optional)" rows={2} state={failure} defaultValue={data.meeting.stakeholderNote} />
+        <div>
+          <button type="submit" className="ck-button ck-button--secondary">
+            Save details
+          </button>
+        </div>
+      </Form>
+    </details>
   );
 }

@@ -12,7 +12,7 @@ import { getYearEnd, launchNextCycle, startCycle } from "~/modules/cycles/lifecy
 import { addDraftItem, publishRubricDraft, startRubricDraft, updateDraftItem } from "~/modules/cycles/rubrics.server";
 import { loadPlanState } from "~/modules/plans/plan-content.server";
 import { ensurePlanDocument, planDocumentAccess } from "~/modules/plans/plan-document.server";
-import { answerSchema, findingSchema, meetingSchema, protocolSchema } from "~/modules/reflections/reflections.schema";
+import { answerSchema, findingSchema, meetingDetailsSchema, meetingSchema, protocolSchema } from "~/modules/reflections/reflections.schema";
 import {
   addFinding,
   createMeeting,
@@ -25,6 +25,7 @@ import {
   removeFinding,
   saveAnswer,
   setProtocolArchived,
+  updateMeeting,
   updateProtocol,
 } from "~/modules/reflections/reflections.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
@@ -165,6 +166,44 @@ describe("a reflection meeting", () => {
     const schoolCycle = (await db().select().from(cycles).where(eq(cycles.districtCycleId, year.id)))[0];
     await expect(getMeeting(db(), lead(), schoolCycle.id, meeting.id)).rejects.toThrow(NotFound);
     await expect(getMeeting(db(), stranger(), year.id, meeting.id)).rejects.toThrow(NotFound);
+  });
+
+  it("changes its details at the version the form showed, participants included", async () => {
+    const page = await getMeeting(db(), lead(), year.id, meetingId);
+    expect(page.people.map((p) => p.id)).not.toContain(world.schoolTeam.id);
+    const details = (title: string, expectedVersion: number) =>
+      meetingDetailsSchema.parse({
+        title,
+        checkpoint: "endyear",
+        heldOn: "2027-06-04",
+        participantIds: [world.lead.id, world.team.id, world.board.id],
+        stakeholderGroups: ["students", "families", "staff"],
+        stakeholderNote: "Six students from the council",
+        expectedVersion: String(expectedVersion),
+      });
+    const saved = await updateMeeting(db(), team(), year.id, meetingId, { ...details("End-of-year reflection", page.meeting.version), participantIds: [world.lead.id, world.team.id] });
+    expect(saved).toMatchObject({ heldOn: "2027-06-04", stakeholderGroups: ["students", "families", "staff"], version: page.meeting.version + 1 });
+    const stale = updateMeeting(db(), lead(), year.id, meetingId, details("Renamed late", page.meeting.version));
+    await expect(stale).rejects.toThrow(StaleEdit);
+    await stale.catch((e: StaleEdit) => expect(e.current).toMatchObject({ title: "End-of-year reflection", version: saved.version }));
+    await expect(updateMeeting(db(), lead(), year.id, meetingId, { ...details("x", saved.version), participantIds: [world.schoolTeam.id] })).rejects.toThrow(ValidationFailed);
+    await expect(updateMeeting(db(), board(), year.id, meetingId, details("x", saved.version))).rejects.toThrow(Forbidden);
+    expect((await getMeeting(db(), lead(), year.id, meetingId)).participants.map((p) => p.name).sort()).toEqual([world.lead.name, world.team.name].sort());
+  });
+
+  it("a school team runs its own school's meetings (not another school's), with its own people and goals", async () => {
+    const [schoolCycle] = await db().select().from(cycles).where(and(eq(cycles.districtCycleId, year.id), eq(cycles.schoolId, world.schoolA.id)));
+    const [otherSchool] = await db().select().from(cycles).where(and(eq(cycles.districtCycleId, year.id), eq(cycles.schoolId, world.schoolB.id)));
+    const input = meetingSchema.parse({ protocolId, title: "Alder reflection", checkpoint: "midyear", heldOn: "2027-02-02", participantIds: [world.schoolTeam.id] });
+    const meeting = await createMeeting(db(), principal(), schoolCycle.id, input);
+    await expect(createMeeting(db(), principal(), otherSchool.id, input)).rejects.toThrow(Forbidden);
+    await expect(createMeeting(db(), team(), schoolCycle.id, input)).rejects.toThrow(Forbidden);
+    const page = await getMeeting(db(), principal(), schoolCycle.id, meeting.id);
+    expect(page.canEdit).toBe(true);
+    // The district goal shared with every school can be what a finding is about; only the school's own goals are decided here.
+    expect(page.targets.map((t) => t.label)).toContain("Goal: Coaching for every teacher");
+    expect(page.decisionGoals).toEqual([]);
+    expect(page.people.map((p) => p.id)).toContain(world.schoolTeam.id);
   });
 
   it("saves answers with a version check, so two people answering at once never overwrite each other unseen", async () => {

@@ -75,6 +75,7 @@ const strategyRemoval = () => ({ intent: "remove", expectedVersion: "1" });
 // Reflection forms, named after the actor likewise.
 const protocolEdit = (actor: Actor) => ({ intent: "save", name: `Protocol by ${actor}`, purpose: "", expectedVersion: "1", dataViews: ["trend"] });
 const meetingForm = (actor: Actor) => ({ protocolId: ":protocol", title: `Meeting by ${actor}`, checkpoint: "endyear", heldOn: "2027-06-01", stakeholderGroups: ["students"] });
+const meetingDetails = (actor: Actor) => ({ intent: "details", title: `Details by ${actor}`, checkpoint: "midyear", heldOn: "2027-02-01", expectedVersion: "1" });
 const meetingAnswer = (actor: Actor) => ({ intent: "answer", questionId: "q1", answer: `Answered by ${actor}`, expectedVersion: "0" });
 const meetingFinding = (actor: Actor) => ({ intent: "finding", kind: "success", summary: `Found by ${actor}`, target: "goal::goal", evidence: "view:trend" });
 const meetingDecision = (actor: Actor) => ({ intent: "decide", expectedVersion: "1", "decision.:goal": "sustain", "note.:goal": `Decided by ${actor}` });
@@ -234,6 +235,13 @@ const routes: Route[] = [
     body: meetingForm,
     location: /^\/cycles\/[0-9a-f-]{36}\/reflection\/[0-9a-f-]{36}\?created=1$/,
     expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: meetingDetails,
+    location: "/cycles/:districtCycle/reflection/:meeting?saved=details",
+    expect: { signedOut: OUT, lead: 302, schoolTeam: 403, board: 403, otherLead: 404 },
   },
   {
     method: "POST",
@@ -522,6 +530,8 @@ describe("what the matrix left in the database", () => {
     expect(protocols.map((p) => p.name)).toEqual(["Protocol by lead", "Protocol by team"]);
     const meetings = await database.query<{ title: string }>("select title from reflection_meeting where title like 'Meeting by %' order by title");
     expect(meetings.map((m) => m.title)).toEqual(["Meeting by lead", "Meeting by lead", "Meeting by schoolTeam", "Meeting by team"]);
+    const details = await database.query<{ title: string }>("select title from reflection_meeting where title like 'Details by %'");
+    expect(details.map((m) => m.title)).toEqual(["Details by lead"]);
     const answers = await database.query<{ answer: string }>("select answer from reflection_answer where answer like 'Answered by %'");
     expect(answers.map((a) => a.answer)).toEqual(["Answered by lead"]);
     const found = await database.query<{ summary: string }>("select summary from finding where summary like 'Found by %' order by summary");

@@ -70,6 +70,8 @@ export function describeAuditEvent(event: EventLike): string {
       return typeof d.name === "string" ? `${who} restored the reflection protocol “${d.name}”` : `${who} restored a reflection protocol`;
     case "reflection.meeting.create":
       return typeof d.title === "string" ? `${who} planned the reflection meeting “${d.title}”` : `${who} planned a reflection meeting`;
+    case "reflection.meeting.update":
+      return typeof d.title === "string" ? `${who} changed the details of the reflection meeting “${d.title}”` : `${who} changed a reflection meeting's details`;
     case "reflection.answer":
       return typeof d.title === "string" ? `${who} answered a question in “${d.title}”` : `${who} answered a reflection question`;
     case "reflection.finding.add":

@@ -54,6 +54,9 @@ export const meetingSchema = z.object({
   stakeholderNote: z.string().trim().max(1000, "Keep the note under 1,000 characters.").default(""),
 });
 
+/** Changing a meeting's details after it was planned: everything but its protocol, at the version the form showed. */
+export const meetingDetailsSchema = meetingSchema.omit({ protocolId: true }).extend({ expectedVersion: version });
+
 export const answerSchema = z.object({
   questionId: z.string().min(1).max(40),
   answer: z.string().trim().max(5000, "Keep the answer under 5,000 characters."),
@@ -102,6 +105,7 @@ export const meetingDecisionsSchema = z.preprocess(
 
 export type ProtocolInput = z.output<typeof protocolSchema>;
 export type MeetingInput = z.output<typeof meetingSchema>;
+export type MeetingDetailsInput = z.output<typeof meetingDetailsSchema>;
 export type AnswerInput = z.output<typeof answerSchema>;
 export type FindingInput = z.output<typeof findingSchema>;
 export type MeetingDecisionsInput = z.output<typeof meetingDecisionsSchema>;

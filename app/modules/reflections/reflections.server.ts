@@ -27,7 +27,7 @@ import { checkpointLabels, schoolYearLabel } from "~/modules/cycles/school-year"
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { applyQuestionEdits, dataViews, defaultProtocols, openStrategyFate, type OpenStrategyFate } from "./reflections";
-import type { AnswerInput, FindingInput, MeetingDecisionsInput, MeetingInput, ProtocolInput } from "./reflections.schema";
+import type { AnswerInput, FindingInput, MeetingDecisionsInput, MeetingDetailsInput, MeetingInput, ProtocolInput } from "./reflections.schema";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Executor = Pick<Database, "select" | "insert">;
@@ -259,6 +259,56 @@ export async function createMeeting(db: Database, actor: Actor, cycleId: string,
   });
 }
 
+/** Changes a meeting's title, checkpoint, date, participants and stakeholder groups; a stale form is refused. */
+export async function updateMeeting(db: Database, actor: Actor, cycleId: string, meetingId: string, input: MeetingDetailsInput, ip?: string) {
+  const cycle = await editableCycle(db, actor, cycleId);
+  await meetingOf(db, cycle.id, meetingId);
+  const allowed = new Set((await possibleParticipants(db, cycle)).map((p) => p.id));
+  const participantIds = [...new Set(input.participantIds)];
+  if (participantIds.some((id) => !allowed.has(id))) throw new ValidationFailed({ participantIds: ["Choose participants from the list."] });
+  return db.transaction(async (tx) => {
+    await holdOpenCycle(tx, cycle.id);
+    const [row] = await tx.select().from(reflectionMeetings).where(eq(reflectionMeetings.id, meetingId)).for("update");
+    const before = await tx.select({ userId: reflectionParticipants.userId }).from(reflectionParticipants).where(eq(reflectionParticipants.meetingId, meetingId));
+    if (row.version !== input.expectedVersion) {
+      throw new StaleEdit({
+        title: row.title,
+        checkpoint: row.checkpoint,
+        heldOn: row.heldOn,
+        stakeholderGroups: row.stakeholderGroups,
+        stakeholderNote: row.stakeholderNote,
+        participantIds: before.map((p) => p.userId),
+        version: row.version,
+      });
+    }
+    const [saved] = await tx
+      .update(reflectionMeetings)
+      .set({
+        title: input.title,
+        checkpoint: input.checkpoint,
+        heldOn: input.heldOn,
+        stakeholderGroups: [...new Set(input.stakeholderGroups)],
+        stakeholderNote: input.stakeholderNote,
+        version: row.version + 1,
+        updatedAt: new Date(),
+      })
+      .where(eq(reflectionMeetings.id, meetingId))
+      .returning();
+    await tx.delete(reflectionParticipants).where(eq(reflectionParticipants.meetingId, meetingId));
+    if (participantIds.length) await tx.insert(reflectionParticipants).values(participantIds.map((userId) => ({ meetingId, userId })));
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "reflection.meeting.update",
+      entityType: "reflection_meeting",
+      entityId: meetingId,
+      details: { title: saved.title, from: { title: row.title, heldOn: row.heldOn }, to: { title: saved.title, heldOn: saved.heldOn }, participants: participantIds.length },
+      ip,
+    });
+    return saved;
+  });
+}
+
 async function meetingOf(db: Pick<Database, "select">, cycleId: string, meetingId: string) {
   if (!UUID.test(meetingId)) throw new NotFound("meeting");
   const [meeting] = await db
@@ -307,8 +357,10 @@ export async function getMeeting(db: Database, actor: Actor, cycleId: string, me
       stakeholderGroups: meeting.stakeholderGroups,
       stakeholderNote: meeting.stakeholderNote,
       dataViews: meeting.dataViews,
+      version: meeting.version,
     },
     participants,
+    people: cycle.canEdit ? await possibleParticipants(db, cycle) : [],
     questions: meeting.questions.map((q) => {
       const answer = answerOf.get(q.id);
       return { id: q.id, text: q.text, answer: answer?.answer ?? "", version: answer?.version ?? 0 };
