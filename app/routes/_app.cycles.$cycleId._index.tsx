@@ -99,13 +99,24 @@ export default function CycleOverview() {
   const [params] = useSearchParams();
   const launchedParam = params.get("launched");
   const launched = launchedParam && /^\d+$/.test(launchedParam) ? launchedParam : null;
+  const countParam = (name: string) => {
+    const value = params.get(name);
+    return value && /^\d+$/.test(value) ? Number(value) : 0;
+  };
+  const baselineCarried = countParam("baseline");
+  const plansCarried = countParam("plans");
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Cycle overview" />
       {launched !== null ? (
         <Notice tone="success" role="status">
-          The {data.heading.yearLabel} cycle is open, in planning, with {launched === "1" ? "1 goal" : `${launched} goals`} carried forward. Check the
-          dates and goals, then start it from Settings.
+          The {data.heading.yearLabel} cycle is open, in planning, with {launched === "1" ? "1 goal" : `${launched} goals`} carried forward.{" "}
+          {baselineCarried
+            ? `${baselineCarried === 1 ? "1 end-of-year rubric score" : `${baselineCarried} end-of-year rubric scores`} became baseline scores. `
+            : "Last year had no end-of-year rubric scores to carry into the baseline. "}
+          {plansCarried ? `${plansCarried === 1 ? "1 action plan starts" : `${plansCarried} action plans start`} from last year's. ` : ""}
+          <Link to={`/cycles/${data.heading.id}/carried-over`}>Review the strategies left open</Link>,
+          check the dates and goals, then start it from Settings.
         </Notice>
       ) : null}
       <div className="ck-grid">

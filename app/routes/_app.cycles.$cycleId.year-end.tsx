@@ -11,7 +11,7 @@ import { getCycle } from "~/modules/cycles/cycles.server";
 import { carriesForward, goalDecisionLabels, goalDecisions, goalDecisionShortLabels, type GoalDecision } from "~/modules/cycles/lifecycle";
 import { launchNextSchema, yearEndDecisionsSchema } from "~/modules/cycles/lifecycle.schema";
 import { getYearEnd, launchNextCycle, saveYearEndDecisions } from "~/modules/cycles/lifecycle.server";
-import { checkpointLabels, checkpoints } from "~/modules/cycles/school-year";
+import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
@@ -56,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (chosen.data === "launch") {
       const input = parseForm(form, launchNextSchema);
       const result = await launchNextCycle(context.db, user, cycleId, input, context.clientIp);
-      throw redirect(`/cycles/${result.nextCycleId}?launched=${result.goalsCarried}`);
+      throw redirect(`/cycles/${result.nextCycleId}?launched=${result.goalsCarried}&baseline=${result.baselineScoresCarried}&plans=${result.plansCarried}`);
     }
     const input = parseForm(form, yearEndDecisionsSchema);
     await saveYearEndDecisions(context.db, user, cycleId, input, context.clientIp);
@@ -125,6 +125,12 @@ export default function YearEnd() {
                     </span>
                   ) : null}
                   {goal.decision ? <span className="ck-muted"> · Saved: {goalDecisionShortLabels[goal.decision]}</span> : <span className="ck-muted"> · Not decided yet</span>}
+                  {goal.decidedIn ? (
+                    <span className="ck-muted">
+                      {" "}
+                      · Decided in <Link to={`/cycles/${data.heading.id}/reflection/${goal.decidedIn.id}`}>{goal.decidedIn.title}</Link> ({formatLongDate(goal.decidedIn.heldOn)})
+                    </span>
+                  ) : null}
                 </p>
                 <div className="ck-choices">
                   {goalDecisions.map((d) => (
@@ -165,6 +171,11 @@ export default function YearEnd() {
                     <td>
                       {goal.decision ? goalDecisionShortLabels[goal.decision] : <span className="ck-muted">Not decided yet</span>}
                       {goal.decisionNote ? <div className="ck-muted">{goal.decisionNote}</div> : null}
+                      {goal.decidedIn ? (
+                        <div className="ck-muted">
+                          Decided in <Link to={`/cycles/${data.heading.id}/reflection/${goal.decidedIn.id}`}>{goal.decidedIn.title}</Link>
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -205,7 +216,7 @@ export default function YearEnd() {
       ) : null}
 
       {isDistrict && data.canClose ? (
-        <Card title={`Close ${data.heading.yearLabel} and open ${data.nextYear.label}`}>
+        <Card title={`Close ${data.heading.yearLabel} and launch ${data.nextYear.label}`}>
           {data.status === "planning" ? (
             <p>Start this cycle before closing it (in the cycle's settings).</p>
           ) : data.nextYear.cycleId ? (
@@ -222,11 +233,19 @@ export default function YearEnd() {
                 <FormError state={launchFailure} />
               )}
               <p>
-                Closing makes {data.heading.yearLabel} read-only for the district and every school. {data.nextYear.label} opens in planning, on the district's newest
-                published rubric, with {carried === 1 ? "1 district goal" : `${carried} district goals`} and the schools' goals they decided to carry forward, with
-                due dates moved a year on: sustained and revised goals keep their unfinished strategies, goals kept with new strategies start with none, and
-                revised goals are marked for revision. Goals without a decision take the suggested one.
+                Closing makes {data.heading.yearLabel} read-only for the district and then every school; it stays exactly as it is. In the same step{" "}
+                {data.nextYear.label} is launched for the district and every school, in planning, on the district's newest published rubric:
               </p>
+              <ul>
+                <li>
+                  {carried === 1 ? "1 district goal" : `${carried} district goals`} and the schools' goals go on as decided, with due dates a year on: sustained and
+                  revised goals keep their unfinished strategies, goals kept with new strategies start with none, revised goals are marked for revision, and goals
+                  whose focus changes end here. Goals without a decision take the suggested one.
+                </li>
+                <li>Each end-of-year rubric score becomes the {data.nextYear.label} baseline score of the same item.</li>
+                <li>Each action plan is copied into {data.nextYear.label} as the starting point of its new plan.</li>
+                <li>The strategies left open are listed in {data.nextYear.label} for the team to review.</li>
+              </ul>
               <fieldset className="ck-fieldset">
                 <legend>{data.nextYear.label} checkpoint dates</legend>
                 {checkpoints.map((c) => (
@@ -252,7 +271,7 @@ export default function YearEnd() {
               </div>
               <div>
                 <button type="submit" className="ck-button">
-                  Close {data.heading.yearLabel} and open {data.nextYear.label}
+                  Close {data.heading.yearLabel} and launch {data.nextYear.label}
                 </button>
               </div>
             </Form>

@@ -5,7 +5,27 @@ import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
 import { and, asc, isNull } from "drizzle-orm";
 import { addStrategy, createGoal, snapshotOf } from "~/modules/cycles/goals.server";
-import { auditEvents, cycles, districts, goalRevisions, goals, measures, rubricItems, rubricScores, schoolMemberships, schools, strategies, users } from "../schema";
+import { answerSchema, findingSchema, meetingSchema } from "~/modules/reflections/reflections.schema";
+import { addFinding, createMeeting, ensureDefaultProtocols, saveAnswer } from "~/modules/reflections/reflections.server";
+import {
+  auditEvents,
+  cycles,
+  districts,
+  findings,
+  goalRevisions,
+  goals,
+  measures,
+  reflectionAnswers,
+  reflectionMeetings,
+  reflectionParticipants,
+  reflectionProtocols,
+  rubricItems,
+  rubricScores,
+  schoolMemberships,
+  schools,
+  strategies,
+  users,
+} from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
@@ -91,6 +111,7 @@ export async function seedDemo(db: Database) {
     return district;
   });
   await seedDemoGoals(db, district.id);
+  await seedDemoReflections(db, district.id);
   return district;
 }
 
@@ -348,4 +369,132 @@ async function seedClosedYearGoals(db: Database, districtId: string, leadId: str
     [{ title: "Observe each pilot classroom once a month", ownerName: "Grace Lindqvist", dueDate: "2026-05-29", status: "done" }],
   );
   return { learning, morning };
+}
+
+/**
+ * The district's protocols, the end-of-year reflection that took 2025–26's decisions (written straight into the closed
+ * year, like its goals) and a data inquiry under way in 2026–27, written through the same commands the pages use.
+ */
+async function seedDemoReflections(db: Database, districtId: string) {
+  await ensureDefaultProtocols(db, districtId);
+  const protocols = await db.select().from(reflectionProtocols).where(eq(reflectionProtocols.districtId, districtId));
+  const protocol = (slug: string) => protocols.find((p) => p.slug === slug)!;
+  const people = await db.select().from(users).where(eq(users.districtId, districtId));
+  const person = (email: string) => people.find((p) => p.email === email)!;
+  const lead = person("lead@riverbend.example");
+  const districtCycle = async (startYear: number) =>
+    (await db.select().from(cycles).where(and(eq(cycles.districtId, districtId), isNull(cycles.schoolId), eq(cycles.startYear, startYear))))[0];
+
+  // 2025–26: the end-of-year reflection, complete.
+  const closed = await districtCycle(2025);
+  const annual = protocol("annual-goals");
+  const [meeting] = await db
+    .insert(reflectionMeetings)
+    .values({
+      cycleId: closed.id,
+      protocolId: annual.id,
+      title: "End-of-year reflection with the district SEL team",
+      checkpoint: "endyear",
+      heldOn: "2026-06-04",
+      questions: annual.questions,
+      dataViews: annual.dataViews,
+      stakeholderGroups: ["staff", "families", "students", "board"],
+      stakeholderNote: "Four students from the district student council and two family liaisons joined for the first hour.",
+      createdBy: lead.id,
+      createdAt: new Date("2026-06-01T15:00:00Z"),
+      updatedAt: new Date("2026-06-04T19:00:00Z"),
+    })
+    .returning();
+  await db.insert(reflectionParticipants).values(
+    ["lead@riverbend.example", "team@riverbend.example", "board@riverbend.example"].map((email) => ({ meetingId: meeting.id, userId: person(email).id })),
+  );
+  const answers = [
+    "The vision goal is met: the board adopted the SEL vision in May and the end-of-year rubric score reached the target.",
+    "Professional learning reached most staff but stayed at one-off sessions; teachers told us they had no time to practise between them.",
+    "Listening sessions at every school changed how we wrote the vision. The second round of one-off workshops can stop.",
+    "Vision: change focus to classrooms. Professional learning: keep it with new strategies (a coached sequence). Maple's morning meetings: extend to every classroom.",
+  ];
+  await db.insert(reflectionAnswers).values(
+    annual.questions.map((q, i) => ({ meetingId: meeting.id, questionId: q.id, answer: answers[i] ?? "", updatedBy: lead.id, updatedAt: new Date("2026-06-04T18:00:00Z") })),
+  );
+  const closedGoals = await db.select().from(goals).where(eq(goals.cycleId, closed.id));
+  const goalNamed = (start: string) => closedGoals.find((g) => g.title.startsWith(start))!;
+  const vision = goalNamed("A district SEL team");
+  const learning = goalNamed("Start professional learning");
+  const [visionScore] = await db
+    .select()
+    .from(rubricScores)
+    .where(and(eq(rubricScores.cycleId, closed.id), eq(rubricScores.rubricItemId, vision.rubricItemId!), eq(rubricScores.checkpoint, "endyear")));
+  await db.insert(findings).values([
+    {
+      meetingId: meeting.id,
+      kind: "success",
+      summary: "The district has a shared SEL vision, written with students, staff and families and adopted by the board.",
+      goalId: vision.id,
+      evidenceScoreId: visionScore?.id ?? null,
+      evidenceLabel: "",
+      createdBy: lead.id,
+    },
+    {
+      meetingId: meeting.id,
+      kind: "challenge",
+      summary: "One-off sessions did not change classroom practice; survey results for self-management stayed flat.",
+      goalId: learning.id,
+      evidenceViewPath: "/data/trend",
+      evidenceLabel: "Trend across terms and years: self-management",
+      createdBy: lead.id,
+    },
+  ]);
+  // The district's decisions were taken in this meeting (Maple decided on its own).
+  await db
+    .update(goals)
+    .set({ decisionMeetingId: meeting.id, decidedBy: lead.id, decidedAt: new Date("2026-06-04T19:00:00Z") })
+    .where(and(eq(goals.cycleId, closed.id)));
+
+  // 2026–27: a data inquiry with students and families, under way.
+  const current = await districtCycle(2026);
+  const actor = { id: lead.id, districtId, role: "district_lead" as const, studentRecords: true, schoolIds: [] as string[] };
+  const voice = protocol("student-family-voice");
+  const inquiry = await createMeeting(
+    db,
+    actor,
+    current.id,
+    meetingSchema.parse({
+      protocolId: voice.id,
+      title: "Fall data inquiry with students and families",
+      checkpoint: "baseline",
+      heldOn: "2026-11-18",
+      participantIds: [lead.id, person("team@riverbend.example").id],
+      stakeholderGroups: ["students", "families", "staff"],
+      stakeholderNote: "Eight students from grades 6 to 12 and five parents from the family SEL teams.",
+    }),
+  );
+  await saveAnswer(
+    db,
+    actor,
+    current.id,
+    inquiry.id,
+    answerSchema.parse({
+      questionId: voice.questions[0].id,
+      answer: "Social awareness is above the benchmark at every level; self-management is below it in the middle schools.",
+      expectedVersion: 0,
+    }),
+  );
+  const currentGoals = await db.select().from(goals).where(eq(goals.cycleId, current.id));
+  const families = currentGoals.find((g) => g.title.startsWith("Families co-design"));
+  if (families) {
+    await addFinding(
+      db,
+      actor,
+      current.id,
+      inquiry.id,
+      findingSchema.parse({
+        kind: "challenge",
+        summary: "Families of English learners are not yet on any school's family SEL team.",
+        target: `goal:${families.id}`,
+        evidence: "view:groups",
+        evidenceLabel: "Connectedness by student group",
+      }),
+    );
+  }
 }

@@ -80,10 +80,10 @@ describe("closing a year and opening the next", () => {
       await expectNoAxeViolations(page, "district year-end");
 
       // Without the confirmation nothing happens, and the page says why.
-      await page.getByRole("button", { name: "Close 2026–27 and open 2027–28" }).click();
+      await page.getByRole("button", { name: "Close 2026–27 and launch 2027–28" }).click();
       await shown(page.getByText("Tick the box to confirm"));
       await page.getByRole("checkbox", { name: /becomes read-only/ }).check();
-      await page.getByRole("button", { name: "Close 2026–27 and open 2027–28" }).click();
+      await page.getByRole("button", { name: "Close 2026–27 and launch 2027–28" }).click();
       await expectHeading(page, "Cycle overview");
       await shown(page.getByText(/The 2027–28 cycle is open, in planning/));
       await shown(page.getByText("Planning", { exact: true }));

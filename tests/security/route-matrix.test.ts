@@ -9,6 +9,8 @@ import { goalSchema, strategySchema } from "~/modules/cycles/goals.schema";
 import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
 import { createDefaultRubric } from "#db/seed/catalog.server";
 import { startRubricDraft } from "~/modules/cycles/rubrics.server";
+import { meetingSchema } from "~/modules/reflections/reflections.schema";
+import { createMeeting, listProtocols } from "~/modules/reflections/reflections.server";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -70,6 +72,13 @@ const goalEdit = (actor: Actor) => ({
 });
 const strategyEdit = (actor: Actor) => ({ intent: "save", title: `Edited by ${actor}`, ownerName: "", dueDate: "", status: "done", expectedVersion: "1" });
 const strategyRemoval = () => ({ intent: "remove", expectedVersion: "1" });
+// Reflection forms, named after the actor likewise.
+const protocolEdit = (actor: Actor) => ({ intent: "save", name: `Protocol by ${actor}`, purpose: "", expectedVersion: "1", dataViews: ["trend"] });
+const meetingForm = (actor: Actor) => ({ protocolId: ":protocol", title: `Meeting by ${actor}`, checkpoint: "endyear", heldOn: "2027-06-01", stakeholderGroups: ["students"] });
+const meetingDetails = (actor: Actor) => ({ intent: "details", title: `Details by ${actor}`, checkpoint: "midyear", heldOn: "2027-02-01", expectedVersion: "1" });
+const meetingAnswer = (actor: Actor) => ({ intent: "answer", questionId: "q1", answer: `Answered by ${actor}`, expectedVersion: "0" });
+const meetingFinding = (actor: Actor) => ({ intent: "finding", kind: "success", summary: `Found by ${actor}`, target: "goal::goal", evidence: "view:trend" });
+const meetingDecision = (actor: Actor) => ({ intent: "decide", expectedVersion: "1", "decision.:goal": "sustain", "note.:goal": `Decided by ${actor}` });
 const goalPath = "/cycles/:districtCycle/goals/:goal";
 const schoolGoalPath = "/cycles/:cycleA/goals/:schoolGoal";
 const districtStepPath = `${goalPath}/strategies/:districtStep/edit`;
@@ -182,6 +191,79 @@ const routes: Route[] = [
     location: "/cycles/:cycleA/goals/:goal?removed=strategy",
     expect: { schoolTeam: 302 },
   },
+
+  // Reflection: everyone in the district reads protocols, meetings and the review of last year's strategies; the district
+  // SEL roles keep the protocols; those who may edit a cycle run its meetings.
+  { method: "GET", path: "/reflection-protocols", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/reflection-protocols/:protocol", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/reflection-protocols/:otherProtocol", expect: { lead: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/reflection-protocols/not-a-uuid", expect: { lead: 404 } },
+  { method: "GET", path: "/cycles/:districtCycle/reflection", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/reflection", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/reflection", expect: { lead: 404, schoolTeam: 404, otherLead: 200 } },
+  { method: "GET", path: "/cycles/:districtCycle/reflection/:meeting", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  // A meeting lives at one address only: under its own cycle.
+  { method: "GET", path: "/cycles/:cycleA/reflection/:meeting", expect: { lead: 404, schoolTeam: 404 } },
+  { method: "GET", path: "/cycles/:districtCycle/reflection/:missing", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/reflection/:otherMeeting", expect: { lead: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/cycles/:districtCycle/carried-over", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/carried-over", expect: { lead: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/reflection-protocols/:protocol",
+    body: protocolEdit,
+    location: "/reflection-protocols/:protocol?saved=1",
+    expect: { signedOut: OUT, lead: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  { method: "POST", path: "/reflection-protocols/:protocolTwo", body: protocolEdit, location: "/reflection-protocols/:protocolTwo?saved=1", expect: { team: 302 } },
+  {
+    method: "POST",
+    path: "/reflection-protocols/:protocol",
+    body: () => ({ intent: "archive", expectedVersion: "1" }),
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection",
+    body: meetingForm,
+    location: /^\/cycles\/[0-9a-f-]{36}\/reflection\/[0-9a-f-]{36}\?created=1$/,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:cycleA/reflection",
+    body: meetingForm,
+    location: /^\/cycles\/[0-9a-f-]{36}\/reflection\/[0-9a-f-]{36}\?created=1$/,
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: meetingDetails,
+    location: "/cycles/:districtCycle/reflection/:meeting?saved=details",
+    expect: { signedOut: OUT, lead: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: meetingAnswer,
+    location: "/cycles/:districtCycle/reflection/:meeting?saved=answer#question-q1",
+    expect: { signedOut: OUT, lead: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: meetingFinding,
+    location: "/cycles/:districtCycle/reflection/:meeting?saved=finding#findings",
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: meetingDecision,
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  { method: "POST", path: "/cycles/:cycleA/reflection/:meeting", body: meetingFinding, expect: { lead: 404, schoolTeam: 404 } },
 
   // Addresses that name nothing.
   { method: "GET", path: `${goalPath}/strategies/:missing/edit`, expect: { lead: 404 } },
@@ -316,6 +398,16 @@ async function goalFixtures() {
   };
 }
 
+/** The district's two protocols, a meeting in the district's cycle, and the other district's protocol and meeting. */
+async function reflectionFixtures(districtCycle: string, otherCycle: string) {
+  const { protocols } = await listProtocols(database.db, actorOf(district.lead));
+  const { protocols: theirs } = await listProtocols(database.db, actorOf(other.lead));
+  const meetingInput = (protocolId: string) => meetingSchema.parse({ protocolId, title: "Fixture meeting", checkpoint: "endyear", heldOn: "2027-06-01" });
+  const meeting = await createMeeting(database.db, actorOf(district.lead), districtCycle, meetingInput(protocols[0].id));
+  const otherMeeting = await createMeeting(database.db, actorOf(other.lead), otherCycle, meetingInput(theirs[0].id));
+  return { protocol: protocols[0].id, protocolTwo: protocols[1].id, otherProtocol: theirs[0].id, meeting: meeting.id, otherMeeting: otherMeeting.id };
+}
+
 beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   district = await makeDistrictWithPeople(database.db);
@@ -340,6 +432,7 @@ beforeAll(async () => {
     missing: randomUUID(),
   };
   Object.assign(ids, await goalFixtures());
+  Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle));
   server = await startTestServer(database);
   clients.signedOut = new TestClient(server.url);
   clients.lead = await signedIn(server, district.lead.email);
@@ -430,6 +523,21 @@ describe("what the matrix left in the database", () => {
     const drafts = await database.query<{ district_id: string }>("select district_id from rubric_version where published_at is null");
     expect(drafts).toEqual([{ district_id: district.district.id }]);
     expect(await database.query("select note from rubric_version where note like 'Published by %'")).toEqual([]);
+  });
+
+  it("kept the reflection writes of those who may make them, and nobody else's", async () => {
+    const protocols = await database.query<{ name: string }>("select name from reflection_protocol where name like 'Protocol by %' order by name");
+    expect(protocols.map((p) => p.name)).toEqual(["Protocol by lead", "Protocol by team"]);
+    const meetings = await database.query<{ title: string }>("select title from reflection_meeting where title like 'Meeting by %' order by title");
+    expect(meetings.map((m) => m.title)).toEqual(["Meeting by lead", "Meeting by lead", "Meeting by schoolTeam", "Meeting by team"]);
+    const details = await database.query<{ title: string }>("select title from reflection_meeting where title like 'Details by %'");
+    expect(details.map((m) => m.title)).toEqual(["Details by lead"]);
+    const answers = await database.query<{ answer: string }>("select answer from reflection_answer where answer like 'Answered by %'");
+    expect(answers.map((a) => a.answer)).toEqual(["Answered by lead"]);
+    const found = await database.query<{ summary: string }>("select summary from finding where summary like 'Found by %' order by summary");
+    expect(found.map((f) => f.summary)).toEqual(["Found by lead", "Found by team"]);
+    expect(await database.query("select id from goal where decision_note like 'Decided by %'")).toEqual([]);
+    expect(await database.query("select id from reflection_protocol where archived_at is not null")).toEqual([]);
   });
 
   it("lets the lead rename a school but not the board", async () => {

@@ -27,6 +27,15 @@ describe("describeAuditEvent", () => {
     );
     expect(describeAuditEvent({ action: "cycle.start", actorName: "Luis", details: { startYear: 2026 } })).toBe("Luis started the 2026–27 cycle");
     expect(describeAuditEvent({ action: "cycle.decide", actorName: "Grace", details: { decisions: [{}] } })).toBe("Grace recorded year-end decisions for a goal");
+    expect(describeAuditEvent({ action: "cycle.decide", actorName: "Grace", details: { decisions: [{}, {}], meetingId: "m-1" } })).toBe(
+      "Grace recorded decisions in a reflection meeting for goals",
+    );
+    expect(describeAuditEvent({ action: "reflection.meeting.create", actorName: "Dana", details: { title: "Spring reflection" } })).toBe(
+      "Dana planned the reflection meeting “Spring reflection”",
+    );
+    expect(describeAuditEvent({ action: "reflection.finding.add", actorName: "Dana", details: { kind: "challenge", title: "Spring reflection" } })).toBe(
+      "Dana recorded a challenge in “Spring reflection”",
+    );
     expect(describeAuditEvent({ action: "cycle.close", actorName: "Luis", details: { startYear: 2026 } })).toBe("Luis closed the 2026–27 cycle");
     expect(describeAuditEvent({ action: "cycle.launch", actorName: "Luis", details: { startYear: 2027, goalsCarried: 1 } })).toBe(
       "Luis opened the 2027–28 cycle, carrying forward 1 goal",

@@ -47,7 +47,7 @@ export function describeAuditEvent(event: EventLike): string {
     case "cycle.start":
       return `${who} started the ${yearOf(d.startYear)}cycle`;
     case "cycle.decide":
-      return `${who} recorded year-end decisions for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
+      return `${who} recorded ${typeof d.meetingId === "string" ? "decisions in a reflection meeting" : "year-end decisions"} for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
     case "plan.create":
       return `${who} started the ${yearOf(d.startYear)}action plan${typeof d.schoolName === "string" ? ` for ${d.schoolName}` : ""}`;
     case "plan.version.create":
@@ -62,6 +62,24 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} opened the ${yearOf(d.startYear)}cycle, carrying forward ${typeof d.goalsCarried === "number" ? (d.goalsCarried === 1 ? "1 goal" : `${d.goalsCarried} goals`) : "goals"}`;
     case "rubric.score":
       return `${who} scored a rubric item`;
+    case "reflection.protocol.update":
+      return typeof d.name === "string" ? `${who} edited the reflection protocol “${d.name}”` : `${who} edited a reflection protocol`;
+    case "reflection.protocol.archive":
+      return typeof d.name === "string" ? `${who} archived the reflection protocol “${d.name}”` : `${who} archived a reflection protocol`;
+    case "reflection.protocol.restore":
+      return typeof d.name === "string" ? `${who} restored the reflection protocol “${d.name}”` : `${who} restored a reflection protocol`;
+    case "reflection.meeting.create":
+      return typeof d.title === "string" ? `${who} planned the reflection meeting “${d.title}”` : `${who} planned a reflection meeting`;
+    case "reflection.meeting.update":
+      return typeof d.title === "string" ? `${who} changed the details of the reflection meeting “${d.title}”` : `${who} changed a reflection meeting's details`;
+    case "reflection.answer":
+      return typeof d.title === "string" ? `${who} answered a question in “${d.title}”` : `${who} answered a reflection question`;
+    case "reflection.finding.add":
+      return `${who} recorded a ${d.kind === "success" ? "success" : d.kind === "challenge" ? "challenge" : "finding"}${typeof d.title === "string" ? ` in “${d.title}”` : ""}`;
+    case "reflection.finding.remove":
+      return `${who} removed a finding${typeof d.title === "string" ? ` from “${d.title}”` : ""}`;
+    case "reflection.notes.create":
+      return typeof d.title === "string" ? `${who} started the shared notes of “${d.title}”` : `${who} started a meeting's shared notes`;
     case "rubric.draft_start":
       return `${who} started adapting the rubric${typeof d.number === "number" ? ` (version ${d.number})` : ""}`;
     case "rubric.item_update":

@@ -1,12 +1,16 @@
 // A cycle's life: settings (phase, checkpoint dates), starting it, year-end decisions per goal, and closing a year
 // so the next one opens with what the teams decided to carry forward.
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, goalAdoptions, goalRevisions, goals, goalSchools, rubricItems, rubricScores, schools, strategies } from "#db/schema";
+import { cycles, docUpdates, goalAdoptions, goalRevisions, goals, goalSchools, planDocuments, reflectionMeetings, rubricItems, rubricScores, schools, strategies } from "#db/schema";
 import { latestRubricVersion } from "#db/seed/catalog.server";
+import { documentJSONFromUpdate, updateFromJSON } from "~/editor/document";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessChanged } from "~/modules/people/access-events.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
+import { loadPlanState } from "~/modules/plans/plan-content.server";
+import { carryPlanContent } from "~/modules/plans/plan-carry";
+import { carriedScoreEvidence } from "~/modules/reflections/reflections";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle, type CycleRow } from "./cycles.server";
 import { implementationProgress, type GoalStatus } from "./goal-progress";
@@ -147,6 +151,8 @@ interface GoalForDecision {
   decisionNote: string;
   suggested: GoalDecision;
   strategiesOpen: number;
+  /** The reflection meeting the decision was taken in, when it was. */
+  decidedIn: { id: string; title: string; heldOn: string } | null;
 }
 
 /** Progress of each goal from its own cycle's scores, in bulk: what a suggested decision stands on. */
@@ -188,6 +194,14 @@ async function goalsForDecision(db: Database, cycleIds: string[]): Promise<(Goal
         .groupBy(strategies.goalId)
     : [];
   const openByGoal = new Map(open.map((o) => [o.goalId, Number(o.n)]));
+  const meetingIds = [...new Set(rows.map((g) => g.decisionMeetingId).filter((id): id is string => id !== null))];
+  const meetings = meetingIds.length
+    ? await db
+        .select({ id: reflectionMeetings.id, title: reflectionMeetings.title, heldOn: reflectionMeetings.heldOn })
+        .from(reflectionMeetings)
+        .where(inArray(reflectionMeetings.id, meetingIds))
+    : [];
+  const meetingById = new Map(meetings.map((m) => [m.id, m]));
   return rows.map((g) => {
     const status = statuses.get(g.id) ?? "no_data";
     return {
@@ -200,6 +214,7 @@ async function goalsForDecision(db: Database, cycleIds: string[]): Promise<(Goal
       decisionNote: g.decisionNote,
       suggested: suggestedDecision(status),
       strategiesOpen: openByGoal.get(g.id) ?? 0,
+      decidedIn: g.decisionMeetingId ? (meetingById.get(g.decisionMeetingId) ?? null) : null,
     };
   });
 }
@@ -255,8 +270,17 @@ export async function getYearEnd(db: Database, actor: Actor, cycleId: string) {
 }
 
 /** Records the team's decision for each of the cycle's own goals (a district goal shared with a school is the district's to decide). */
-export async function saveYearEndDecisions(db: Database, actor: Actor, cycleId: string, input: YearEndDecisionsInput, ip?: string) {
+export async function saveYearEndDecisions(
+  db: Database,
+  actor: Actor,
+  cycleId: string,
+  input: YearEndDecisionsInput,
+  ip?: string,
+  /** The reflection meeting the decisions were taken in, when they were (the year-end page decides outside any meeting). */
+  options: { meetingId?: string } = {},
+) {
   await writableCycle(db, actor, cycleId);
+  const meetingId = options.meetingId ?? null;
   return db.transaction(async (tx) => {
     const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
     const own = await tx.select().from(goals).where(eq(goals.cycleId, cycleId));
@@ -269,9 +293,12 @@ export async function saveYearEndDecisions(db: Database, actor: Actor, cycleId: 
     const changed: { goalId: string; from: GoalDecision | null; to: GoalDecision; note: string }[] = [];
     for (const d of input.decisions) {
       const goal = byId.get(d.goalId)!;
-      if (goal.decision === d.decision && goal.decisionNote === d.note) continue;
+      if (goal.decision === d.decision && goal.decisionNote === d.note && (meetingId === null || goal.decisionMeetingId === meetingId)) continue;
       // A decision is about next year, not the goal's wording: the goal's version (what schools track) stays.
-      await tx.update(goals).set({ decision: d.decision, decisionNote: d.note }).where(eq(goals.id, d.goalId));
+      await tx
+        .update(goals)
+        .set({ decision: d.decision, decisionNote: d.note, decisionMeetingId: meetingId, decidedBy: actor.id, decidedAt: new Date() })
+        .where(eq(goals.id, d.goalId));
       changed.push({ goalId: d.goalId, from: goal.decision, to: d.decision, note: d.note });
     }
     if (changed.length === 0) return { saved: 0 };
@@ -285,7 +312,7 @@ export async function saveYearEndDecisions(db: Database, actor: Actor, cycleId: 
       action: "cycle.decide",
       entityType: "cycle",
       entityId: cycleId,
-      details: { decisions: changed },
+      details: meetingId ? { decisions: changed, meetingId } : { decisions: changed },
       ip,
     });
     return { saved: changed.length };
@@ -305,6 +332,22 @@ export interface LaunchResult {
   strategiesCarried: number;
   /** Goals that could not be carried (their rubric activity is not on next year's rubric), by title. */
   notCarried: string[];
+  /** End-of-year scores that became next year's baseline. */
+  baselineScoresCarried: number;
+  /** Action plans next year starts from (one per cycle that had one). */
+  plansCarried: number;
+}
+
+/** The action plans of a district cycle and its school cycles, as JSON, for next year's plans to start from. */
+async function plansOf(db: Database, districtCycleId: string) {
+  const docs = await db
+    .select({ id: planDocuments.id, cycleId: planDocuments.cycleId })
+    .from(planDocuments)
+    .innerJoin(cycles, eq(cycles.id, planDocuments.cycleId))
+    .where(and(eq(planDocuments.kind, "action_plan"), or(eq(cycles.id, districtCycleId), eq(cycles.districtCycleId, districtCycleId))));
+  const plans = [];
+  for (const doc of docs) plans.push({ cycleId: doc.cycleId, json: documentJSONFromUpdate((await loadPlanState(db, doc.id)).state) });
+  return plans;
 }
 
 /**
@@ -326,6 +369,9 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
     for (const p of problems) (fieldErrors[`${p.field}Date`] ??= []).push(p.message);
     throw new ValidationFailed(fieldErrors);
   }
+  // This year's action plans, read as stored before the year closes: next year's plans start from them. (An edit typed
+  // in the instant between this read and the close is kept in the closed plan, not in the copy.)
+  const previousPlans = await plansOf(db, cycleId);
   const launched = await db.transaction(async (tx) => {
     const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
     const [taken] = await tx
@@ -484,6 +530,44 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       if (adoptionValues.length) await tx.insert(goalAdoptions).values(adoptionValues);
     }
 
+    // 6. End-of-year scores become next year's baseline, item by item along the rubric's lineage.
+    const yearLabel = schoolYearLabel(row.startYear);
+    const endScores = await tx
+      .select({ score: rubricScores, lineageId: rubricItems.lineageId })
+      .from(rubricScores)
+      .innerJoin(rubricItems, eq(rubricItems.id, rubricScores.rubricItemId))
+      .where(and(inArray(rubricScores.cycleId, [...nextCycleOf.keys()]), eq(rubricScores.checkpoint, "endyear")));
+    const baselineValues = endScores.flatMap(({ score, lineageId }) => {
+      const cycleTarget = nextCycleOf.get(score.cycleId);
+      const item = newItemOfLineage.get(lineageId);
+      if (!cycleTarget || !item) return [];
+      return [
+        {
+          cycleId: cycleTarget,
+          rubricItemId: item,
+          checkpoint: "baseline" as const,
+          level: score.level,
+          evidence: carriedScoreEvidence(yearLabel, score.evidence),
+          evidenceLinks: score.evidenceLinks,
+          scoredBy: score.scoredBy,
+          scoredAt: now,
+        },
+      ];
+    });
+    if (baselineValues.length) await tx.insert(rubricScores).values(baselineValues);
+
+    // 7. Each action plan continues as next year's plan, its goal blocks pointing at the goals that carried on.
+    const titles = new Map(allGoals.map((g) => [g.id, g.title]));
+    let plansCarried = 0;
+    for (const plan of previousPlans) {
+      const cycleTarget = nextCycleOf.get(plan.cycleId);
+      if (!cycleTarget) continue;
+      const [created] = await tx.insert(planDocuments).values({ districtId: actor.districtId, cycleId: cycleTarget, createdBy: actor.id }).returning();
+      const content = carryPlanContent(plan.json, { next: carriedGoal, titles }, yearLabel, schoolYearLabel(nextYear));
+      await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: updateFromJSON(content), userId: null });
+      plansCarried++;
+    }
+
     const result: LaunchResult = {
       closedCycleId: cycleId,
       nextCycleId: next.id,
@@ -493,6 +577,8 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       goalsClosed,
       strategiesCarried,
       notCarried,
+      baselineScoresCarried: baselineValues.length,
+      plansCarried,
     };
     await recordAudit(tx, {
       districtId: actor.districtId,
@@ -509,7 +595,16 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       action: "cycle.launch",
       entityType: "cycle",
       entityId: next.id,
-      details: { startYear: nextYear, fromCycleId: cycleId, schools: nextSchoolCycles.length, goalsCarried: carriedGoal.size, strategiesCarried, notCarried },
+      details: {
+        startYear: nextYear,
+        fromCycleId: cycleId,
+        schools: nextSchoolCycles.length,
+        goalsCarried: carriedGoal.size,
+        strategiesCarried,
+        notCarried,
+        baselineScoresCarried: baselineValues.length,
+        plansCarried,
+      },
       ip,
     });
     return result;

@@ -3,6 +3,7 @@ import { and, asc, count, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { districts, invites, schoolMemberships, schools, users } from "#db/schema";
 import { createDefaultRubric } from "#db/seed/catalog.server";
+import { ensureDefaultProtocols } from "~/modules/reflections/reflections.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { AppConfig } from "~/config";
 import { Conflict, NotFound, ValidationFailed } from "~/utils/errors";
@@ -87,6 +88,7 @@ export async function createFirstDistrict(
       })
       .returning();
     await createDefaultRubric(tx, district.id, lead.id);
+    await ensureDefaultProtocols(tx, district.id);
     await recordAudit(tx, {
       districtId: district.id,
       actorId: lead.id,

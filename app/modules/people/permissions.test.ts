@@ -65,6 +65,17 @@ describe("outcome data", () => {
   });
 });
 
+describe("reflection protocols", () => {
+  it("the district SEL roles keep the district's protocols; school teams and the board only read them", () => {
+    expect(can(actor("district_lead"), "reflection:manage", { districtId: district })).toBe(true);
+    expect(can(actor("district_team"), "reflection:manage", { districtId: district })).toBe(true);
+    expect(can(actor("board"), "reflection:manage", { districtId: district })).toBe(false);
+    expect(can(actor("school_team", ["s-1"]), "reflection:manage", { districtId: district })).toBe(false);
+    expect(can(actor("school_team", ["s-1"]), "reflection:manage", { districtId: district, schoolId: "s-1" })).toBe(false);
+    expect(can(actor("district_lead"), "reflection:manage", { districtId: other })).toBe(false);
+  });
+});
+
 describe("cycles", () => {
   it("the district team edits the district's cycle but only reads school cycles", () => {
     expect(can(actor("district_team"), "cycle:edit", { districtId: district })).toBe(true);

@@ -34,7 +34,9 @@ export type Action =
   // Aggregated outcome data: reading it (always suppressed below the district's minimum n) and importing it,
   // with the measures and benchmarks it is read against.
   | "data:read"
-  | "data:manage";
+  | "data:manage"
+  // The district's reflection protocols (guiding questions and data views): the district SEL roles keep them.
+  | "reflection:manage";
 
 /** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
@@ -63,6 +65,7 @@ const grants: Record<Action, Partial<Record<Role, Reach>>> = {
   "cycle:close": { district_lead: "districtLevel" },
   "data:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
   "data:manage": { district_lead: "district", district_team: "district" },
+  "reflection:manage": { district_lead: "districtLevel", district_team: "districtLevel" },
 };
 
 function reaches(reach: Reach, actor: Actor, scope: Scope) {

@@ -1,5 +1,5 @@
 // Action-plan documents: creating a cycle's plan and deciding who may edit, read or not reach it.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { cycles, districts, docUpdates, planDocuments } from "#db/schema";
 import { updateFromJSON } from "~/editor/document";
@@ -39,7 +39,9 @@ export async function planGoalSummaries(db: Database, actor: Actor, cycleId: str
 /** The cycle's plan document, created (with its template) the first time anyone who may read the cycle opens it. */
 export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: string, ip?: string) {
   const cycle = await getCycle(db, actor, cycleId);
-  const [existing] = await db.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
+  // A cycle also holds its reflection meetings' notes; its plan is the one action_plan document.
+  const isPlan = and(eq(planDocuments.cycleId, cycle.id), eq(planDocuments.kind, "action_plan"));
+  const [existing] = await db.select().from(planDocuments).where(isPlan);
   if (existing) return existing;
   const [district] = await db.select({ name: districts.name }).from(districts).where(eq(districts.id, cycle.districtId));
   const goalIds = (await planGoalSummaries(db, actor, cycle.id)).map((goal) => goal.id);
@@ -53,10 +55,10 @@ export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: st
     const [created] = await tx
       .insert(planDocuments)
       .values({ districtId: cycle.districtId, cycleId: cycle.id, createdBy: actor.id })
-      .onConflictDoNothing({ target: planDocuments.cycleId })
+      .onConflictDoNothing({ target: planDocuments.cycleId, where: sql`${planDocuments.kind} = 'action_plan'` })
       .returning();
     if (!created) {
-      const [winner] = await tx.select().from(planDocuments).where(eq(planDocuments.cycleId, cycle.id));
+      const [winner] = await tx.select().from(planDocuments).where(isPlan);
       return winner;
     }
     await tx.insert(docUpdates).values({ documentId: created.id, seq: 1, update: template, userId: null });

@@ -44,6 +44,7 @@ export function CycleHeader({ cycle, title }: { cycle: CycleHeading; title: stri
         <NavLink to={`/cycles/${cycle.id}/plan`}>Action plan</NavLink>
         <NavLink to={`/cycles/${cycle.id}/rubric`}>Implementation rubric</NavLink>
         {cycle.isDistrict ? <NavLink to={`/cycles/${cycle.id}/rollup`}>Schools roll-up</NavLink> : null}
+        <NavLink to={`/cycles/${cycle.id}/reflection`}>Reflection</NavLink>
         <NavLink to={`/cycles/${cycle.id}/year-end`}>Year-end</NavLink>
         <NavLink to={`/cycles/${cycle.id}/settings`}>Settings</NavLink>
       </nav>
