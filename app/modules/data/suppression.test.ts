@@ -81,6 +81,12 @@ describe("suppressSmallCells", () => {
     expect(displayValue(1.2, "mean")).toEqual({ display: "1.20", banded: false });
   });
 
+  it("gives a banded percentage no number, only its band", () => {
+    const [low, mid] = suppressSmallCells(table([["a", 40, 2.5], ["b", 40, 50]], [], "percent"), 10);
+    expect(low).toMatchObject({ shown: true, value: null, display: "< 5 %", banded: true, n: 40 });
+    expect(mid).toMatchObject({ shown: true, value: 50, display: "50.0 %", banded: false });
+  });
+
   it("hides cells whose n is zero or whose value is not a number", () => {
     const out = suppressSmallCells(table([["a", 0, 0], ["b", 50, Number.NaN]], []), 5);
     expect(out.map((c) => c.shown)).toEqual([false, false]);
@@ -197,8 +203,8 @@ describe("suppression properties", () => {
           // What an onlooker would compute: total.value·total.n − Σ shown members' value·n.
           if (unknown.length === 1) {
             const total = out.get(p.total)!;
-            const shownSum = p.members.map((k) => out.get(k)!).reduce((s, c) => s + (c.shown ? c.value * c.n : 0), 0);
-            throw new Error(`${unknown[0].key} recoverable as ${total.shown ? total.value * total.n - shownSum : "total − members"}`);
+            const shownSum = p.members.map((k) => out.get(k)!).reduce((s, c) => s + (c.shown ? (c.value ?? 0) * c.n : 0), 0);
+            throw new Error(`${unknown[0].key} recoverable as ${total.shown ? (total.value ?? 0) * total.n - shownSum : "total − members"}`);
           }
         }
       }),

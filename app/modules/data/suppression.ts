@@ -31,7 +31,8 @@ export interface SuppressionTable {
 export type SuppressionReason = "small" | "complementary";
 
 export type SuppressedCell =
-  | { key: string; shown: true; n: number; value: number; display: string; banded: boolean }
+  /** A banded value (near 0 or 100 %) carries no number at all, so neither a page nor a chart can leak it. */
+  | { key: string; shown: true; n: number; value: number | null; display: string; banded: boolean }
   | { key: string; shown: false; n: null; value: null; display: string; reason: SuppressionReason };
 
 /** Shown percentages below this read "< 5 %", above 100 minus it "> 95 %": nobody and everybody are never told. */
@@ -61,7 +62,8 @@ export function suppressSmallCells(table: SuppressionTable, minN: number): Suppr
   return table.cells.map((cell) => {
     const reason = hidden.get(cell.key);
     if (reason) return { key: cell.key, shown: false, n: null, value: null, display: suppressedText(reason, minN), reason };
-    return { key: cell.key, shown: true, n: cell.n, value: cell.value, ...displayValue(cell.value, table.unit) };
+    const { display, banded } = displayValue(cell.value, table.unit);
+    return { key: cell.key, shown: true, n: cell.n, value: banded ? null : cell.value, display, banded };
   });
 }
 
