@@ -2,6 +2,7 @@
 // them; data managers add and change them, safe against a colleague's newer save.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useId } from "react";
 import { z } from "zod";
 import { FormError, SelectField, TextField, type FormState } from "~/components/ui/form";
 import { StaleEditNotice } from "~/components/ui/conflict";
@@ -46,6 +47,35 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const row = await updateBenchmark(context.db, user, parseForm(form, benchmarkEditSchema), context.clientIp);
     throw redirect(`/data/benchmarks?saved=1#b-${row.id}`);
   });
+}
+
+/** A field for a row of the table: a short visible label, the row it belongs to for screen readers, its errors below. */
+function CompactField({ name, label, context, defaultValue, state, inputMode }: { name: string; label: string; context: string; defaultValue: string; state?: FormState; inputMode?: "decimal" }) {
+  const id = useId();
+  const errors = state?.fieldErrors?.[name];
+  const typed = state?.values?.[name];
+  return (
+    <div className="ck-field">
+      <label htmlFor={id}>
+        {label}
+        <span className="ck-visually-hidden"> — {context}</span>
+      </label>
+      <input
+        id={id}
+        name={name}
+        className="ck-input"
+        inputMode={inputMode}
+        defaultValue={typeof typed === "string" ? typed : defaultValue}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${id}-error` : undefined}
+      />
+      {errors ? (
+        <p className="ck-field__error" id={`${id}-error`}>
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 const bandLabel = (band: string) => (band === "all" ? "All grades" : `Grades ${band}`);
@@ -93,8 +123,10 @@ export default function BenchmarksPage() {
                   <tr>
                     <th scope="col">Grade band</th>
                     <th scope="col">Kind</th>
-                    <th scope="col">Value (scale {m.scale})</th>
-                    <th scope="col">Source</th>
+                    <th scope="col" colSpan={data.canManage ? 2 : 1}>
+                      {data.canManage ? `Value (scale ${m.scale}) and source` : `Value (scale ${m.scale})`}
+                    </th>
+                    {data.canManage ? null : <th scope="col">Source</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -107,12 +139,12 @@ export default function BenchmarksPage() {
                         <td>{r.kind === "target" ? "District target" : "Benchmark"}</td>
                         {data.canManage ? (
                           <td colSpan={2}>
-                            <Form method="post" className="ck-form ck-form--inline" noValidate>
+                            <Form method="post" className="ck-benchmark-form" noValidate>
                               <input type="hidden" name="intent" value="update" />
                               <input type="hidden" name="benchmarkId" value={r.id} />
                               <input type="hidden" name="expectedVersion" value={r.version} />
-                              <TextField name="value" label={`${label}: value`} defaultValue={String(r.value)} inputMode="decimal" state={state} />
-                              <TextField name="source" label="Source" defaultValue={r.source} state={state} />
+                              <CompactField name="value" label="Value" context={label} defaultValue={String(r.value)} state={state} inputMode="decimal" />
+                              <CompactField name="source" label="Source" context={label} defaultValue={r.source} state={state} />
                               <button type="submit" className="ck-button ck-button--secondary">
                                 Save<span className="ck-visually-hidden"> {label}</span>
                               </button>

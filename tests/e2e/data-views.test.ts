@@ -66,11 +66,11 @@ describe("outcome data views", () => {
       await page.goto("/data/benchmarks");
       await expectHeading(page, "Benchmarks and targets");
       await expectNoAxeViolations(page, "benchmarks");
-      const field = page.getByLabel("Benchmark for Growth mindset (% favourable), all grades: value");
+      const field = page.getByLabel("Value — Benchmark for Growth mindset (% favourable), all grades");
       await field.fill("66.5");
       await page.getByRole("button", { name: "Save Benchmark for Growth mindset (% favourable), all grades" }).click();
       await page.getByText("Saved.").waitFor();
-      expect(await page.getByLabel("Benchmark for Growth mindset (% favourable), all grades: value").inputValue()).toBe("66.5");
+      expect(await page.getByLabel("Value — Benchmark for Growth mindset (% favourable), all grades").inputValue()).toBe("66.5");
       await shot(page, "benchmarks");
     } finally {
       await context.close();
