@@ -27,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       place,
       startYear,
       schoolId: filters.schoolId,
+      term: filters.term,
       canManage: can(user, "data:manage", { districtId: user.districtId }),
     };
   });
@@ -57,7 +58,7 @@ const views = [
 
 export default function DataHub() {
   const data = useLoaderData<typeof loader>();
-  const keep = { year: data.startYear, school: data.schoolId };
+  const keep = { year: data.startYear, term: data.term, school: data.schoolId };
   return (
     <div className="ck-stack">
       <PageHeader
@@ -65,7 +66,10 @@ export default function DataHub() {
         title="Outcome data"
         description={`Survey, attendance and course results for ${data.place.name}${data.startYear !== null ? `, ${schoolYearLabel(data.startYear)}` : ""}: what they say about our goals, and where to look first.`}
       />
-      <DataFilters options={{ years: data.years, schools: data.schools, districtName: data.districtName }} values={{ startYear: data.startYear, term: null, schoolId: data.schoolId }} />
+      <DataFilters
+        options={{ years: data.years, terms: ["fall", "winter", "spring"], schools: data.schools, districtName: data.districtName }}
+        values={{ startYear: data.startYear, term: data.term ?? "spring", schoolId: data.schoolId }}
+      />
       {data.years.length === 0 ? <p>No results have been imported yet.</p> : null}
       <Card title="Questions to ask of the data">
         <ul className="ck-list">
