@@ -14,10 +14,12 @@ import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, st
 import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
 import { goalDecisionShortLabels } from "~/modules/cycles/lifecycle";
 import { goalAcrossYears } from "~/modules/cycles/lifecycle.server";
-import { checkpointLabels, formatLongDate } from "~/modules/cycles/school-year";
+import { checkpointLabels, formatLongDate, schoolYearLabel } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
+import { displayValue } from "~/modules/data/suppression";
+import { dataTermLabels, type DataTerm } from "~/modules/data/data-terms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.goal.title} · Goals · Cyclekeeper` : "Goal · Cyclekeeper" }];
 
@@ -54,6 +56,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         mirrorScope: goal.mirrorScope,
         mirrored: goal.mirrored,
         status: goal.progress.status,
+        outcome:
+          goal.progress.kind === "outcome" && goal.measure
+            ? {
+                unit: goal.measure.unit,
+                yearLabel: schoolYearLabel(cycle.startYear),
+                baseline: goal.baselineValue === null ? null : displayValue(goal.baselineValue, goal.measure.unit).display,
+                target: goal.targetValue === null ? null : displayValue(goal.targetValue, goal.measure.unit).display,
+                latest: goal.progress.latest
+                  ? { term: dataTermLabels[goal.progress.latest.term as DataTerm] ?? goal.progress.latest.term, display: displayValue(goal.progress.latest.value, goal.measure.unit).display, n: goal.progress.latest.n }
+                  : null,
+                heldBack: goal.progress.suppressedCount,
+              }
+            : null,
         progressFraction: goal.progress.fraction,
         smartie: goal.smartie,
         localTarget: goal.adoption?.localTarget ?? "",
@@ -203,6 +218,33 @@ export default function GoalPage() {
             Status: <GoalStatusBadge status={goal.status} />{" "}
             <span className="ck-muted">{Math.round(goal.progressFraction * 100)}% of the way from the baseline</span>
           </p>
+          {goal.outcome ? (
+            <dl className="ck-outcome-progress" aria-label="Progress on the measure">
+              <div>
+                <dt>Baseline</dt>
+                <dd>{goal.outcome.baseline ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>Latest{goal.outcome.latest ? ` (${goal.outcome.latest.term} ${goal.outcome.yearLabel})` : ""}</dt>
+                <dd>
+                  {goal.outcome.latest ? (
+                    <>
+                      {goal.outcome.latest.display} <span className="ck-muted">({goal.outcome.latest.n} students)</span>
+                    </>
+                  ) : goal.outcome.heldBack ? (
+                    "Hidden: too few students to show"
+                  ) : (
+                    "No results yet"
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>Target</dt>
+                <dd>{goal.outcome.target ?? "—"}</dd>
+              </div>
+            </dl>
+          ) : null}
+          {goal.outcome?.heldBack ? <p className="ck-muted">{goal.outcome.heldBack} result{goal.outcome.heldBack === 1 ? " was" : "s were"} held back: too few students to show.</p> : null}
           {goal.population ? <p>For: {goal.population}</p> : null}
           {goal.equityNote ? <p>Equity: {goal.equityNote}</p> : null}
           {years.carriedFrom ? (

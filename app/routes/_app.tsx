@@ -24,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { to: "/home", label: "Home" },
       { to: "/cycles", label: "Cycles" },
       { to: "/schools", label: user.role === "school_team" && names.length === 1 ? "My school" : "Schools" },
+      ...(can(user, "data:read", scope) ? [{ to: "/data", label: "Data" }] : []),
       ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
       ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),
     ],

@@ -15,6 +15,7 @@ import {
   goalRevisions,
   goals,
   measures,
+  observations,
   reflectionAnswers,
   reflectionMeetings,
   reflectionParticipants,
@@ -24,9 +25,11 @@ import {
   schoolMemberships,
   schools,
   strategies,
+  studentGroups,
   users,
 } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
+import { seedDemoData } from "./demo-data.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
 
@@ -100,6 +103,7 @@ export async function seedDemo(db: Database) {
     }
     const lead = await tx.select({ id: users.id }).from(users).where(eq(users.email, "lead@riverbend.example"));
     await seedDemoCycles(tx, district.id, schoolRows, lead[0].id);
+    await seedDemoData(tx, district.id, schoolRows, lead[0].id);
     await tx.insert(auditEvents).values({
       districtId: district.id,
       actorId: null,
@@ -281,6 +285,36 @@ async function seedDemoGoals(db: Database, districtId: string) {
     targetCheckpoint: "endyear",
   });
   await db.update(goals).set({ carriedFromId: previous.morning }).where(eq(goals.id, morning.id));
+
+  // Maple's outcome goal starts from where connectedness stood last spring, so its progress reads from real rows.
+  const [connectedness] = await db.select().from(measures).where(and(isNull(measures.districtId), eq(measures.slug, "connectedness-favourable")));
+  const [all] = await db.select().from(studentGroups).where(and(isNull(studentGroups.districtId), eq(studentGroups.slug, "all")));
+  const [fall] = await db
+    .select({ value: observations.value })
+    .from(observations)
+    .where(
+      and(
+        eq(observations.schoolId, mapleActor.schoolIds[0]),
+        eq(observations.measureId, connectedness.id),
+        eq(observations.studentGroupId, all.id),
+        eq(observations.grade, "all"),
+        eq(observations.startYear, 2025),
+        eq(observations.term, "spring"),
+      ),
+    );
+  await createGoal(db, mapleActor, mapleCycle.id, {
+    ...common,
+    mirrorScope: "none",
+    kind: "outcome",
+    title: "More students know an adult at school cares about them",
+    description: "Every student in grades 3–5 can name an adult at school they trust.",
+    population: "All students in grades 3–5",
+    equityNote: "Watch English learners and students with disabilities most closely.",
+    measureId: connectedness.id,
+    baselineValue: Math.round((fall?.value ?? 60) * 10) / 10,
+    targetValue: Math.round(((fall?.value ?? 60) + 8) * 10) / 10,
+    dueDate: "2027-05-31",
+  });
 }
 
 /**

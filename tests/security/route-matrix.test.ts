@@ -264,6 +264,35 @@ const routes: Route[] = [
     expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 },
   },
   { method: "POST", path: "/cycles/:cycleA/reflection/:meeting", body: meetingFinding, expect: { lead: 404, schoolTeam: 404 } },
+  // Outcome data: everyone in the district reads suppressed aggregates in their reach (a school team its own schools
+  // and the district); only district SEL roles keep benchmarks. Another district's school is not found.
+  { method: "GET", path: "/data", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/data/competencies", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/data/competencies?school=:schoolA", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/data/groups?school=:schoolB", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/data/groups?school=:otherSchool", expect: { lead: 404, schoolTeam: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/data/trend?school=:schoolA", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/data/trend?school=not-a-uuid", expect: { lead: 404 } },
+  { method: "GET", path: "/data/benchmarks", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/data/export/competencies", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/data/export/groups?school=:schoolA", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/data/export/trend?school=:schoolB", file: true, expect: { lead: 200, schoolTeam: 403, otherLead: 404 } },
+  { method: "GET", path: "/data/export/everything", file: true, expect: { lead: 404, board: 404 } },
+  {
+    method: "POST",
+    path: "/data/benchmarks",
+    body: (actor) => ({ intent: "add", measureId: ":measure", kind: "target", gradeBand: actor === "team" ? "3-5" : "K-2", value: "70", source: `Set by ${actor}` }),
+    location: /^\/data\/benchmarks\?saved=1#b-[0-9a-f-]{36}$/,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 302 },
+  },
+  // The lead saves version 1; the team, still on version 1, is told someone saved first.
+  {
+    method: "POST",
+    path: "/data/benchmarks",
+    body: (actor) => ({ intent: "update", benchmarkId: ":benchmark", value: "66", source: `Changed by ${actor}`, expectedVersion: "1" }),
+    location: "/data/benchmarks?saved=1#b-:benchmark",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302, team: 409 },
+  },
 
   // Addresses that name nothing.
   { method: "GET", path: `${goalPath}/strategies/:missing/edit`, expect: { lead: 404 } },
@@ -433,6 +462,12 @@ beforeAll(async () => {
   };
   Object.assign(ids, await goalFixtures());
   Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle));
+  const [measure] = await database.query<{ id: string }>("select id from measure where slug = 'sel-self-management-favourable' and district_id is null");
+  const [benchmark] = await database.query<{ id: string }>(
+    "insert into benchmark (district_id, measure_id, kind, grade_band, value, source) values ($1, $2, 'benchmark', 'all', 64, 'Provider') returning id",
+    [district.district.id, measure.id],
+  );
+  Object.assign(ids, { measure: measure.id, benchmark: benchmark.id });
   server = await startTestServer(database);
   clients.signedOut = new TestClient(server.url);
   clients.lead = await signedIn(server, district.lead.email);
@@ -515,6 +550,17 @@ describe("what the matrix left in the database", () => {
       "select title from goal where title like 'Edited by %' union all select title from strategy where title like 'Edited by %' order by title",
     );
     expect(edited.map((r) => r.title)).toEqual(["Edited by lead", "Edited by team"]);
+  });
+
+  it("kept the benchmarks the data managers saved and no one else's", async () => {
+    const rows = await database.query<{ district_id: string; grade_band: string; source: string; version: number }>(
+      "select district_id, grade_band, source, version from benchmark order by source",
+    );
+    expect(rows.map((r) => r.source)).toEqual(["Changed by lead", "Set by lead", "Set by otherLead", "Set by team"]);
+    expect(rows.find((r) => r.source === "Set by otherLead")?.district_id).toBe(other.district.id);
+    expect(rows.find((r) => r.source === "Changed by lead")?.version).toBe(2);
+    const audited = await database.query<{ action: string }>("select action from audit_event where action like 'benchmark.%' and district_id = $1 order by action", [district.district.id]);
+    expect(audited.map((a) => a.action)).toEqual(["benchmark.create", "benchmark.create", "benchmark.update"]);
   });
 
   it("kept the lead's rubric draft edits and nobody else's; the draft is still a draft", async () => {

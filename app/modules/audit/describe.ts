@@ -46,6 +46,10 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} changed a cycle's ${"phase" in ((d.changes ?? {}) as object) ? "phase" : "checkpoint dates"}`;
     case "cycle.start":
       return `${who} started the ${yearOf(d.startYear)}cycle`;
+    case "benchmark.create":
+      return `${who} added a ${d.kind === "target" ? "target" : "benchmark"} for ${String(d.measure ?? "a measure")}`;
+    case "benchmark.update":
+      return `${who} changed a benchmark for ${String(d.measure ?? "a measure")}`;
     case "cycle.decide":
       return `${who} recorded ${typeof d.meetingId === "string" ? "decisions in a reflection meeting" : "year-end decisions"} for ${Array.isArray(d.decisions) && d.decisions.length === 1 ? "a goal" : "goals"}`;
     case "plan.create":

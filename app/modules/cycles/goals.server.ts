@@ -6,7 +6,8 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle } from "./cycles.server";
-import { implementationProgress, type ImplementationProgress, type MeasureDirection, type OutcomeProgress } from "./goal-progress";
+import { outcomeGoalValuesInDistrict } from "~/modules/data/views.server";
+import { implementationProgress, outcomeProgress, type ImplementationProgress, type MeasureDirection, type MeasureValue, type OutcomeProgress } from "./goal-progress";
 import type { AdoptionInput, GoalInput, StrategyInput } from "./goals.schema";
 import { checkpointIndex, isIsoDate, type Checkpoint } from "./school-year";
 import { checkSmartie, type GoalDraft, type SmartieCheck } from "./smartie";
@@ -235,6 +236,13 @@ async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], m
 
   const itemById = new Map(items.map((i) => [i.id, i]));
   const measureById = new Map(measureRows.map((m) => [m.id, m]));
+  // Outcome goals read their measure at the goal's own place: a school's goal its school, a district goal the district.
+  const outcomeValues = new Map<string, { minN: number; values: MeasureValue[] }>();
+  for (const goal of rows) {
+    if (goal.kind !== "outcome" || !goal.measureId || !measureById.has(goal.measureId)) continue;
+    const schoolId = goal.cycleId === cycle.id ? cycle.schoolId : null;
+    outcomeValues.set(goal.id, await outcomeGoalValuesInDistrict(db, cycle.districtId, { measureId: goal.measureId, startYear: cycle.startYear, schoolId }));
+  }
   const checkpointDates = { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate };
 
   return rows.map((goal) => {
@@ -251,7 +259,7 @@ async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], m
         .filter((s) => s.goalId === goal.id)
         .map((s) => ({ ...s, fromDistrict: mirrored && s.cycleId !== cycle.id, canEdit: s.cycleId === cycle.id && cycle.canEdit })),
       smartie,
-      progress: progressOf(goal, itemScores),
+      progress: progressOf(goal, itemScores, measure, outcomeValues.get(goal.id)),
       canEdit: !mirrored && goal.cycleId === cycle.id && cycle.canEdit,
     };
   });
@@ -296,7 +304,12 @@ function draftOf(goal: GoalRow, scores: readonly { checkpoint: Checkpoint; level
   };
 }
 
-function progressOf(goal: GoalRow, scores: readonly { checkpoint: Checkpoint; level: number }[]): GoalProgress {
+function progressOf(
+  goal: GoalRow,
+  scores: readonly { checkpoint: Checkpoint; level: number }[],
+  measure: { direction: MeasureDirection } | null,
+  data: { minN: number; values: MeasureValue[] } | undefined,
+): GoalProgress {
   if (goal.kind === "implementation") {
     if (goal.targetLevel === null || goal.targetCheckpoint === null) {
       return { kind: "implementation", status: "no_data", latestLevel: null, latestCheckpoint: null, fraction: 0 };
@@ -306,8 +319,12 @@ function progressOf(goal: GoalRow, scores: readonly { checkpoint: Checkpoint; le
       ...implementationProgress({ targetLevel: goal.targetLevel, targetCheckpoint: goal.targetCheckpoint, baselineLevel: null, scores }),
     };
   }
-  // Measure values arrive with data import; until then an outcome goal has nothing to stand on.
-  return { kind: "outcome", status: "no_data", latest: null, fraction: 0, suppressed: false, suppressedCount: 0 };
+  // Values come already suppressed from the data module; a hidden one arrives with n 0 and counts as held back.
+  if (!measure || !data || goal.targetValue === null) return { kind: "outcome", status: "no_data", latest: null, fraction: 0, suppressed: false, suppressedCount: 0 };
+  return {
+    kind: "outcome",
+    ...outcomeProgress({ direction: measure.direction, baselineValue: goal.baselineValue, targetValue: goal.targetValue, values: data.values, minN: data.minN }),
+  };
 }
 
 async function withAdoptions(db: Database, cycle: CycleView, views: GoalView[]): Promise<MirroredGoalView[]> {

@@ -1,0 +1,199 @@
+// Small-cell suppression: the one function every aggregated number passes through before it leaves the data module.
+//
+// A table is a set of cells (n students, a value) and the partitions that tie them together: members whose
+// n-weighted values add up to a total (the groups of one category to "all students", the grades to "all grades",
+// the schools to the district). A cell about fewer than minN students is hidden (primary suppression). Then, so no
+// hidden value can be worked out by subtraction, every partition that would leave exactly one unknown gets its next
+// smallest cell hidden too (complementary suppression), and a final exact check solves the whole linear system an
+// onlooker could write down from what is shown and hides more until no hidden cell is determined by it.
+// See docs/decisions/0020-small-cell-suppression.md.
+
+export interface CellInput {
+  /** Unique within the table. */
+  key: string;
+  n: number;
+  value: number;
+}
+
+/** Members whose n-weighted values (and whose n) add up to the total's. */
+export interface Partition {
+  total: string;
+  members: string[];
+}
+
+export interface SuppressionTable {
+  /** "percent" values near 0 or 100 are shown as a band; other units as numbers. */
+  unit: string;
+  cells: CellInput[];
+  partitions: Partition[];
+}
+
+export type SuppressionReason = "small" | "complementary";
+
+export type SuppressedCell =
+  /** A banded value (near 0 or 100 %) carries no number at all, so neither a page nor a chart can leak it. */
+  | { key: string; shown: true; n: number; value: number | null; display: string; banded: boolean }
+  | { key: string; shown: false; n: null; value: null; display: string; reason: SuppressionReason };
+
+/** Shown percentages below this read "< 5 %", above 100 minus it "> 95 %": nobody and everybody are never told. */
+export const PERCENT_BAND = 5;
+
+export function suppressedText(reason: SuppressionReason, minN: number): string {
+  return reason === "small" ? `fewer than ${minN} students` : "hidden so a small group cannot be worked out";
+}
+
+/** How a shown value reads: a percentage with one decimal (or its band near 0 and 100), a mean with two. */
+export function displayValue(value: number, unit: string): { display: string; banded: boolean } {
+  if (unit === "percent") {
+    if (value < PERCENT_BAND) return { display: `< ${PERCENT_BAND} %`, banded: true };
+    if (value > 100 - PERCENT_BAND) return { display: `> ${100 - PERCENT_BAND} %`, banded: true };
+    return { display: `${value.toFixed(1)} %`, banded: false };
+  }
+  return { display: value.toFixed(2), banded: false };
+}
+
+/**
+ * Hides every cell about fewer than `minN` students, and as many more as needed so that none of them can be
+ * recovered by subtraction from the cells shown and the partitions they sit in. Returns one result per input cell,
+ * in the input order.
+ */
+export function suppressSmallCells(table: SuppressionTable, minN: number): SuppressedCell[] {
+  const hidden = hiddenCells(table, minN);
+  return table.cells.map((cell) => {
+    const reason = hidden.get(cell.key);
+    if (reason) return { key: cell.key, shown: false, n: null, value: null, display: suppressedText(reason, minN), reason };
+    const { display, banded } = displayValue(cell.value, table.unit);
+    return { key: cell.key, shown: true, n: cell.n, value: banded ? null : cell.value, display, banded };
+  });
+}
+
+/** The keys to hide and why. Exported for the property tests; callers use suppressSmallCells. */
+export function hiddenCells(table: SuppressionTable, minN: number): Map<string, SuppressionReason> {
+  const byKey = new Map(table.cells.map((c) => [c.key, c]));
+  const hidden = new Map<string, SuppressionReason>();
+  for (const cell of table.cells) {
+    if (!(cell.n >= minN) || !Number.isFinite(cell.value)) hidden.set(cell.key, "small");
+  }
+  if (hidden.size === 0) return hidden;
+
+  // Each partition whose total is in the table is one equation: total − Σ members = 0 (over n·value, and over n).
+  // Members missing from the table count as nothing, the reading that gives an onlooker the most.
+  const equations = table.partitions
+    .filter((p) => byKey.has(p.total))
+    .map((p) => ({ total: p.total, members: [...new Set(p.members)].filter((m) => m !== p.total && byKey.has(m)) }))
+    .filter((e) => e.members.length > 0);
+  const equationsOf = new Map<string, number[]>();
+  equations.forEach((e, i) => {
+    for (const key of [e.total, ...e.members]) {
+      const list = equationsOf.get(key) ?? [];
+      list.push(i);
+      equationsOf.set(key, list);
+    }
+  });
+
+  const smallestShown = (keys: string[]) => {
+    let best: CellInput | undefined;
+    for (const key of keys) {
+      if (hidden.has(key)) continue;
+      const cell = byKey.get(key)!;
+      if (!best || cell.n < best.n || (cell.n === best.n && cell.key < best.key)) best = cell;
+    }
+    return best?.key;
+  };
+  /** Next smallest shown member of the equation, else its total. */
+  const complementFor = (e: { total: string; members: string[] }) => smallestShown(e.members) ?? smallestShown([e.total]);
+
+  // Stuck cells: determined, with nothing left around them to hide (inconsistent partitions); never retried.
+  const stuck = new Set<string>();
+  for (;;) {
+    // Cheap pass: any equation with exactly one unknown gives it away.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const e of equations) {
+        const unknowns = (hidden.has(e.total) ? 1 : 0) + e.members.filter((m) => hidden.has(m)).length;
+        if (unknowns !== 1) continue;
+        const next = complementFor(e);
+        if (next) {
+          hidden.set(next, "complementary");
+          changed = true;
+        }
+      }
+    }
+    // Exact pass: across overlapping partitions an unknown can still be pinned down by combining equations.
+    const determined = determinedUnknowns(equations, hidden).filter((k) => !stuck.has(k));
+    if (determined.length === 0) return hidden;
+    const target = determined[0];
+    const around = (equationsOf.get(target) ?? []).flatMap((i) => [...equations[i].members, equations[i].total]);
+    const next = smallestShown(around);
+    if (next) hidden.set(next, "complementary");
+    else stuck.add(target);
+  }
+}
+
+/**
+ * Hidden cells whose value follows from the shown ones: unknown i is determined when the unit vector e_i lies in the
+ * row space of the equations' coefficients over the unknowns. Reduced row echelon form answers that for every
+ * unknown at once: a pivot column is determined when its row has no other non-zero entry.
+ */
+export function determinedUnknowns(equations: { total: string; members: string[] }[], hidden: ReadonlyMap<string, unknown> | ReadonlySet<string>): string[] {
+  const isHidden = (k: string) => hidden.has(k);
+  const index = new Map<string, number>();
+  const rows: Map<number, number>[] = [];
+  for (const e of equations) {
+    const row = new Map<number, number>();
+    const add = (key: string, coefficient: number) => {
+      if (!isHidden(key)) return;
+      let i = index.get(key);
+      if (i === undefined) index.set(key, (i = index.size));
+      row.set(i, (row.get(i) ?? 0) + coefficient);
+    };
+    add(e.total, 1);
+    for (const m of e.members) add(m, -1);
+    for (const [i, v] of row) if (v === 0) row.delete(i);
+    if (row.size > 0) rows.push(row);
+  }
+  const width = index.size;
+  if (width === 0) return [];
+  const matrix = rows.map((r) => {
+    const dense = new Float64Array(width);
+    for (const [i, v] of r) dense[i] = v;
+    return dense;
+  });
+  const EPS = 1e-9;
+  const pivotRowOf = new Map<number, number>();
+  let rank = 0;
+  for (let col = 0; col < width && rank < matrix.length; col++) {
+    let pivot = -1;
+    for (let r = rank; r < matrix.length; r++) if (Math.abs(matrix[r][col]) > EPS) {
+      pivot = r;
+      break;
+    }
+    if (pivot < 0) continue;
+    [matrix[rank], matrix[pivot]] = [matrix[pivot], matrix[rank]];
+    const p = matrix[rank];
+    const scale = p[col];
+    for (let c = col; c < width; c++) p[c] /= scale;
+    for (let r = 0; r < matrix.length; r++) {
+      if (r === rank) continue;
+      const f = matrix[r][col];
+      if (Math.abs(f) <= EPS) continue;
+      const row = matrix[r];
+      for (let c = col; c < width; c++) row[c] -= f * p[c];
+    }
+    pivotRowOf.set(col, rank);
+    rank++;
+  }
+  const keys = [...index.keys()];
+  const determined: string[] = [];
+  for (const [col, r] of pivotRowOf) {
+    const row = matrix[r];
+    let alone = true;
+    for (let c = 0; c < width; c++) if (c !== col && Math.abs(row[c]) > EPS) {
+      alone = false;
+      break;
+    }
+    if (alone) determined.push(keys[col]);
+  }
+  return determined.sort();
+}
