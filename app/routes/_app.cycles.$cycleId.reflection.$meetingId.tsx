@@ -45,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     heading: cycleHeading(page.cycle, user.districtName),
     closed: page.cycle.status === "closed",
     meeting: page.meeting,
-    views: dataViewLinks(page.meeting.dataViews),
+    views: dataViewLinks(page.meeting.dataViews, cycleId),
     participants: page.participants,
     people: page.people,
     questions: page.questions,

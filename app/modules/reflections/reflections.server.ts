@@ -26,7 +26,7 @@ import { saveYearEndDecisions } from "~/modules/cycles/lifecycle.server";
 import { checkpointLabels, schoolYearLabel } from "~/modules/cycles/school-year";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
-import { applyQuestionEdits, dataViews, defaultProtocols, openStrategyFate, type OpenStrategyFate } from "./reflections";
+import { applyQuestionEdits, dataViewPath, dataViews, defaultProtocols, openStrategyFate, type OpenStrategyFate } from "./reflections";
 import type { AnswerInput, FindingInput, MeetingDecisionsInput, MeetingDetailsInput, MeetingInput, ProtocolInput } from "./reflections.schema";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -455,7 +455,7 @@ export async function addFinding(db: Database, actor: Actor, cycleId: string, me
   let evidenceLabel = input.evidenceLabel;
   if (input.evidence.viewKey) {
     const view = dataViews[input.evidence.viewKey];
-    evidenceViewPath = view.path;
+    evidenceViewPath = dataViewPath(input.evidence.viewKey, cycle.id);
     evidenceLabel ||= view.label;
   } else {
     const [score] = await db

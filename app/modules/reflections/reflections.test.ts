@@ -64,7 +64,10 @@ describe("findings and data views", () => {
   });
 
   it("links a protocol's data views under /data, skipping keys it does not know", () => {
-    expect(dataViewLinks(["trend", "gone", "benchmark"]).map((v) => v.path)).toEqual(["/data/trend", "/data/benchmarks"]);
+    expect(dataViewLinks(["trend", "gone", "benchmark"]).map((v) => v.path)).toEqual(["/data/trend", "/data/competencies"]);
+    // Goal progress is shown with a cycle's goals; without a cycle it points to the list of cycles.
+    expect(dataViewLinks(["goal-progress"], "c-1").map((v) => v.path)).toEqual(["/cycles/c-1/goals"]);
+    expect(dataViewLinks(["goal-progress"]).map((v) => v.path)).toEqual(["/cycles"]);
   });
 
   it("seeds the two protocols the issue names, each with questions and data views that exist", () => {

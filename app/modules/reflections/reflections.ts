@@ -22,10 +22,11 @@ export const findingKindLabels: Record<FindingKind, string> = { success: "Succes
  * /data); this one map is the only place that knows their addresses, so moving a page is a one-line change here.
  */
 export const dataViews = {
-  benchmark: { label: "Competencies against the benchmark", path: "/data/benchmarks" },
+  benchmark: { label: "Competencies against the benchmark", path: "/data/competencies" },
   groups: { label: "Results by grade and student group", path: "/data/groups" },
   trend: { label: "Trend across terms and years", path: "/data/trend" },
-  "goal-progress": { label: "Progress toward outcome goals", path: "/data/goals" },
+  // Outcome goal progress is shown with the goals themselves (baseline → latest → target), so it lives in the cycle.
+  "goal-progress": { label: "Progress toward outcome goals", path: "/cycles/:cycle/goals" },
 } as const;
 export type DataViewKey = keyof typeof dataViews;
 export const dataViewKeys = Object.keys(dataViews) as DataViewKey[];
@@ -34,9 +35,16 @@ export function isDataViewKey(key: string): key is DataViewKey {
   return Object.hasOwn(dataViews, key);
 }
 
+/** A view's address in a cycle; outside one (a protocol's own page) a cycle-bound view points to the list of cycles. */
+export function dataViewPath(key: DataViewKey, cycleId?: string): string {
+  const path: string = dataViews[key].path;
+  if (!path.includes(":cycle")) return path;
+  return cycleId ? path.replace(":cycle", cycleId) : "/cycles";
+}
+
 /** The views of a protocol that still exist, in the order the protocol lists them, with their links. */
-export function dataViewLinks(keys: readonly string[]): { key: DataViewKey; label: string; path: string }[] {
-  return keys.filter(isDataViewKey).map((key) => ({ key, ...dataViews[key] }));
+export function dataViewLinks(keys: readonly string[], cycleId?: string): { key: DataViewKey; label: string; path: string }[] {
+  return keys.filter(isDataViewKey).map((key) => ({ key, label: dataViews[key].label, path: dataViewPath(key, cycleId) }));
 }
 
 export interface ProtocolTemplate {
