@@ -13,8 +13,8 @@ const columnIndex = z
 /** The mapping as form fields `col_school`, `col_n`, …: each a heading's index, or empty for "not in this file". */
 export const mappingSchema = z.object(Object.fromEntries(importFields.map((f) => [`col_${f}`, columnIndex])) as Record<`col_${(typeof importFields)[number]}`, typeof columnIndex>);
 
-export function mappingFrom(input: Record<string, number | null>): ColumnMapping {
-  return Object.fromEntries(importFields.map((f) => [f, input[`col_${f}`] ?? null])) as ColumnMapping;
+export function mappingFrom(input: Record<string, unknown>): ColumnMapping {
+  return Object.fromEntries(importFields.map((f) => [f, (input[`col_${f}`] as number | null | undefined) ?? null])) as ColumnMapping;
 }
 
 /** The mapping as query or form fields, the inverse of `mappingFrom`. */

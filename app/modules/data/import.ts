@@ -371,12 +371,13 @@ export const rowFingerprint = (r: { schoolId: string | null; startYear: number; 
 // ─── Templates ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Header and example rows for one measure: a district-wide row and one per example school, for all students. */
-export function templateRows(measure: MeasureRef, startYear: number, schoolNames: string[]): string[][] {
-  const example = measure.unit === "percent" ? "72.5" : String(Math.round(((measure.scaleMin + measure.scaleMax) / 2) * 100) / 100);
+export function templateRows(measure: MeasureRef, startYear: number, schoolNames: string[]): (string | number)[][] {
+  // Numbers stay numbers, so the CSV writer never mistakes a negative example for a formula.
+  const example = measure.unit === "percent" ? 72.5 : Math.round(((measure.scaleMin + measure.scaleMax) / 2) * 100) / 100;
   const year = schoolYearLabel(startYear).replace("–", "-");
   const places = ["district", ...schoolNames.slice(0, 2)];
   return places.flatMap((school) => [
-    [school, year, "fall", "all", "all", measure.slug, "120", example],
-    [school, year, "fall", "all", "english-learners", measure.slug, "24", example],
+    [school, year, "fall", "all", "all", measure.slug, 120, example],
+    [school, year, "fall", "all", "english-learners", measure.slug, 24, example],
   ]);
 }
