@@ -129,7 +129,7 @@ function MeasureTable({
             <tr key={m.id} id={`measure-${m.slug}`}>
               <th scope="row">
                 {m.name}
-                {m.description ? <span className="ck-field__hint">{m.description}</span> : null}
+                {m.description ? <span className="ck-measure-description">{m.description}</span> : null}
               </th>
               <td>
                 <code>{m.slug}</code>

@@ -3,6 +3,7 @@ import { Form, Link } from "@remix-run/react";
 import { Card, Notice } from "~/components/ui/layout";
 import { importFieldLabels, importFields, type ColumnMapping } from "../import";
 import type { ImportPreviewData } from "../import-preview";
+import { UploadForm } from "./UploadForm";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
@@ -34,7 +35,7 @@ export function ImportPreview({
             <dd>{preview.total.toLocaleString("en-US")}</dd>
           </div>
           <div>
-            <dt>Ready to import</dt>
+            <dt>Rows without errors</dt>
             <dd>{preview.valid.toLocaleString("en-US")}</dd>
           </div>
           <div>
@@ -95,7 +96,7 @@ export function ImportPreview({
               </tbody>
             </table>
           </div>
-          <p className="ck-inline-list">
+          <p className="ck-inline-list ck-error-links">
             {preview.errors.length < preview.errorCount && !showAll ? (
               <Link to={`/data/import?${query}&errors=all`}>Show all errors on this page</Link>
             ) : null}
@@ -103,6 +104,8 @@ export function ImportPreview({
               Download every error as CSV
             </a>
           </p>
+          <h3>Upload a corrected file</h3>
+          <UploadForm />
         </Card>
       ) : null}
 
