@@ -50,7 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  requirePermission(user, "data:manage", { districtId: user.districtId });
+  await load(async () => requirePermission(user, "data:manage", { districtId: user.districtId }));
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_UPLOAD_BYTES) {
     return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
