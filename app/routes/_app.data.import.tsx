@@ -35,9 +35,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       return { step: "upload" as const, templates: measures.map((m) => ({ slug: m.slug, name: m.name })) };
     }
     if (!uploadTokenSchema.safeParse(token).success) throw new Response("Not found", { status: 404 });
-    const chosen = importFields.some((f) => url.searchParams.has(`col_${f}`))
-      ? mappingFrom(mappingSchema.parse(Object.fromEntries(importFields.map((f) => [`col_${f}`, url.searchParams.get(`col_${f}`) ?? ""]))))
-      : null;
+    let chosen = null;
+    if (importFields.some((f) => url.searchParams.has(`col_${f}`))) {
+      const parsed = mappingSchema.safeParse(Object.fromEntries(importFields.map((f) => [`col_${f}`, url.searchParams.get(`col_${f}`) ?? ""])));
+      if (!parsed.success) throw new Response("The column mapping is not valid.", { status: 400 });
+      chosen = mappingFrom(parsed.data);
+    }
     const checked = await checkUpload(context.db, user, stagingDirFor(context.config), token, chosen);
     const file = { token, fileName: checked.staged.fileName, encoding: checked.staged.encoding, bytes: checked.staged.bytes };
     if (!checked.ok) return { step: "unreadable" as const, file, error: checked.error };

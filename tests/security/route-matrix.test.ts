@@ -193,6 +193,8 @@ const routes: Route[] = [
   // the measures and groups; an upload is its uploader's alone (another person, even in the district, gets 404).
   { method: "GET", path: "/data/import", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 200 } },
   { method: "GET", path: "/data/import?upload=:upload", expect: { signedOut: OUT, lead: 200, team: 404, schoolTeam: 403, board: 403, otherLead: 404 } },
+  // A mapping that is not a column number is a bad request, never a server error.
+  { method: "GET", path: "/data/import?upload=:upload&col_school=abc", expect: { lead: 400 } },
   { method: "GET", path: "/data/import/errors?upload=:upload", file: true, expect: { signedOut: OUT, lead: 200, team: 404, schoolTeam: 403, board: 403, otherLead: 404 } },
   {
     method: "POST",
