@@ -11,6 +11,10 @@ import { createDefaultRubric } from "#db/seed/catalog.server";
 import { startRubricDraft } from "~/modules/cycles/rubrics.server";
 import { meetingSchema } from "~/modules/reflections/reflections.schema";
 import { createMeeting, listProtocols } from "~/modules/reflections/reflections.server";
+import { importFields, parseCsv, validateRecords, guessMapping } from "~/modules/data/import";
+import { commitImport, loadImportLookups } from "~/modules/data/import.server";
+import { stageUpload, stagingDirFor } from "~/modules/data/import-staging.server";
+import { createMeasure } from "~/modules/data/measures.server";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -83,6 +87,8 @@ const goalPath = "/cycles/:districtCycle/goals/:goal";
 const schoolGoalPath = "/cycles/:cycleA/goals/:schoolGoal";
 const districtStepPath = `${goalPath}/strategies/:districtStep/edit`;
 const schoolStepPath = "/cycles/:cycleA/goals/:goal/strategies/:schoolStep/edit";
+
+const importColumns = Object.fromEntries(importFields.map((f, i) => [`col_${f}`, String(i)]));
 
 const routes: Route[] = [
   // Pages.
@@ -293,6 +299,48 @@ const routes: Route[] = [
     location: "/data/benchmarks?saved=1#b-:benchmark",
     expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302, team: 409 },
   },
+  // Outcome data administration: the district's SEL lead and team import and undo; everyone in the district reads
+  // the measures and groups; an upload is its uploader's alone (another person, even in the district, gets 404).
+  { method: "GET", path: "/data/import", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/data/import?upload=:upload", expect: { signedOut: OUT, lead: 200, team: 404, schoolTeam: 403, board: 403, otherLead: 404 } },
+  // A mapping that is not a column number is a bad request, never a server error.
+  { method: "GET", path: "/data/import?upload=:upload&col_school=abc", expect: { lead: 400 } },
+  { method: "GET", path: "/data/import/errors?upload=:upload", file: true, expect: { signedOut: OUT, lead: 200, team: 404, schoolTeam: 403, board: 403, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/data/import",
+    body: () => ({ upload: ":upload", ...importColumns }),
+    location: /^\/data\/imports\?imported=[0-9a-f-]{36}$/,
+    // The lead goes last: confirming uses the upload up.
+    expect: { signedOut: OUT, team: 404, schoolTeam: 403, board: 403, otherLead: 404, lead: 302 },
+  },
+  { method: "GET", path: "/data/imports", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/data/imports",
+    body: () => ({ intent: "undo", importId: ":dataImport" }),
+    location: "/data/imports?undone=:dataImport",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302 },
+  },
+  { method: "GET", path: "/data/measures", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/data/student-groups", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/data/measures",
+    body: (actor) => ({ name: `Measure by ${actor}`, description: "", unit: "mean", direction: "higher_is_better", category: "custom", scaleMin: "0", scaleMax: "5" }),
+    location: /^\/data\/measures\?added=measure-by-(lead|team|otherlead)#measure-measure-by-(lead|team|otherlead)$/,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 302 },
+  },
+  {
+    method: "POST",
+    path: "/data/student-groups",
+    body: (actor) => ({ name: `Group by ${actor}` }),
+    location: /^\/data\/student-groups\?added=group-by-(lead|team|otherlead)$/,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 302 },
+  },
+  { method: "GET", path: "/data/template/sel-growth-mindset-mean", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/data/template/matrix-measure", file: true, expect: { lead: 200, otherLead: 404 } },
+  { method: "GET", path: "/data/template/no-such-measure", file: true, expect: { lead: 404 } },
 
   // Addresses that name nothing.
   { method: "GET", path: `${goalPath}/strategies/:missing/edit`, expect: { lead: 404 } },
@@ -437,6 +485,26 @@ async function reflectionFixtures(districtCycle: string, otherCycle: string) {
   return { protocol: protocols[0].id, protocolTwo: protocols[1].id, otherProtocol: theirs[0].id, meeting: meeting.id, otherMeeting: otherMeeting.id };
 }
 
+/** An import to undo, a file staged for the lead to confirm, and a measure of the district's own. */
+async function dataFixtures() {
+  const lead = actorOf(district.lead);
+  const header = importFields.join(",");
+  const winter = parseCsv(`${header}\n${district.schoolA.name},2026-27,winter,all,all,sel-growth-mindset-mean,30,3.4\n`);
+  if (!winter.ok) throw new Error(winter.error);
+  const checked = validateRecords(winter, guessMapping(winter.headers), await loadImportLookups(database.db, lead));
+  const committed = await commitImport(database.db, lead, { fileName: "winter.csv", rows: checked.rows });
+  if (committed.status !== "committed") throw new Error("the fixture import changed nothing");
+  const text = `${header}\n${district.schoolA.name},2026-27,fall,all,all,sel-growth-mindset-mean,30,3.4\n`;
+  const staged = await stageUpload(stagingDirFor(server.config), { userId: district.lead.id, districtId: district.district.id }, {
+    fileName: "fall.csv",
+    encoding: "utf-8",
+    text,
+    bytes: text.length,
+  });
+  await createMeasure(database.db, lead, { name: "Matrix measure", description: "", unit: "mean", direction: "higher_is_better", category: "custom", scaleMin: 1, scaleMax: 5 });
+  return { dataImport: committed.importId, upload: staged.token };
+}
+
 beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   district = await makeDistrictWithPeople(database.db);
@@ -469,6 +537,7 @@ beforeAll(async () => {
   );
   Object.assign(ids, { measure: measure.id, benchmark: benchmark.id });
   server = await startTestServer(database);
+  Object.assign(ids, await dataFixtures());
   clients.signedOut = new TestClient(server.url);
   clients.lead = await signedIn(server, district.lead.email);
   clients.team = await signedIn(server, district.team.email);

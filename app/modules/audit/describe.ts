@@ -117,6 +117,16 @@ export function describeAuditEvent(event: EventLike): string {
       const title = ((d.before ?? {}) as Record<string, unknown>).title;
       return typeof title === "string" ? `${who} removed the strategy “${title}”` : `${who} removed a strategy`;
     }
+    case "data.import": {
+      const rows = typeof d.rows === "number" ? ` (${d.rows === 1 ? "1 row" : `${d.rows.toLocaleString("en-US")} rows`})` : "";
+      return typeof d.fileName === "string" ? `${who} imported outcome data from “${d.fileName}”${rows}` : `${who} imported outcome data${rows}`;
+    }
+    case "data.import_undo":
+      return typeof d.fileName === "string" ? `${who} undid the import of “${d.fileName}”` : `${who} undid an import of outcome data`;
+    case "measure.create":
+      return typeof d.name === "string" ? `${who} added the measure “${d.name}”` : `${who} added a measure`;
+    case "student_group.create":
+      return typeof d.name === "string" ? `${who} added the student group “${d.name}”` : `${who} added a student group`;
     default:
       return `${who}: ${event.action}`;
   }

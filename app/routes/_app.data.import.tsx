@@ -1,0 +1,165 @@
+// Importing outcome data from CSV: upload → column mapping → preview with every row checked → confirm (ADR 0019).
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Card, Notice, PageHeader } from "~/components/ui/layout";
+import { DataAdminNav } from "~/modules/data/components/DataAdminNav";
+import { ImportPreview } from "~/modules/data/components/ImportPreview";
+import { MappingForm } from "~/modules/data/components/MappingForm";
+import { UploadForm } from "~/modules/data/components/UploadForm";
+import { decodeUpload, importFields, MAX_UPLOAD_BYTES, parseCsv } from "~/modules/data/import";
+import { checkUpload } from "~/modules/data/import-check.server";
+import { commitSchema, mappingFrom, mappingParams, mappingSchema, uploadTokenSchema } from "~/modules/data/import.schema";
+import { commitImport } from "~/modules/data/import.server";
+import { discardStagedUpload, stageUpload, stagingDirFor } from "~/modules/data/import-staging.server";
+import { describePreview } from "~/modules/data/import-preview";
+import { listMeasures } from "~/modules/data/measures.server";
+import { requireUser } from "~/modules/people/auth.server";
+import { requirePermission } from "~/modules/people/permissions";
+import { Conflict, ValidationFailed } from "~/utils/errors";
+import { act, load, parseForm } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Import data · Cyclekeeper" }];
+
+/** How many errors the page lists before pointing to "show all" and the error file. */
+const ERRORS_SHOWN = 50;
+const ERRORS_SHOWN_ALL = 5_000;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return load(async () => {
+    requirePermission(user, "data:manage", { districtId: user.districtId });
+    const url = new URL(request.url);
+    const token = url.searchParams.get("upload");
+    if (!token) {
+      const measures = await listMeasures(context.db, user);
+      return { step: "upload" as const, templates: measures.map((m) => ({ slug: m.slug, name: m.name })) };
+    }
+    if (!uploadTokenSchema.safeParse(token).success) throw new Response("Not found", { status: 404 });
+    let chosen = null;
+    if (importFields.some((f) => url.searchParams.has(`col_${f}`))) {
+      const parsed = mappingSchema.safeParse(Object.fromEntries(importFields.map((f) => [`col_${f}`, url.searchParams.get(`col_${f}`) ?? ""])));
+      if (!parsed.success) throw new Response("The column mapping is not valid.", { status: 400 });
+      chosen = mappingFrom(parsed.data);
+    }
+    const checked = await checkUpload(context.db, user, stagingDirFor(context.config), token, chosen);
+    const file = { token, fileName: checked.staged.fileName, encoding: checked.staged.encoding, bytes: checked.staged.bytes };
+    if (!checked.ok) return { step: "unreadable" as const, file, error: checked.error };
+    const mapping = { headers: checked.headers, mapping: checked.mapping, params: mappingParams(checked.mapping) };
+    if (!checked.mappingChosen || url.searchParams.has("remap")) return { step: "map" as const, file, ...mapping };
+    const showAll = url.searchParams.get("errors") === "all";
+    return { step: "preview" as const, file, ...mapping, preview: describePreview(checked.result, checked.lookups, showAll ? ERRORS_SHOWN_ALL : ERRORS_SHOWN), showAll };
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  await load(async () => requirePermission(user, "data:manage", { districtId: user.districtId }));
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_UPLOAD_BYTES) {
+    return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
+  }
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
+  }
+  const dir = stagingDirFor(context.config);
+  if (form.get("intent") === "upload") {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) return { ok: false as const, fileError: file instanceof File && file.name ? "The file is empty." : "Choose a CSV file to upload." };
+    if (file.size > MAX_UPLOAD_BYTES) return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
+    const decoded = decodeUpload(new Uint8Array(await file.arrayBuffer()));
+    if (!decoded.ok) return { ok: false as const, fileError: decoded.error };
+    // Only the heading row is read now; every row is checked on the preview.
+    const head = parseCsv(decoded.text, { maxRecords: 1 });
+    if (!head.ok) return { ok: false as const, fileError: head.error };
+    const staged = await stageUpload(dir, { userId: user.id, districtId: user.districtId }, {
+      fileName: (file.name || "upload.csv").slice(0, 200),
+      encoding: decoded.encoding,
+      text: decoded.text,
+      bytes: file.size,
+    });
+    throw redirect(`/data/import?upload=${staged.token}`);
+  }
+  return act(form, async () => {
+    const input = parseForm(form, commitSchema);
+    const checked = await checkUpload(context.db, user, dir, input.upload, mappingFrom(input));
+    if (!checked.ok) throw new Conflict(checked.error);
+    if (checked.result.errors.length) {
+      throw new Conflict(`The file has ${checked.result.errors.length} error${checked.result.errors.length === 1 ? "" : "s"}; nothing was imported. Fix them and upload the file again.`);
+    }
+    if (checked.result.rows.length === 0) throw new ValidationFailed({ upload: ["The file has no rows to import."] });
+    const result = await commitImport(context.db, user, { fileName: checked.staged.fileName, rows: checked.result.rows }, { ip: context.clientIp });
+    await discardStagedUpload(dir, input.upload);
+    if (result.status === "unchanged") {
+      throw redirect(`/data/imports?unchanged=${encodeURIComponent(checked.staged.fileName)}`);
+    }
+    throw redirect(`/data/imports?imported=${result.importId}`);
+  });
+}
+
+export default function ImportData() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as { fileError?: string; formError?: string } | undefined;
+  const navigation = useNavigation();
+  return (
+    <div className="ck-stack">
+      <PageHeader title="Import data" description="Add aggregated results from a CSV file. Every row is checked before anything is saved." />
+      <DataAdminNav canManage />
+      {data.step === "upload" ? (
+        <>
+          <Card title="1. Upload a file">
+            <UploadForm error={actionData?.fileError} />
+          </Card>
+          <Card title="Templates">
+            <p>Download a template for a measure: its headings and example rows, ready to fill in. Files with other headings work too; you choose which column is which.</p>
+            <ul className="ck-template-list">
+              {data.templates.map((t) => (
+                <li key={t.slug}>
+                  <a href={`/data/template/${t.slug}`} download>
+                    {t.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </>
+      ) : (
+        <>
+          <p className="ck-muted">
+            File: <strong>{data.file.fileName}</strong>
+            {data.file.encoding !== "utf-8" ? ` (read as ${data.file.encoding === "windows-1252" ? "Windows-1252 / Latin-1" : data.file.encoding.toUpperCase()})` : ""} ·{" "}
+            <Link to="/data/import">Upload a different file</Link>
+          </p>
+          {data.step === "unreadable" ? (
+            <Notice tone="error" role="alert">
+              {data.error}
+            </Notice>
+          ) : data.step === "map" ? (
+            <Card title="2. Match the columns">
+              <MappingForm token={data.file.token} headers={data.headers} mapping={data.mapping} />
+            </Card>
+          ) : (
+            <>
+              {actionData?.formError ? (
+                <Notice tone="error" role="alert">
+                  {actionData.formError}
+                </Notice>
+              ) : null}
+              <ImportPreview
+                token={data.file.token}
+                headers={data.headers}
+                mapping={data.mapping}
+                params={data.params}
+                preview={data.preview}
+                showAll={data.showAll}
+                submitting={navigation.state === "submitting"}
+              />
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
