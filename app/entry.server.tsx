@@ -48,6 +48,18 @@ export default function handleRequest(
 }
 
 /**
+ * React 18.3 encodes HTML into a fresh 2 KiB buffer and, when a multi-byte character (an en dash, a minus sign, an
+ * accented name) does not fit at its end, sends the whole buffer anyway: the 1–3 bytes it never wrote arrive as NUL
+ * characters in the page (facebook/react#24985, fixed only in React 19). HTML text never contains NUL (React writes
+ * none, and browsers would replace it), so trailing zero bytes of a piece are always that unwritten tail.
+ */
+export function withoutUnwrittenTail(chunk: Buffer): Buffer {
+  let end = chunk.length;
+  while (end > 0 && chunk[end - 1] === 0 && chunk.length - end < 3) end--;
+  return end === chunk.length ? chunk : chunk.subarray(0, end);
+}
+
+/**
  * React writes its HTML in 2 KiB pieces, and each piece went on by itself through a web stream, compression and the
  * socket: for a 350 KiB page that per-piece work cost more than compressing the page. Pieces written in the same
  * turn of the event loop now go on as one; a page that streams in parts still streams, one part per turn.
@@ -63,7 +75,7 @@ function coalescing() {
   };
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      pending.push(chunk);
+      pending.push(withoutUnwrittenTail(chunk));
       if (!scheduled) {
         scheduled = true;
         setImmediate(release);
