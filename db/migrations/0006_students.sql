@@ -1,5 +1,5 @@
 CREATE TYPE "public"."intervention_outcome" AS ENUM('goal_met', 'progress', 'no_progress', 'discontinued');--> statement-breakpoint
-CREATE TYPE "public"."student_access_kind" AS ENUM('view', 'meeting', 'export', 'import', 'delete', 'retention');--> statement-breakpoint
+CREATE TYPE "public"."student_access_kind" AS ENUM('view', 'list', 'export', 'import', 'delete', 'retention');--> statement-breakpoint
 CREATE TABLE "check_in" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"intervention_id" uuid NOT NULL,

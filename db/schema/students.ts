@@ -179,7 +179,7 @@ export const relationships = pgTable(
   ],
 );
 
-export const studentAccessKind = pgEnum("student_access_kind", ["view", "meeting", "export", "import", "delete", "retention"]);
+export const studentAccessKind = pgEnum("student_access_kind", ["view", "list", "export", "import", "delete", "retention"]);
 
 /**
  * Who looked at or took out which student-level records, when, and in what context. No foreign key to the student:
@@ -194,7 +194,7 @@ export const studentAccessLog = pgTable(
       .references(() => districts.id, { onDelete: "cascade" }),
     schoolId: uuid("school_id").references(() => schools.id, { onDelete: "set null" }),
     actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
-    /** Null for views of many students at once (the weekly meeting, an import, a retention run). */
+    /** Null for views of many students at once (kind "list": the weekly meeting, the relationship map), imports and retention runs. */
     studentId: uuid("student_id"),
     kind: studentAccessKind("kind").notNull(),
     /** Why: the page or command, e.g. "student page", "weekly meeting 2026-11-30 (12 students)". */
