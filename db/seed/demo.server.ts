@@ -7,6 +7,7 @@ import { and, asc, isNull } from "drizzle-orm";
 import { addStrategy, createGoal, snapshotOf } from "~/modules/cycles/goals.server";
 import { auditEvents, cycles, districts, goalRevisions, goals, measures, rubricItems, rubricScores, schoolMemberships, schools, strategies, users } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
+import { seedDemoStudents } from "./students-demo.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
 
@@ -91,6 +92,7 @@ export async function seedDemo(db: Database) {
     return district;
   });
   await seedDemoGoals(db, district.id);
+  await seedDemoStudents(db, district.id);
   return district;
 }
 
