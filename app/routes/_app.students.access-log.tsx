@@ -46,7 +46,7 @@ export default function AccessLog() {
                 <td>{new Date(e.at).toISOString().slice(0, 16).replace("T", " ")}</td>
                 <td>{e.actorName}</td>
                 <td>{kindLabels[e.kind]}</td>
-                <td>{e.student ? e.student.id ? <Link to={`/students/${e.student.id}`}>{e.student.name}</Link> : <span className="ck-muted">record {e.student.ref}</span> : "–"}</td>
+                <td>{e.student ? e.student.id ? <Link to={`/students/${e.student.id}`}>{e.student.name}</Link> : <span className="ck-muted">{`record ${e.student.ref}`}</span> : "–"}</td>
                 <td>{e.schoolName ?? "–"}</td>
                 <td>{e.context}</td>
               </tr>

@@ -35,6 +35,8 @@ export interface Parsed<T> {
   errors: RowError[];
   /** Problems with the file as a whole (no header, missing columns). */
   fileErrors: string[];
+  /** The file row number of each entry of `rows`. */
+  rowNumbers: number[];
 }
 
 export const MAX_ROWS = 100_000;
@@ -142,8 +144,9 @@ export function normaliseGrade(value: string): string | null {
 export function parseRoster(text: string, context: { schoolName: string; groupSlugs: Map<string, string> }): Parsed<RosterRow> {
   const table = readTable(text, rosterAliases, ["localId", "givenName", "familyName", "grade"]);
   const rows: RosterRow[] = [];
+  const rowNumbers: number[] = [];
   const errors: RowError[] = [];
-  if (table.fileErrors.length) return { rows, errors, fileErrors: table.fileErrors };
+  if (table.fileErrors.length) return { rows, errors, fileErrors: table.fileErrors, rowNumbers };
   const heading = (c: string) => table.headings.get(c) ?? c;
   const seen = new Map<string, number>();
   for (const { row, cells } of table.records) {
@@ -169,9 +172,12 @@ export function parseRoster(text: string, context: { schoolName: string; groupSl
       else if (!groups.includes(slug)) groups.push(slug);
     }
     if (problems.length) errors.push(...problems);
-    else rows.push({ localId, givenName, familyName, grade: grade!, groups });
+    else {
+      rows.push({ localId, givenName, familyName, grade: grade!, groups });
+      rowNumbers.push(row);
+    }
   }
-  return { rows, errors, fileErrors: [] };
+  return { rows, errors, fileErrors: [], rowNumbers };
 }
 
 const yes = new Set(["yes", "y", "true", "1", "agree", "strongly agree"]);
@@ -181,8 +187,9 @@ const no = new Set(["no", "n", "false", "0", "disagree", "strongly disagree"]);
 export function parseIndicators(text: string, context: { knownStudents: Set<string> }): Parsed<IndicatorRow> {
   const table = readTable(text, indicatorAliases, ["localId", "weekOf", "daysEnrolled", "daysAbsent"]);
   const rows: IndicatorRow[] = [];
+  const rowNumbers: number[] = [];
   const errors: RowError[] = [];
-  if (table.fileErrors.length) return { rows, errors, fileErrors: table.fileErrors };
+  if (table.fileErrors.length) return { rows, errors, fileErrors: table.fileErrors, rowNumbers };
   const heading = (c: string) => table.headings.get(c) ?? c;
   const seen = new Map<string, number>();
   for (const { row, cells } of table.records) {
@@ -229,9 +236,12 @@ export function parseIndicators(text: string, context: { knownStudents: Set<stri
       else fail("trustedAdult", `"${cells.get("trustedAdult")}" is not yes or no`);
     }
     if (problems.length) errors.push(...problems);
-    else rows.push({ localId, weekOf, startYear: startYearOf(weekOf), daysEnrolled, daysAbsent, coursesFailing, behaviourIncidents, selScore, trustedAdult });
+    else {
+      rows.push({ localId, weekOf, startYear: startYearOf(weekOf), daysEnrolled, daysAbsent, coursesFailing, behaviourIncidents, selScore, trustedAdult });
+      rowNumbers.push(row);
+    }
   }
-  return { rows, errors, fileErrors: [] };
+  return { rows, errors, fileErrors: [], rowNumbers };
 }
 
 export const rosterTemplate = "student_id,given_name,family_name,grade,school,groups\r\n";

@@ -550,12 +550,13 @@ export async function checkImport(db: Executor, actor: Actor, schoolId: string, 
         (await db.select({ localId: students.localId }).from(students).where(and(eq(students.districtId, actor.districtId), inArray(students.localId, ids), sql`${students.schoolId} <> ${schoolId}`))).map((r) => r.localId),
       );
       if (elsewhere.size) {
-        const header = 2;
-        parsed.rows = parsed.rows.filter((r, i) => {
-          if (!elsewhere.has(r.localId)) return true;
-          parsed.errors.push({ row: i + header, column: "student_id", reason: "is on another school's roster; ask the district to move the student" });
-          return false;
-        });
+        const keep = parsed.rows.map((r, i) => ({ r, row: parsed.rowNumbers[i] }));
+        for (const { r, row } of keep) {
+          if (elsewhere.has(r.localId)) parsed.errors.push({ row, column: "student_id", reason: "is on another school's roster; ask the district to move the student" });
+        }
+        const kept = keep.filter(({ r }) => !elsewhere.has(r.localId));
+        parsed.rows = kept.map((k) => k.r);
+        parsed.rowNumbers = kept.map((k) => k.row);
         parsed.errors.sort((a, b) => a.row - b.row);
       }
     }
