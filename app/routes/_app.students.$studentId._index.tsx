@@ -121,7 +121,7 @@ export default function StudentPage() {
       </Card>
       <section className="ck-card" aria-labelledby="over-time">
         <h2 id="over-time">SEL, attendance, grades and behaviour over time</h2>
-        <div className="ck-table-wrap">
+        <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="Weekly indicators">
           <table className="ck-table" id="weeks">
             <caption className="ck-visually-hidden">Weekly indicators, oldest first</caption>
             <thead>

@@ -27,7 +27,7 @@ export default function AccessLog() {
         description="Every view of a student record, every list of students, export, import and deletion, newest first."
         actions={<Link to="/students">Student support</Link>}
       />
-      <div className="ck-table-wrap">
+      <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="Access log entries">
         <table className="ck-table" id="access-log">
           <caption className="ck-visually-hidden">Access log entries</caption>
           <thead>

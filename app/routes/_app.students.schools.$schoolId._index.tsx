@@ -52,7 +52,7 @@ export default function WeeklyMeeting() {
               </button>
             </Form>
           </div>
-          <div className="ck-table-wrap">
+          <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="Students to discuss">
             <table className="ck-table" id="meeting">
               <caption>Newly flagged students and students with an open plan ({rows.length})</caption>
               <thead>

@@ -102,7 +102,7 @@ export default function ImportPage() {
               <Notice tone="error" role="alert">
                 {result.errorCount} problem{result.errorCount === 1 ? "" : "s"} found. Nothing has been written: correct the file and upload it again.
               </Notice>
-              <div className="ck-table-wrap">
+              <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="Problems by row">
                 <table className="ck-table" id="import-errors">
                   <caption>Problems by row</caption>
                   <thead>
@@ -129,7 +129,7 @@ export default function ImportPage() {
               <p>
                 {result.rows} rows are ready ({result.detail}). Nothing is written until you confirm.
               </p>
-              <div className="ck-table-wrap">
+              <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="First rows of the file">
                 <table className="ck-table">
                   <caption>First rows</caption>
                   <thead>

@@ -33,7 +33,7 @@ export function RatesTable({ rates }: { rates: { minCellSize: number; terms: str
   if (!rates.terms.length) return <p className="ck-muted">No rates yet: they are computed when weekly indicators are imported.</p>;
   const termName = (t: string) => t[0].toUpperCase() + t.slice(1);
   return (
-    <div className="ck-table-wrap">
+    <div className="ck-table-wrap" tabIndex={0} role="region" aria-label="School rates">
       <table className="ck-table" id="school-rates">
         <caption>School rates this year, all students</caption>
         <thead>
