@@ -138,6 +138,7 @@ ALTER TABLE "student" ADD CONSTRAINT "student_district_id_district_id_fk" FOREIG
 ALTER TABLE "student" ADD CONSTRAINT "student_school_id_school_id_fk" FOREIGN KEY ("school_id") REFERENCES "public"."school"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "check_in_week_uq" ON "check_in" USING btree ("intervention_id","week_of");--> statement-breakpoint
 CREATE INDEX "indicator_week_school_idx" ON "indicator_week" USING btree ("school_id","week_of");--> statement-breakpoint
+CREATE INDEX "indicator_week_survey_idx" ON "indicator_week" USING btree ("school_id","week_of") WHERE "indicator_week"."sel_score" is not null or "indicator_week"."trusted_adult" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "intervention_catalog_slug_uq" ON "intervention_catalog" USING btree ("district_id","slug");--> statement-breakpoint
 CREATE INDEX "intervention_student_idx" ON "intervention" USING btree ("student_id");--> statement-breakpoint
 CREATE INDEX "intervention_school_open_idx" ON "intervention" USING btree ("school_id") WHERE "intervention"."end_date" is null;--> statement-breakpoint

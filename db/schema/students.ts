@@ -62,6 +62,8 @@ export const indicatorWeeks = pgTable(
   (t) => [
     primaryKey({ columns: [t.studentId, t.weekOf] }),
     index("indicator_week_school_idx").on(t.schoolId, t.weekOf),
+    // The survey weeks that carry SEL and connectedness answers forward: a few of a year's weeks.
+    index("indicator_week_survey_idx").on(t.schoolId, t.weekOf).where(sql`${t.selScore} is not null or ${t.trustedAdult} is not null`),
     check("indicator_week_days", sql`${t.daysAbsent} >= 0 and ${t.daysEnrolled} >= ${t.daysAbsent}`),
   ],
 );

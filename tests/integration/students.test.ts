@@ -174,10 +174,26 @@ describe("indicator import", () => {
         const figures: WeekFigures[] = rows
           .filter((r) => r.local_id === row.local_id)
           .map((r) => ({ weekOf: r.week_of.slice(0, 10), daysEnrolled: r.days_enrolled, daysAbsent: r.days_absent, coursesFailing: r.courses_failing, behaviourIncidents: r.behaviour_incidents, selScore: r.sel_score === null ? null : Number(r.sel_score), trustedAdult: r.trusted_adult }));
-        const { studentId: _s, name: _n, grade: _g, ...fromSql } = summary;
+        const { studentId: _s, ...fromSql } = summary;
         expect(fromSql).toEqual(summariseWeek(figures, week));
       }
     }
+  });
+
+  it("reads a whole history for a student whose data stopped weeks ago", async () => {
+    const birch = actorOf(await makeUser(database.db, d.district.id, "school_team", { schoolIds: [d.schoolB.id] }), [d.schoolB.id]);
+    expect((await commitImport(database.db, birch, d.schoolB.id, "roster", roster(["B-1,Early,Leaver,5,,", "B-2,Still,Here,5,,"]), "birch.csv")).ok).toBe(true);
+    const file = indicators([
+      "B-1,2026-08-24,5,1,0,2,2.1,no",
+      "B-1,2026-08-31,10,2,1,2,,",
+      "B-2,2026-08-24,5,0,0,0,3.9,yes",
+      ...weeks.map((w, i) => `B-2,${w},${(i + 3) * 5},0,0,0,,`),
+    ]);
+    expect((await commitImport(database.db, birch, d.schoolB.id, "indicators", file, "birch-weeks.csv")).ok).toBe(true);
+    const [summary, still] = (await schoolWeekSummaries(database.db, d.schoolB.id, "2026-10-12")).sort((a, b) => a.weekOf.localeCompare(b.weekOf));
+    expect(summary).toMatchObject({ weekOf: "2026-08-31", daysEnrolled: 10, daysAbsent: 2, coursesFailing: 1, recentIncidents: 4, latestSel: 2.1, latestTrustedAdult: false });
+    expect(still).toMatchObject({ weekOf: "2026-10-12", recentIncidents: 0, latestSel: 3.9, latestTrustedAdult: true });
+    expect(await schoolWeekSummaries(database.db, d.schoolB.id, "2026-08-01")).toEqual([]);
   });
 
   it("shows the weekly meeting: newly flagged students, with every signal on one row, and logs the view", async () => {

@@ -25,7 +25,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Action, type Actor } from "~/modules/people/permissions";
 import { toCsv } from "~/utils/csv";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
-import { defaultThresholds, newSignals, signalsFor, startYearOf, summariseWeek, type Signal, type Thresholds, type WeekFigures, type WeekSummary } from "./indicators";
+import { BEHAVIOUR_WINDOW_DAYS, defaultThresholds, newSignals, signalsFor, startYearOf, summariseWeek, type Signal, type Thresholds, type WeekFigures, type WeekSummary } from "./indicators";
 import { rollupMeasures, termRates, visibleRate, type TermStanding } from "./rollup";
 import { parseIndicators, parseRoster, type IndicatorRow, type Parsed, type RosterRow } from "./student-import";
 import type { z } from "zod";
@@ -178,57 +178,128 @@ export async function addCatalogItem(db: Database, actor: Actor, input: z.output
 
 export interface StudentWeek extends WeekSummary {
   studentId: string;
-  name: string;
-  grade: string;
   weekOf: string;
 }
 
-/** Every student's summary for the latest week on or before `weekOf`: one query, checked against `summariseWeek`. */
+/** Every student's summary for the latest week on or before `weekOf` (students with no week by then are left out). */
 export async function schoolWeekSummaries(db: Executor, schoolId: string, weekOf: string): Promise<StudentWeek[]> {
-  const rows = await rowsOf<{
-    student_id: string;
-    given_name: string;
-    family_name: string;
-    grade: string;
-    week_of: string | Date;
-    days_enrolled: number;
-    days_absent: number;
-    courses_failing: number;
-    recent_incidents: number | string;
-    latest_sel: string | number | null;
-    latest_trusted_adult: boolean | null;
-  }>(
-    db,
-    sql`select s.id as student_id, s.given_name, s.family_name, s.grade,
-          cur.week_of::text as week_of, cur.days_enrolled, cur.days_absent, cur.courses_failing,
-          (select coalesce(sum(w.behaviour_incidents), 0)::int from indicator_week w
-            where w.student_id = s.id and w.week_of > cur.week_of - 28 and w.week_of <= cur.week_of) as recent_incidents,
-          (select w.sel_score from indicator_week w
-            where w.student_id = s.id and w.week_of <= cur.week_of and w.sel_score is not null order by w.week_of desc limit 1) as latest_sel,
-          (select w.trusted_adult from indicator_week w
-            where w.student_id = s.id and w.week_of <= cur.week_of and w.trusted_adult is not null order by w.week_of desc limit 1) as latest_trusted_adult
-        from student s
-        join lateral (select * from indicator_week w where w.student_id = s.id and w.week_of <= ${weekOf}::date order by w.week_of desc limit 1) cur on true
-        where s.school_id = ${schoolId}
-        order by s.family_name, s.given_name`,
-  );
-  return rows.map((r) => ({
-    studentId: r.student_id,
-    name: `${r.given_name} ${r.family_name}`,
-    grade: r.grade,
-    weekOf: typeof r.week_of === "string" ? r.week_of.slice(0, 10) : r.week_of.toISOString().slice(0, 10),
+  return (await schoolSummaries(db, schoolId, [weekOf])).get(weekOf)!;
+}
+
+const DAY_MS = 86_400_000;
+const shiftDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const isoOf = (value: string | Date) => (typeof value === "string" ? value.slice(0, 10) : value.toISOString().slice(0, 10));
+
+type FigureRow = {
+  student_id: string;
+  week_of: string | Date;
+  days_enrolled: number;
+  days_absent: number;
+  courses_failing: number;
+  behaviour_incidents: number;
+  sel_score: string | number | null;
+  trusted_adult: boolean | null;
+};
+
+function toFigures(r: FigureRow): WeekFigures {
+  return {
+    weekOf: isoOf(r.week_of),
     daysEnrolled: Number(r.days_enrolled),
     daysAbsent: Number(r.days_absent),
     coursesFailing: Number(r.courses_failing),
-    recentIncidents: Number(r.recent_incidents),
-    latestSel: r.latest_sel === null ? null : Number(r.latest_sel),
-    latestTrustedAdult: r.latest_trusted_adult,
-  }));
+    behaviourIncidents: Number(r.behaviour_incidents),
+    selScore: r.sel_score === null ? null : Number(r.sel_score),
+    trustedAdult: r.trusted_adult,
+  };
+}
+
+/**
+ * Summaries of every student of a school for each of `weeks`, one row per student from the database: the current week
+ * is found among the last eight weeks, incidents are summed over the four up to it, and SEL and connectedness come
+ * from the survey weeks (a partial index). Shipping summaries rather than raw weeks is what keeps a 2 000-student
+ * school fast (ADR 0023). A student whose data stopped more than four weeks before gets `summariseWeek` over their
+ * whole history instead; an integration test holds this query to `summariseWeek` for everyone.
+ */
+export async function schoolSummaries(db: Executor, schoolId: string, weeks: string[]): Promise<Map<string, StudentWeek[]>> {
+  const result = new Map<string, StudentWeek[]>();
+  for (const week of weeks) {
+    const rows = await rowsOf<{
+      student_id: string;
+      week_of: string | Date;
+      days_enrolled: number;
+      days_absent: number;
+      courses_failing: number;
+      recent_incidents: number | string;
+      latest_sel: string | number | null;
+      latest_trusted_adult: boolean | null;
+    }>(
+      db,
+      sql`with recent as (
+            select student_id, week_of, days_enrolled, days_absent, courses_failing, behaviour_incidents from indicator_week
+            where school_id = ${schoolId} and week_of > ${shiftDays(week, -2 * BEHAVIOUR_WINDOW_DAYS)}::date and week_of <= ${week}::date
+          ), cur as (
+            select distinct on (student_id) student_id, week_of, days_enrolled, days_absent, courses_failing from recent order by student_id, week_of desc
+          ), incidents as (
+            select r.student_id, sum(r.behaviour_incidents)::int as n from recent r join cur c on c.student_id = r.student_id
+            where r.week_of > c.week_of - ${BEHAVIOUR_WINDOW_DAYS}::int group by r.student_id
+          ), sel as (
+            select distinct on (student_id) student_id, sel_score from indicator_week
+            where school_id = ${schoolId} and week_of <= ${week}::date and (sel_score is not null or trusted_adult is not null) and sel_score is not null
+            order by student_id, week_of desc
+          ), adult as (
+            select distinct on (student_id) student_id, trusted_adult from indicator_week
+            where school_id = ${schoolId} and week_of <= ${week}::date and (sel_score is not null or trusted_adult is not null) and trusted_adult is not null
+            order by student_id, week_of desc
+          )
+          select cur.student_id, cur.week_of::text as week_of, cur.days_enrolled, cur.days_absent, cur.courses_failing,
+                 coalesce(incidents.n, 0) as recent_incidents, sel.sel_score as latest_sel, adult.trusted_adult as latest_trusted_adult
+          from cur left join incidents on incidents.student_id = cur.student_id
+                   left join sel on sel.student_id = cur.student_id
+                   left join adult on adult.student_id = cur.student_id
+          where cur.week_of > ${shiftDays(week, -BEHAVIOUR_WINDOW_DAYS)}::date`,
+    );
+    const list: StudentWeek[] = rows.map((r) => ({
+      studentId: r.student_id,
+      weekOf: isoOf(r.week_of),
+      daysEnrolled: Number(r.days_enrolled),
+      daysAbsent: Number(r.days_absent),
+      coursesFailing: Number(r.courses_failing),
+      recentIncidents: Number(r.recent_incidents),
+      latestSel: r.latest_sel === null ? null : Number(r.latest_sel),
+      latestTrustedAdult: r.latest_trusted_adult,
+    }));
+    // Students whose data stopped weeks ago (rare): read what they have and summarise it the reference way.
+    const stale = await rowsOf<FigureRow>(
+      db,
+      sql`select student_id, week_of::text as week_of, days_enrolled, days_absent, courses_failing, behaviour_incidents, sel_score, trusted_adult
+          from indicator_week w where w.school_id = ${schoolId} and w.week_of <= ${week}::date and w.student_id in (
+            select s.id from student s where s.school_id = ${schoolId} and not exists (
+              select 1 from indicator_week r where r.student_id = s.id and r.week_of > ${shiftDays(week, -BEHAVIOUR_WINDOW_DAYS)}::date and r.week_of <= ${week}::date))`,
+    );
+    const byStudent = new Map<string, WeekFigures[]>();
+    for (const r of stale) byStudent.set(r.student_id, [...(byStudent.get(r.student_id) ?? []), toFigures(r)]);
+    for (const [studentId, figures] of byStudent) {
+      const summary = summariseWeek(figures, week);
+      if (summary) list.push({ studentId, ...summary });
+    }
+    result.set(week, list);
+  }
+  return result;
 }
 
 /** The weeks a school has indicators for, newest first. */
 export async function schoolWeeks(db: Executor, schoolId: string) {
-  const rows = await rowsOf<{ week_of: string }>(db, sql`select distinct week_of::text as week_of from indicator_week where school_id = ${schoolId} order by week_of desc limit 60`);
+  // A loose index scan: one probe per distinct week instead of reading every student's rows.
+  const rows = await rowsOf<{ week_of: string }>(
+    db,
+    sql`with recursive w(week_of) as (
+          (select week_of from indicator_week where school_id = ${schoolId} order by week_of desc limit 1)
+          union all
+          select (select i.week_of from indicator_week i where i.school_id = ${schoolId} and i.week_of < w.week_of order by i.week_of desc limit 1)
+          from w where w.week_of is not null
+        )
+        select week_of::text as week_of from w where week_of is not null limit 60`,
+  );
   return rows.map((r) => r.week_of.slice(0, 10));
 }
 
@@ -253,14 +324,15 @@ export async function weeklyMeeting(db: Database, actor: Actor, schoolId: string
   const weeks = await schoolWeeks(db, schoolId);
   const week = requestedWeek && weeks.includes(requestedWeek) ? requestedWeek : (weeks[0] ?? null);
   const previous = week ? (weeks[weeks.indexOf(week) + 1] ?? null) : null;
-  const [current, before, plans] = await Promise.all([
-    week ? schoolWeekSummaries(db, schoolId, week) : Promise.resolve([]),
-    previous ? schoolWeekSummaries(db, schoolId, previous) : Promise.resolve([]),
+  const [summaries, plans] = await Promise.all([
+    week ? schoolSummaries(db, schoolId, previous ? [week, previous] : [week]) : Promise.resolve(new Map<string, StudentWeek[]>()),
     openPlans(db, schoolId),
   ]);
+  const current = week ? summaries.get(week)! : [];
+  const before = previous ? summaries.get(previous)! : [];
   const previousSignals = new Map(before.map((s) => [s.studentId, signalsFor(s, settings)]));
   let flagged = 0;
-  const rows: MeetingRow[] = [];
+  const rows: Omit<MeetingRow, "name" | "grade">[] = [];
   for (const s of current) {
     const signals = signalsFor(s, settings);
     if (signals.length) flagged += 1;
@@ -270,8 +342,6 @@ export async function weeklyMeeting(db: Database, actor: Actor, schoolId: string
     if (!fresh.length && !plan) continue;
     rows.push({
       studentId: s.studentId,
-      name: s.name,
-      grade: s.grade,
       signals,
       newSignals: fresh,
       absencePct: s.daysEnrolled > 0 ? Math.round((s.daysAbsent / s.daysEnrolled) * 1000) / 10 : null,
@@ -282,9 +352,18 @@ export async function weeklyMeeting(db: Database, actor: Actor, schoolId: string
       openPlan: plan,
     });
   }
-  rows.sort((a, b) => Number(Boolean(b.newSignals.length)) - Number(Boolean(a.newSignals.length)) || b.signals.length - a.signals.length || a.name.localeCompare(b.name));
-  await logAccess(db, actor, { schoolId, kind: "list", context: `weekly meeting${week ? ` for the week of ${week}` : ""} (${rows.length} students shown)` });
-  return { school, week, previous, weeks, rows, students: current.length, flagged, thresholds: settings };
+  // Names only for the students on the page, not the whole roster.
+  const people = rows.length
+    ? await db.select({ id: students.id, givenName: students.givenName, familyName: students.familyName, grade: students.grade }).from(students).where(and(eq(students.schoolId, schoolId), inArray(students.id, rows.map((r) => r.studentId))))
+    : [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const named: MeetingRow[] = rows.map((r) => {
+    const p = byId.get(r.studentId)!;
+    return { ...r, name: `${p.givenName} ${p.familyName}`, grade: p.grade };
+  });
+  named.sort((a, b) => Number(Boolean(b.newSignals.length)) - Number(Boolean(a.newSignals.length)) || b.signals.length - a.signals.length || a.name.localeCompare(b.name));
+  await logAccess(db, actor, { schoolId, kind: "list", context: `weekly meeting${week ? ` for the week of ${week}` : ""} (${named.length} students shown)` });
+  return { school, week, previous, weeks, rows: named, students: current.length, flagged, thresholds: settings };
 }
 
 async function openPlans(db: Executor, schoolId: string) {
