@@ -105,7 +105,7 @@ export async function generateSchool(db: Database) {
         daysAbsent: absent,
         coursesFailing: i % 16 === 3 && w > WEEKS / 2 ? 1 : i % 60 === 9 && w === WEEKS - 1 ? 1 : 0,
         behaviourIncidents: i % 30 === 5 ? 1 : 0,
-        selScore: survey ? 2.2 + ((i * 7 + w) % 28) / 10 : null,
+        selScore: survey ? 2.8 + ((i * 7 + w) % 20) / 10 : null,
         trustedAdult: survey ? (i + w) % 11 !== 0 : null,
       });
       if (rows.length === 2000) {
