@@ -225,3 +225,14 @@ export const districtStudentSettings = pgTable("district_student_settings", {
   updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Bumped whenever a school's indicators can have changed (an import, a deletion, a retention run), so the weekly
+ * meeting's cached summaries know when they are stale (ADR 0023), in every server process.
+ */
+export const studentDataRevisions = pgTable("student_data_revision", {
+  schoolId: uuid("school_id")
+    .primaryKey()
+    .references(() => schools.id, { onDelete: "cascade" }),
+  revision: integer("revision").notNull().default(0),
+});

@@ -16,6 +16,7 @@ import {
   schoolMemberships,
   schools,
   studentAccessLog,
+  studentDataRevisions,
   studentGroups,
   studentNotes,
   students,
@@ -287,6 +288,39 @@ export async function schoolSummaries(db: Executor, schoolId: string, weeks: str
   return result;
 }
 
+/** Marks a school's indicators as changed, inside the transaction that changed them. */
+async function bumpDataRevision(tx: Executor, schoolIds: string[]) {
+  for (const schoolId of new Set(schoolIds)) {
+    await tx
+      .insert(studentDataRevisions)
+      .values({ schoolId, revision: 1 })
+      .onConflictDoUpdate({ target: studentDataRevisions.schoolId, set: { revision: sql`${studentDataRevisions.revision} + 1` } });
+  }
+}
+
+// Summaries change only when a school's indicators do: an import, a deletion or a retention run bumps the school's
+// revision in the same transaction, so a cheap read of it tells whether an entry is current (ADR 0023). Entries hold
+// numbers keyed by opaque ids, never names; names are read per request for the rows shown.
+const SUMMARY_CACHE_MAX = 64;
+const summaryCache = new Map<string, Promise<Map<string, StudentWeek[]>>>();
+
+async function cachedSummaries(db: Executor, schoolId: string, weeks: string[]) {
+  const [row] = await db.select({ revision: studentDataRevisions.revision }).from(studentDataRevisions).where(eq(studentDataRevisions.schoolId, schoolId));
+  const key = `${schoolId}|${row?.revision ?? 0}|${weeks.join(",")}`;
+  let entry = summaryCache.get(key);
+  if (entry) {
+    // Most recently used last, so the oldest entry is the first to go.
+    summaryCache.delete(key);
+    summaryCache.set(key, entry);
+    return entry;
+  }
+  entry = schoolSummaries(db, schoolId, weeks);
+  summaryCache.set(key, entry);
+  entry.catch(() => summaryCache.delete(key));
+  while (summaryCache.size > SUMMARY_CACHE_MAX) summaryCache.delete(summaryCache.keys().next().value!);
+  return entry;
+}
+
 /** The weeks a school has indicators for, newest first. */
 export async function schoolWeeks(db: Executor, schoolId: string) {
   // A loose index scan: one probe per distinct week instead of reading every student's rows.
@@ -325,7 +359,7 @@ export async function weeklyMeeting(db: Database, actor: Actor, schoolId: string
   const week = requestedWeek && weeks.includes(requestedWeek) ? requestedWeek : (weeks[0] ?? null);
   const previous = week ? (weeks[weeks.indexOf(week) + 1] ?? null) : null;
   const [summaries, plans] = await Promise.all([
-    week ? schoolSummaries(db, schoolId, previous ? [week, previous] : [week]) : Promise.resolve(new Map<string, StudentWeek[]>()),
+    week ? cachedSummaries(db, schoolId, previous ? [week, previous] : [week]) : Promise.resolve(new Map<string, StudentWeek[]>()),
     openPlans(db, schoolId),
   ]);
   const current = week ? summaries.get(week)! : [];
@@ -704,6 +738,7 @@ export async function commitImport(db: Database, actor: Actor, schoolId: string,
           .where(and(eq(students.schoolId, schoolId), inArray(students.id, [...new Set(check.parsed.rows.map((r) => ids.get(r.localId)!))])));
       }
     }
+    await bumpDataRevision(tx, [schoolId]);
     await logAccess(tx, actor, { schoolId, kind: "import", context: `${kind === "roster" ? "roster" : "indicator"} import of ${fileName} (${written} rows)` });
     await recordAudit(tx, { districtId: actor.districtId, actorId: actor.id, action: "student.import", entityType: "school", entityId: schoolId, details: { kind, fileName, rows: written }, ip });
     return { ok: true as const, check, written };
@@ -878,6 +913,7 @@ export async function deleteStudentRecord(db: Database, actor: Actor, studentId:
   await db.transaction(async (tx) => {
     const student = await studentFor(tx, actor, studentId, "student:delete");
     await tx.delete(students).where(and(eq(students.id, studentId), eq(students.districtId, actor.districtId)));
+    await bumpDataRevision(tx, [student.schoolId]);
     await logAccess(tx, actor, { schoolId: student.schoolId, studentId, kind: "delete", context: "record deleted on request" });
     await recordAudit(tx, { districtId: actor.districtId, actorId: actor.id, action: "student.delete", entityType: "student", entityId: studentId, details: { schoolId: student.schoolId }, ip });
     return student;
@@ -897,10 +933,12 @@ export async function applyRetention(db: Database, now = new Date()) {
   );
   const byDistrict = new Map<string, string[]>();
   for (const r of due) byDistrict.set(r.district_id, [...(byDistrict.get(r.district_id) ?? []), r.id]);
+  const schoolsOf = (districtId: string) => due.filter((r) => r.district_id === districtId).map((r) => r.school_id);
   const summary: { districtId: string; deleted: number }[] = [];
   for (const [districtId, ids] of byDistrict) {
     await db.transaction(async (tx) => {
       for (let i = 0; i < ids.length; i += 1000) await tx.delete(students).where(and(eq(students.districtId, districtId), inArray(students.id, ids.slice(i, i + 1000))));
+      await bumpDataRevision(tx, schoolsOf(districtId));
       await logAccess(tx, null, { districtId, schoolId: null, kind: "retention", context: `retention: ${ids.length} student record${ids.length === 1 ? "" : "s"} deleted` });
       await recordAudit(tx, { districtId, actorId: null, action: "student.retention", entityType: "district", entityId: districtId, details: { deleted: ids.length } });
     });
