@@ -100,3 +100,29 @@ describe("weekly data meeting", () => {
     }
   });
 });
+
+describe("the lead's student support pages", () => {
+  it("reviews the access log, the settings and Maple's relationship map, all accessible", async () => {
+    const { context, page } = await newPage(env.browser, env.server.url);
+    try {
+      await signIn(page, "lead@riverbend.example");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Student support" }).click();
+      await page.getByRole("link", { name: "Maple Elementary" }).click();
+      await expectHeading(page, "Weekly meeting — Maple Elementary");
+      await page.getByRole("navigation", { name: "Student support" }).getByRole("link", { name: "Relationship map" }).click();
+      await expectHeading(page, "Relationship map — Maple Elementary");
+      await expect(page.locator("#relationship-trend tbody tr").count()).resolves.toBeGreaterThan(2);
+      await expectNoAxeViolations(page, "relationship map");
+      await page.goto(`${env.server.url}/students/access-log`);
+      await expectHeading(page, "Student record access log");
+      // The lead's own views just now are at the top.
+      await expect(page.locator("#access-log tbody tr").first().innerText()).resolves.toMatch(/Dana Okafor\s+Listed[\s\S]*relationship map/);
+      await expectNoAxeViolations(page, "access log");
+      await page.goto(`${env.server.url}/students/settings`);
+      await expectHeading(page, "Thresholds, retention and interventions");
+      await expectNoAxeViolations(page, "student support settings");
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import {
   commitImport,
   createIntervention,
   deleteStudentRecord,
+  endIntervention,
   exportStudentRecord,
   getStudentRecord,
   schoolRates,
@@ -261,6 +262,17 @@ describe("records, plans, export, deletion and retention", () => {
     await expect(createIntervention(database.db, principal(), studentId, { catalogId: mentor.id, ownerId: d.board.id, startDate: "2026-10-12", goal: "x" })).rejects.toThrow("validation failed");
     const meeting = await weeklyMeeting(database.db, principal(), d.schoolA.id, null);
     expect(meeting.rows.map((r) => [r.name, r.openPlan?.name, r.openPlan?.lastRating])).toEqual([["Kid1 Stone, 1", "Older-student mentor", 2]]);
+  });
+
+  it("ends a plan with an outcome once; a stale form or a check-in after the end is refused", async () => {
+    const [plan] = await database.query<{ id: string; version: number }>("select id, version from intervention where student_id = $1", [studentId]);
+    await expect(endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-10-01", outcome: "goal_met", outcomeNote: "", expectedVersion: 1 })).rejects.toThrow("validation failed");
+    await endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-11-20", outcome: "progress", outcomeNote: "Attends four days most weeks.", expectedVersion: 1 });
+    await expect(endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-11-21", outcome: "goal_met", outcomeNote: "", expectedVersion: 1 })).rejects.toThrow("Someone changed this plan");
+    await expect(addCheckIn(database.db, principal(), studentId, plan.id, { weekOf: "2026-11-23", rating: 3, note: "" })).rejects.toThrow("plan has ended");
+    expect(await database.query("select end_date::text as end_date, outcome, version from intervention where id = $1", [plan.id])).toEqual([{ end_date: "2026-11-20", outcome: "progress", version: 2 }]);
+    // An ended plan leaves the meeting's list.
+    expect((await weeklyMeeting(database.db, principal(), d.schoolA.id, null)).rows).toEqual([]);
   });
 
   it("exports a whole record as safe CSV and logs the export", async () => {
