@@ -113,7 +113,7 @@ export default function StudentPage() {
             <p>
               Week of {latest.weekOf}: <SignalBadges signals={latest.signals} />
             </p>
-            {student.groups.length ? <p className="ck-muted">Groups: {student.groups.join(", ")}</p> : null}
+            {student.groups.length ? <p className="ck-muted">Groups: {student.groups.map((g) => g.replace(/-/g, " ")).join(", ")}</p> : null}
           </>
         ) : (
           <p className="ck-muted">No indicators imported yet.</p>

@@ -179,7 +179,7 @@ function UploadForm({ kind, title, columns, about }: { kind: string; title: stri
   return (
     <Card title={title}>
       <p className="ck-muted">{about}</p>
-      <p>
+      <p className="ck-columns">
         Columns: <code>{columns.trim()}</code>
       </p>
       <Form method="post" encType="multipart/form-data" className="ck-form">
