@@ -107,7 +107,8 @@ describe("the lead's student support pages", () => {
     try {
       await signIn(page, "lead@riverbend.example");
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Student support" }).click();
-      await page.getByRole("link", { name: "Maple Elementary" }).click();
+      await expectHeading(page, "Weekly data meetings");
+      await page.getByRole("main").getByRole("link", { name: "Maple Elementary" }).click();
       await expectHeading(page, "Weekly meeting — Maple Elementary");
       await page.getByRole("navigation", { name: "Student support" }).getByRole("link", { name: "Relationship map" }).click();
       await expectHeading(page, "Relationship map — Maple Elementary");
