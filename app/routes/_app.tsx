@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { describeRouteError, ErrorText } from "~/components/ErrorText";
 import { listSchoolNames } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
-import { can, roleLabels } from "~/modules/people/permissions";
+import { can, roleLabels, seesStudentRecords } from "~/modules/people/permissions";
 
 // Past this many schools the switcher is a long scroll that every page would render and ship (200 options were
 // three quarters of a light page); the Schools page lists them all, with search by eye and links.
@@ -25,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { to: "/cycles", label: "Cycles" },
       { to: "/schools", label: user.role === "school_team" && names.length === 1 ? "My school" : "Schools" },
       ...(can(user, "data:read", scope) ? [{ to: "/data", label: "Data" }] : []),
+      ...(seesStudentRecords(user) || can(user, "student:settings", scope) ? [{ to: "/students", label: "Student support" }] : []),
       ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
       ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),
     ],

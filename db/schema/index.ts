@@ -6,3 +6,4 @@ export * from "./cycles";
 export * from "./data";
 export * from "./reflections";
 export * from "./collab";
+export * from "./students";

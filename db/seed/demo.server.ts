@@ -30,6 +30,7 @@ import {
 } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 import { seedDemoData } from "./demo-data.server";
+import { seedDemoStudents } from "./students-demo.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
 
@@ -116,6 +117,7 @@ export async function seedDemo(db: Database) {
   });
   await seedDemoGoals(db, district.id);
   await seedDemoReflections(db, district.id);
+  await seedDemoStudents(db, district.id);
   return district;
 }
 

@@ -15,12 +15,13 @@ import { importFields, parseCsv, validateRecords, guessMapping } from "~/modules
 import { commitImport, loadImportLookups } from "~/modules/data/import.server";
 import { stageUpload, stagingDirFor } from "~/modules/data/import-staging.server";
 import { createMeasure } from "~/modules/data/measures.server";
+import { indicatorWeeks, students } from "#db/schema";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { signedIn } from "./helpers";
 
-type Actor = "signedOut" | "lead" | "team" | "schoolTeam" | "board" | "otherLead";
+type Actor = "signedOut" | "lead" | "team" | "recordsTeam" | "schoolTeam" | "board" | "otherLead";
 type Body = Record<string, string | string[]>;
 
 interface Route {
@@ -33,6 +34,8 @@ interface Route {
   expect: Partial<Record<Actor, number>>;
   /** A download (resource route): refusals are short plain-text answers, not the app's error pages. */
   file?: true;
+  /** Student records: a 200 must write exactly one access log entry of this kind, a refusal none. */
+  logs?: "view" | "list" | "export";
 }
 
 interface Row {
@@ -388,6 +391,50 @@ const routes: Route[] = [
   // Thirty-six dashes look enough like an id to reach the database, which must not turn them into a 500.
   { method: "GET", path: "/switch-school?school=------------------------------------", location: "/schools", expect: { lead: 302 } },
   { method: "GET", path: "/nope", expect: { signedOut: 404, lead: 404 } },
+
+  // Student support (ADR 0023): the school's own team and district roles holding the "student records" grant; the
+  // lead without the grant reaches settings and the access log only; board members never; other districts 404.
+  { method: "GET", path: "/students", expect: { signedOut: OUT, lead: 200, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/students/schools/:schoolA", logs: "list", expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/schools/:schoolA?week=2026-09-14", logs: "list", expect: { recordsTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/schools/:schoolB", logs: "list", expect: { recordsTeam: 200, schoolTeam: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/schools/:otherSchool", logs: "list", expect: { lead: 404, recordsTeam: 404, schoolTeam: 404, otherLead: 403 } },
+  { method: "GET", path: "/students/schools/:schoolA/relationships", logs: "list", expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/schools/:schoolA/import", expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/:student", logs: "view", expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/:studentB", logs: "view", expect: { recordsTeam: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/:otherStudent", logs: "view", expect: { lead: 404, recordsTeam: 404, schoolTeam: 404, board: 404, otherLead: 403 } },
+  { method: "GET", path: "/students/:student/export", file: true, logs: "export", expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/:studentB/export", file: true, logs: "export", expect: { schoolTeam: 403, otherLead: 404 } },
+  { method: "GET", path: "/students/access-log", expect: { signedOut: OUT, lead: 200, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
+  { method: "GET", path: "/students/settings", expect: { signedOut: OUT, lead: 200, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/students/:student",
+    body: (actor) => ({ intent: "note", body: `Note by ${actor}` }),
+    location: "/students/:student?saved=note#notes",
+    expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 302, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
+  { method: "POST", path: "/students/:studentB", body: (actor) => ({ intent: "note", body: `Note by ${actor}` }), expect: { schoolTeam: 403, otherLead: 404 } },
+  { method: "POST", path: "/students/:student", body: () => ({ intent: "delete", confirm: "on" }), expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/students/schools/:schoolA/import",
+    body: (actor) => ({ intent: "confirm", kind: "roster", fileName: "roster.csv", content: `student_id,given_name,family_name,grade\nM-${actor},Made by,${actor},3\n` }),
+    location: /^\/students\/schools\/[0-9a-f-]{36}\/import\?imported=1&kind=roster$/,
+    expect: { signedOut: OUT, lead: 403, team: 403, recordsTeam: 302, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/students/settings",
+    body: () => ({ intent: "settings", absencePercent: "10", failingCourses: "1", behaviourIncidents: "2", selBenchmark: "3", retentionMonths: "18", expectedVersion: "1" }),
+    location: "/students/settings?saved=settings",
+    expect: { signedOut: OUT, lead: 302, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403 },
+  },
+  { method: "GET", path: "/students/:missing", expect: { lead: 404, recordsTeam: 404, schoolTeam: 404 } },
+  { method: "GET", path: "/students/not-a-uuid", expect: { recordsTeam: 404 } },
+  { method: "GET", path: "/students/:missing/export", file: true, expect: { recordsTeam: 404 } },
+  { method: "GET", path: "/students/schools/not-a-uuid", expect: { recordsTeam: 404 } },
 ];
 
 const rows: Row[] = routes.flatMap((route) =>
@@ -412,6 +459,38 @@ function unreadable(actor: Actor): string[] {
   if (actor === "lead") return secondDistrict;
   return ["Mira Member", ...secondDistrict];
 }
+
+const STUDENT_A = "Zephyr Matrixstudent";
+const STUDENT_B = "Yarrow Birchstudent";
+const OTHER_STUDENT = "Quince Otherdistrict";
+
+/** Student names an actor must never be shown, on any page, in any answer. */
+function hiddenStudents(actor: Actor): string[] {
+  if (actor === "recordsTeam") return [OTHER_STUDENT];
+  if (actor === "schoolTeam") return [STUDENT_B, OTHER_STUDENT];
+  if (actor === "otherLead") return [STUDENT_A, STUDENT_B];
+  return [STUDENT_A, STUDENT_B, OTHER_STUDENT];
+}
+
+async function studentFixtures() {
+  const insert = async (districtId: string, schoolId: string, localId: string, name: string) => {
+    const [givenName, familyName] = name.split(" ");
+    const [row] = await database.db.insert(students).values({ districtId, schoolId, localId, givenName, familyName, grade: "3", lastStartYear: 2026 }).returning();
+    // Two weeks: chronically absent from the second, so the student is on the meeting's list.
+    await database.db.insert(indicatorWeeks).values([
+      { studentId: row.id, districtId, schoolId, startYear: 2026, weekOf: "2026-09-07", daysEnrolled: 5, daysAbsent: 0 },
+      { studentId: row.id, districtId, schoolId, startYear: 2026, weekOf: "2026-09-14", daysEnrolled: 10, daysAbsent: 2 },
+    ]);
+    return row.id;
+  };
+  return {
+    student: await insert(district.district.id, district.schoolA.id, "A-1", STUDENT_A),
+    studentB: await insert(district.district.id, district.schoolB.id, "B-1", STUDENT_B),
+    otherStudent: await insert(other.district.id, other.schoolA.id, "O-1", OTHER_STUDENT),
+  };
+}
+
+const accessLogCount = async (kind: string) => Number((await database.query<{ n: number }>("select count(*)::int as n from student_access_log where kind = $1", [kind]))[0].n);
 
 /** Replaces :name placeholders with the fixtures' ids. */
 function fill(template: string) {
@@ -536,11 +615,14 @@ beforeAll(async () => {
     [district.district.id, measure.id],
   );
   Object.assign(ids, { measure: measure.id, benchmark: benchmark.id });
+  Object.assign(ids, await studentFixtures());
+  const recordsTeam = await makeUser(database.db, district.district.id, "district_team", { name: "Rita Records", studentRecords: true });
   server = await startTestServer(database);
   Object.assign(ids, await dataFixtures());
   clients.signedOut = new TestClient(server.url);
   clients.lead = await signedIn(server, district.lead.email);
   clients.team = await signedIn(server, district.team.email);
+  clients.recordsTeam = await signedIn(server, recordsTeam.email);
   clients.schoolTeam = await signedIn(server, district.schoolTeam.email);
   clients.board = await signedIn(server, district.board.email);
   clients.otherLead = await signedIn(server, other.lead.email);
@@ -561,8 +643,14 @@ describe("role × route matrix", () => {
   const cells = rows.map((row) => [`${row.actor} ${row.method} ${row.path} → ${row.status}`, row] as const);
   it.each(cells)("%s", async (_cell, { actor, method, path, status, route }) => {
     const url = fill(path);
+    const logged = route.logs ? await accessLogCount(route.logs) : 0;
     const res = await send(actor, method, url, route.body ? fillBody(route.body(actor)) : undefined);
     expect(res.status).toBe(status);
+    if (route.logs) {
+      expect(await accessLogCount(route.logs), `${route.logs} entries in the student access log`).toBe(logged + (status === 200 ? 1 : 0));
+    }
+    // Student records never leak: not in refusals, not in any page of those without access.
+    for (const name of hiddenStudents(actor)) expect(res.text).not.toContain(name);
 
     if (status === 302 && actor === "signedOut") {
       expect(res.location).toBe(`/sign-in?redirectTo=${encodeURIComponent(url)}`);
@@ -682,5 +770,49 @@ describe("what the matrix left in the database", () => {
     const title = (html: string) => html.match(/<h1[^>]*>(.*?)<\/h1>/)?.[1];
     expect(title(real.text)).toBe("Page not found");
     expect(title(real.text)).toBe(title(madeUp.text));
+  });
+});
+
+describe("student support writes", () => {
+  it("kept the notes and roster rows of those allowed, and nobody else's", async () => {
+    const notes = await database.query<{ body: string }>("select body from student_note order by body");
+    expect(notes.map((n) => n.body)).toEqual(["Note by recordsTeam", "Note by schoolTeam"]);
+    const made = await database.query<{ family_name: string; school_id: string }>("select family_name, school_id from student where given_name = 'Made' order by family_name");
+    expect(made).toEqual([]);
+    const imported = await database.query<{ family_name: string; school_id: string }>("select family_name, school_id from student where local_id like 'M-%' order by family_name");
+    expect(imported).toEqual([
+      { family_name: "recordsTeam", school_id: ids.schoolA },
+      { family_name: "schoolTeam", school_id: ids.schoolA },
+    ]);
+    expect(await database.query("select 1 from student where id = any($1::uuid[])", [[ids.student, ids.studentB, ids.otherStudent]])).toHaveLength(3);
+    const [settings] = await database.query("select retention_months from district_student_settings where district_id = $1", [district.district.id]);
+    expect(settings).toEqual({ retention_months: 18 });
+  });
+
+  it("lets the lead delete a record only once given the grant, and logs the deletion", async () => {
+    const scratch = await database.db
+      .insert(students)
+      .values({ districtId: district.district.id, schoolId: district.schoolA.id, localId: "SCRATCH", givenName: "Scratch", familyName: "Student", grade: "2", lastStartYear: 2026 })
+      .returning();
+    const refused = await send("lead", "POST", `/students/${scratch[0].id}`, { intent: "delete", confirm: "on" });
+    expect(refused.status).toBe(403);
+    await database.query("update app_user set student_records = true where id = $1", [district.lead.id]);
+    try {
+      const done = await send("lead", "POST", `/students/${scratch[0].id}`, { intent: "delete", confirm: "on" });
+      expect(done.status).toBe(302);
+      expect(done.location).toBe("/students?deleted=1");
+      expect(await database.query("select 1 from student where id = $1", [scratch[0].id])).toEqual([]);
+      expect(await database.query("select kind from student_access_log where student_id = $1 and kind = 'delete'", [scratch[0].id])).toEqual([{ kind: "delete" }]);
+    } finally {
+      await database.query("update app_user set student_records = false where id = $1", [district.lead.id]);
+    }
+  });
+
+  it("shows the lead the access log with who looked at which student", async () => {
+    const page = await send("lead", "GET", "/students/access-log");
+    expect(page.text).toContain("Rita Records");
+    // The lead has no grant: an opaque reference, never the name.
+    expect(page.text).toContain(`record ${ids.student.slice(0, 8)}`);
+    expect(page.text).not.toContain(STUDENT_A);
   });
 });

@@ -127,6 +127,33 @@ export function describeAuditEvent(event: EventLike): string {
       return typeof d.name === "string" ? `${who} added the measure “${d.name}”` : `${who} added a measure`;
     case "student_group.create":
       return typeof d.name === "string" ? `${who} added the student group “${d.name}”` : `${who} added a student group`;
+    // Student support: no student's name ever goes into the audit log, only counts and kinds.
+    case "student.import":
+      return `${who} imported a student ${d.kind === "roster" ? "roster" : "indicator"} file${typeof d.rows === "number" ? ` (${d.rows} rows)` : ""}`;
+    case "student.note":
+      return `${who} added a note to a student record`;
+    case "student.plan_start":
+      return `${who} started ${typeof d.intervention === "string" ? `a “${d.intervention}” plan` : "an intervention plan"} for a student`;
+    case "student.check_in":
+      return `${who} recorded a weekly check-in on an intervention plan`;
+    case "student.plan_end":
+      return `${who} ended an intervention plan`;
+    case "student.relationship_mark":
+      return `${who} named a strong relationship with a student`;
+    case "student.relationship_unmark":
+      return `${who} withdrew a strong relationship with a student`;
+    case "student.export":
+      return `${who} exported a student's record`;
+    case "student.delete":
+      return `${who} deleted a student's record on request`;
+    case "student.retention":
+      return `Retention deleted ${typeof d.deleted === "number" ? `${d.deleted} student record${d.deleted === 1 ? "" : "s"}` : "student records"}`;
+    case "student.settings":
+      return `${who} changed student support thresholds or retention`;
+    case "student.catalog_add":
+      return `${who} added ${typeof d.name === "string" ? `“${d.name}”` : "an intervention"} to the intervention catalog`;
+    case "student.rollup":
+      return `Student support rates were rolled up into the outcome measures${typeof d.rows === "number" ? ` (${d.rows} rows)` : ""}`;
     default:
       return `${who}: ${event.action}`;
   }

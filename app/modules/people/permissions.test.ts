@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, readableSchoolIds, requirePermission, type Action, type Actor, type Role } from "./permissions";
+import { can, readableSchoolIds, requirePermission, seesStudentRecords, type Action, type Actor, type Role } from "./permissions";
 import { Forbidden } from "~/utils/errors";
 
 const district = "d-1";
@@ -99,5 +99,56 @@ describe("cycles", () => {
     expect(can(actor("board"), "cycle:read", { districtId: district, schoolId: "s-2" })).toBe(true);
     expect(can(actor("board"), "cycle:edit", { districtId: district })).toBe(false);
     expect(can(actor("board"), "cycle:edit", { districtId: district, schoolId: "s-2" })).toBe(false);
+  });
+});
+
+describe("student-level records", () => {
+  const granted = (role: Role, schoolIds: string[] = []): Actor => ({ ...actor(role, schoolIds), studentRecords: true });
+  const school = { districtId: district, schoolId: "s-1" };
+  const recordActions = ["student:read", "student:work"] as const;
+
+  it("a school team reads and works with its own school's students only, grant or not", () => {
+    for (const action of recordActions) {
+      expect(can(actor("school_team", ["s-1"]), action, school)).toBe(true);
+      expect(can(actor("school_team", ["s-2"]), action, school)).toBe(false);
+      expect(can(granted("school_team", ["s-2"]), action, school)).toBe(false);
+      expect(can(actor("school_team", ["s-1"]), action, { districtId: other, schoolId: "s-1" })).toBe(false);
+    }
+    expect(seesStudentRecords(actor("school_team", ["s-1"]))).toBe(true);
+  });
+
+  it("district roles need the explicit grant, and then reach every school of their own district only", () => {
+    for (const role of ["district_lead", "district_team"] as const) {
+      for (const action of recordActions) {
+        expect(can(actor(role), action, school)).toBe(false);
+        expect(can(granted(role), action, school)).toBe(true);
+        expect(can(granted(role), action, { districtId: other, schoolId: "s-1" })).toBe(false);
+        // Student records always belong to a school: a district-level scope grants nothing.
+        expect(can(granted(role), action, { districtId: district })).toBe(false);
+      }
+      expect(seesStudentRecords(actor(role))).toBe(false);
+      expect(seesStudentRecords(granted(role))).toBe(true);
+    }
+  });
+
+  it("board members never see student records, even with the grant set", () => {
+    for (const action of [...recordActions, "student:delete", "student:settings", "student:access-log"] as const) {
+      expect(can(granted("board"), action, school)).toBe(false);
+      expect(can(granted("board"), action, { districtId: district })).toBe(false);
+    }
+    expect(seesStudentRecords(granted("board"))).toBe(false);
+  });
+
+  it("only the lead with the grant deletes a record; the lead sets thresholds and reviews the access log", () => {
+    expect(can(granted("district_lead"), "student:delete", school)).toBe(true);
+    expect(can(actor("district_lead"), "student:delete", school)).toBe(false);
+    expect(can(granted("district_team"), "student:delete", school)).toBe(false);
+    expect(can(actor("school_team", ["s-1"]), "student:delete", school)).toBe(false);
+    for (const action of ["student:settings", "student:access-log"] as const) {
+      expect(can(actor("district_lead"), action, { districtId: district })).toBe(true);
+      expect(can(actor("district_lead"), action, { districtId: other })).toBe(false);
+      expect(can(granted("district_team"), action, { districtId: district })).toBe(false);
+      expect(can(actor("school_team", ["s-1"]), action, { districtId: district })).toBe(false);
+    }
   });
 });

@@ -36,7 +36,18 @@ export type Action =
   | "data:read"
   | "data:manage"
   // The district's reflection protocols (guiding questions and data views): the district SEL roles keep them.
-  | "reflection:manage";
+  | "reflection:manage"
+  // Student-level records (ADR 0023): the school's own team, and district roles holding the "student records" grant.
+  // Board members never, grant or not. Reading covers the weekly meeting, student pages and exports; working covers
+  // imports, notes, plans, check-ins and relationships.
+  | "student:read"
+  | "student:work"
+  // Deleting one student's record on request: the lead, with the grant.
+  | "student:delete"
+  // Thresholds, retention and the intervention catalog: district settings, no student in sight.
+  | "student:settings"
+  // Reviewing who looked at which student record.
+  | "student:access-log";
 
 /** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
@@ -66,7 +77,15 @@ const grants: Record<Action, Partial<Record<Role, Reach>>> = {
   "data:read": { district_lead: "district", district_team: "district", board: "district", school_team: "ownSchoolOrDistrictLevel" },
   "data:manage": { district_lead: "district", district_team: "district" },
   "reflection:manage": { district_lead: "districtLevel", district_team: "districtLevel" },
+  "student:read": { district_lead: "district", district_team: "district", school_team: "ownSchool" },
+  "student:work": { district_lead: "district", district_team: "district", school_team: "ownSchool" },
+  "student:delete": { district_lead: "district" },
+  "student:settings": { district_lead: "districtLevel" },
+  "student:access-log": { district_lead: "districtLevel" },
 };
+
+/** Actions on student-level records: a district role needs the explicit grant on top of its role. */
+const studentRecordActions = new Set<Action>(["student:read", "student:work", "student:delete"]);
 
 function reaches(reach: Reach, actor: Actor, scope: Scope) {
   const districtLevel = !scope.schoolId;
@@ -86,7 +105,13 @@ function reaches(reach: Reach, actor: Actor, scope: Scope) {
 export function can(actor: Actor, action: Action, scope: Scope): boolean {
   if (scope.districtId !== actor.districtId) return false;
   const reach = grants[action][actor.role];
-  return reach ? reaches(reach, actor, scope) : false;
+  if (!reach) return false;
+  if (studentRecordActions.has(action)) {
+    // Student records always belong to a school; a district-level scope names no student.
+    if (!scope.schoolId) return false;
+    if (actor.role !== "school_team" && !actor.studentRecords) return false;
+  }
+  return reaches(reach, actor, scope);
 }
 
 export function requirePermission(actor: Actor, action: Action, scope: Scope) {
@@ -96,4 +121,11 @@ export function requirePermission(actor: Actor, action: Action, scope: Scope) {
 /** The schools an actor may read: null means all of the district's. */
 export function readableSchoolIds(actor: Actor): string[] | null {
   return actor.role === "school_team" ? actor.schoolIds : null;
+}
+
+/** Whether the actor may see any student-level records at all (for navigation; each page still checks its school). */
+export function seesStudentRecords(actor: Actor): boolean {
+  if (actor.role === "board") return false;
+  if (actor.role === "school_team") return actor.schoolIds.length > 0;
+  return actor.studentRecords;
 }
