@@ -10,7 +10,7 @@ import { decodeUpload, importFields, MAX_UPLOAD_BYTES, parseCsv } from "~/module
 import { checkUpload } from "~/modules/data/import-check.server";
 import { commitSchema, mappingFrom, mappingParams, mappingSchema, uploadTokenSchema } from "~/modules/data/import.schema";
 import { commitImport } from "~/modules/data/import.server";
-import { discardStagedUpload, stageUpload, stagingDirFor } from "~/modules/data/import-staging.server";
+import { discardStagedUpload, stageUpload } from "~/modules/data/import-staging.server";
 import { describePreview } from "~/modules/data/import-preview";
 import { listMeasures } from "~/modules/data/measures.server";
 import { requireUser } from "~/modules/people/auth.server";
@@ -41,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       if (!parsed.success) throw new Response("The column mapping is not valid.", { status: 400 });
       chosen = mappingFrom(parsed.data);
     }
-    const checked = await checkUpload(context.db, user, stagingDirFor(context.config), token, chosen);
+    const checked = await checkUpload(context.db, user, token, chosen);
     const file = { token, fileName: checked.staged.fileName, encoding: checked.staged.encoding, bytes: checked.staged.bytes };
     if (!checked.ok) return { step: "unreadable" as const, file, error: checked.error };
     const mapping = { headers: checked.headers, mapping: checked.mapping, params: mappingParams(checked.mapping) };
@@ -64,7 +64,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch {
     return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
   }
-  const dir = stagingDirFor(context.config);
   if (form.get("intent") === "upload") {
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return { ok: false as const, fileError: file instanceof File && file.name ? "The file is empty." : "Choose a CSV file to upload." };
@@ -74,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // Only the heading row is read now; every row is checked on the preview.
     const head = parseCsv(decoded.text, { maxRecords: 1 });
     if (!head.ok) return { ok: false as const, fileError: head.error };
-    const staged = await stageUpload(dir, { userId: user.id, districtId: user.districtId }, {
+    const staged = await stageUpload(context.db, { userId: user.id, districtId: user.districtId }, {
       fileName: (file.name || "upload.csv").slice(0, 200),
       encoding: decoded.encoding,
       text: decoded.text,
@@ -84,14 +83,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   return act(form, async () => {
     const input = parseForm(form, commitSchema);
-    const checked = await checkUpload(context.db, user, dir, input.upload, mappingFrom(input));
+    const checked = await checkUpload(context.db, user, input.upload, mappingFrom(input));
     if (!checked.ok) throw new Conflict(checked.error);
     if (checked.result.errors.length) {
       throw new Conflict(`The file has ${checked.result.errors.length} error${checked.result.errors.length === 1 ? "" : "s"}; nothing was imported. Fix them and upload the file again.`);
     }
     if (checked.result.rows.length === 0) throw new ValidationFailed({ upload: ["The file has no rows to import."] });
     const result = await commitImport(context.db, user, { fileName: checked.staged.fileName, rows: checked.result.rows }, { ip: context.clientIp });
-    await discardStagedUpload(dir, input.upload);
+    await discardStagedUpload(context.db, input.upload);
     if (result.status === "unchanged") {
       throw redirect(`/data/imports?unchanged=${encodeURIComponent(checked.staged.fileName)}`);
     }

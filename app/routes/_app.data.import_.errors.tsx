@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { importFields } from "~/modules/data/import";
 import { checkUpload } from "~/modules/data/import-check.server";
 import { mappingFrom, mappingSchema, uploadTokenSchema } from "~/modules/data/import.schema";
-import { stagingDirFor } from "~/modules/data/import-staging.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { toCsv } from "~/utils/csv";
 import { load } from "~/utils/http.server";
@@ -15,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!token.success) throw new Response("Not found", { status: 404 });
   const mapping = mappingSchema.safeParse(Object.fromEntries(importFields.map((f) => [`col_${f}`, url.searchParams.get(`col_${f}`) ?? ""])));
   if (!mapping.success) throw new Response("The column mapping is not valid.", { status: 400 });
-  const checked = await load(() => checkUpload(context.db, user, stagingDirFor(context.config), token.data, mappingFrom(mapping.data)));
+  const checked = await load(() => checkUpload(context.db, user, token.data, mappingFrom(mapping.data)));
   const rows = checked.ok ? checked.result.errors.map((e) => [e.row, e.column, e.reason]) : [[1, "", checked.error]];
   const base = checked.staged.fileName.replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "-").slice(0, 80) || "upload";
   // A byte-order mark so spreadsheets read the accented names in the reasons as UTF-8.

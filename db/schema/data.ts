@@ -129,3 +129,27 @@ export const benchmarks = pgTable(
   },
   (t) => [uniqueIndex("benchmark_measure_band_kind_uq").on(t.districtId, t.measureId, t.kind, t.gradeBand)],
 );
+
+/**
+ * An uploaded file waiting between upload, column mapping, preview and confirmation. In the database rather than on
+ * an instance's disk, so the confirmation may reach any instance behind a load balancer (ADR 0019). The token itself
+ * is never stored, only its SHA-256, so a database reader cannot act as the uploader.
+ */
+export const importUploads = pgTable(
+  "import_upload",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    fileName: text("file_name").notNull(),
+    encoding: text("encoding").notNull(),
+    bytes: integer("bytes").notNull(),
+    text: text("text").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("import_upload_created_idx").on(t.createdAt)],
+);

@@ -13,7 +13,7 @@ import { meetingSchema } from "~/modules/reflections/reflections.schema";
 import { createMeeting, listProtocols } from "~/modules/reflections/reflections.server";
 import { importFields, parseCsv, validateRecords, guessMapping } from "~/modules/data/import";
 import { commitImport, loadImportLookups } from "~/modules/data/import.server";
-import { stageUpload, stagingDirFor } from "~/modules/data/import-staging.server";
+import { stageUpload } from "~/modules/data/import-staging.server";
 import { createMeasure } from "~/modules/data/measures.server";
 import { indicatorWeeks, students } from "#db/schema";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
@@ -574,7 +574,7 @@ async function dataFixtures() {
   const committed = await commitImport(database.db, lead, { fileName: "winter.csv", rows: checked.rows });
   if (committed.status !== "committed") throw new Error("the fixture import changed nothing");
   const text = `${header}\n${district.schoolA.name},2026-27,fall,all,all,sel-growth-mindset-mean,30,3.4\n`;
-  const staged = await stageUpload(stagingDirFor(server.config), { userId: district.lead.id, districtId: district.district.id }, {
+  const staged = await stageUpload(database.db, { userId: district.lead.id, districtId: district.district.id }, {
     fileName: "fall.csv",
     encoding: "utf-8",
     text,

@@ -22,9 +22,9 @@ export type CheckedUpload =
  * Reads the upload behind a token (only its uploader's, in their district) and checks every row with the given
  * mapping, or with the guessed one when none is given.
  */
-export async function checkUpload(db: Database, actor: Actor, stagingDir: string, token: string, chosen: ColumnMapping | null): Promise<CheckedUpload> {
+export async function checkUpload(db: Database, actor: Actor, token: string, chosen: ColumnMapping | null): Promise<CheckedUpload> {
   requirePermission(actor, "data:manage", { districtId: actor.districtId });
-  const { staged, readText } = await readStagedUpload(stagingDir, { userId: actor.id, districtId: actor.districtId }, token);
+  const { staged, readText } = await readStagedUpload(db, { userId: actor.id, districtId: actor.districtId }, token);
   const parsed = parseCsv(await readText());
   if (!parsed.ok) return { staged, ok: false, error: parsed.error };
   const guessed = guessMapping(parsed.headers);
