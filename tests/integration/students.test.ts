@@ -219,10 +219,10 @@ describe("indicator import", () => {
     const rates = await schoolRates(database.db, principal(), d.schoolA.id, 2026);
     expect(rates.terms).toEqual(["fall"]);
     const chronic = rates.measures.find((m) => m.slug === "chronic-absenteeism-rate")!;
-    expect(chronic.byTerm).toEqual([{ term: "fall", value: 16.7, suppressed: false }]);
+    expect(chronic.byTerm).toEqual([{ term: "fall", display: "16.7 %" }]);
     await database.query("update district set min_cell_size = 13 where id = $1", [d.district.id]);
     const hidden = await schoolRates(database.db, principal(), d.schoolA.id, 2026);
-    expect(hidden.measures[0].byTerm).toEqual([{ term: "fall", value: null, suppressed: true }]);
+    expect(hidden.measures[0].byTerm).toEqual([{ term: "fall", display: "fewer than 13 students" }]);
     await database.query("update district set min_cell_size = 10 where id = $1", [d.district.id]);
   });
 });

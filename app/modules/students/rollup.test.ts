@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultThresholds } from "./indicators";
-import { termRates, visibleRate, type TermStanding } from "./rollup";
+import { termRates, type TermStanding } from "./rollup";
 
 const standing = (over: Partial<TermStanding>): TermStanding => ({
   schoolId: "s-1",
@@ -48,9 +48,3 @@ describe("termRates", () => {
   });
 });
 
-describe("visibleRate", () => {
-  it("hides rates below the district's minimum cell size", () => {
-    expect(visibleRate({ n: 9, value: 22.2 }, 10)).toBeNull();
-    expect(visibleRate({ n: 10, value: 20 }, 10)).toBe(20);
-  });
-});

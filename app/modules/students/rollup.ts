@@ -66,10 +66,3 @@ export function termRates(standings: TermStanding[], thresholds: Thresholds, opt
   return cells;
 }
 
-/**
- * Until the data module's suppression function is on main, the student pages hide small cells with this guard:
- * a rate computed from fewer students than the district's minimum is not shown at all.
- */
-export function visibleRate(cell: { n: number; value: number }, minCellSize: number): number | null {
-  return cell.n < minCellSize ? null : cell.value;
-}

@@ -27,7 +27,8 @@ import { can, requirePermission, type Action, type Actor } from "~/modules/peopl
 import { toCsv } from "~/utils/csv";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { BEHAVIOUR_WINDOW_DAYS, defaultThresholds, newSignals, signalsFor, startYearOf, summariseWeek, type Signal, type Thresholds, type WeekFigures, type WeekSummary } from "./indicators";
-import { rollupMeasures, termRates, visibleRate, type TermStanding } from "./rollup";
+import { suppressSmallCells } from "~/modules/data/suppression";
+import { rollupMeasures, termRates, type TermStanding } from "./rollup";
 import { parseIndicators, parseRoster, type IndicatorRow, type Parsed, type RosterRow } from "./student-import";
 import type { z } from "zod";
 import type { catalogItemSchema, checkInSchema, endSchema, interventionSchema, noteSchema, settingsSchema } from "./students.schema";
@@ -870,7 +871,11 @@ export async function schoolRates(db: Database, actor: Actor, schoolId: string, 
       label: measureLabels[slug],
       byTerm: terms.map((term) => {
         const row = rows.find((r) => r.term === term && r.slug === slug);
-        return row ? { term, value: visibleRate(row, district.minCellSize), suppressed: row.n < district.minCellSize } : { term, value: null, suppressed: false };
+        if (!row) return { term, display: null };
+        // The one suppression function: a rate about fewer than the district's minimum reads "fewer than N
+        // students", and rates near 0 or 100 % read as a band, exactly as on the data pages.
+        const [cell] = suppressSmallCells({ unit: "percent", cells: [{ key: term, n: row.n, value: row.value }], partitions: [] }, district.minCellSize);
+        return { term, display: cell.display };
       }),
     })),
   };

@@ -29,7 +29,7 @@ export function SignalBadges({ signals, fresh = [] }: { signals: Signal[]; fresh
   );
 }
 
-export function RatesTable({ rates }: { rates: { minCellSize: number; terms: string[]; measures: { slug: string; label: string; byTerm: { term: string; value: number | null; suppressed: boolean }[] }[] } }) {
+export function RatesTable({ rates }: { rates: { minCellSize: number; terms: string[]; measures: { slug: string; label: string; byTerm: { term: string; display: string | null }[] }[] } }) {
   if (!rates.terms.length) return <p className="ck-muted">No rates yet: they are computed when weekly indicators are imported.</p>;
   const termName = (t: string) => t[0].toUpperCase() + t.slice(1);
   return (
@@ -52,7 +52,7 @@ export function RatesTable({ rates }: { rates: { minCellSize: number; terms: str
               <th scope="row">{m.label}</th>
               {m.byTerm.map((c) => (
                 <td key={c.term} data-measure={m.slug} data-term={c.term}>
-                  {c.suppressed ? `fewer than ${rates.minCellSize} students` : c.value === null ? "–" : `${c.value.toFixed(1)} %`}
+                  {c.display ?? "–"}
                 </td>
               ))}
             </tr>
