@@ -17,20 +17,22 @@ export const cycleSettingsSchema = z.object({
 export const startCycleSchema = z.object({ expectedVersion });
 
 /**
- * The year-end form sends, per goal, `decision.<goalId>` and `note.<goalId>`; this turns those fields into a list
- * so each problem can name its goal.
+ * A decisions form (the year-end page, a reflection meeting) sends, per goal, `decision.<goalId>` and
+ * `note.<goalId>`; this turns those fields into a list so each problem can name its goal.
  */
+export function decisionFields(raw: unknown) {
+  const form = (raw ?? {}) as Record<string, unknown>;
+  const ids = Object.keys(form)
+    .filter((k) => k.startsWith("decision."))
+    .map((k) => k.slice("decision.".length));
+  return {
+    expectedVersion: form.expectedVersion,
+    decisions: ids.map((goalId) => ({ goalId, decision: form[`decision.${goalId}`], note: form[`note.${goalId}`] ?? "" })),
+  };
+}
+
 export const yearEndDecisionsSchema = z.preprocess(
-  (raw) => {
-    const form = (raw ?? {}) as Record<string, unknown>;
-    const ids = Object.keys(form)
-      .filter((k) => k.startsWith("decision."))
-      .map((k) => k.slice("decision.".length));
-    return {
-      expectedVersion: form.expectedVersion,
-      decisions: ids.map((goalId) => ({ goalId, decision: form[`decision.${goalId}`], note: form[`note.${goalId}`] ?? "" })),
-    };
-  },
+  decisionFields,
   z.object({
     expectedVersion,
     decisions: z

@@ -2,6 +2,7 @@
 // deciding about goals in a meeting. Values arrive as strings from FormData.
 import { z } from "zod";
 import { goalDecisions } from "~/modules/cycles/lifecycle";
+import { decisionFields } from "~/modules/cycles/lifecycle.schema";
 import { checkpoints, isIsoDate } from "~/modules/cycles/school-year";
 import { dataViewKeys, findingKinds, parseFindingEvidence, parseFindingTarget, stakeholderGroups } from "./reflections";
 
@@ -79,16 +80,7 @@ export const removeFindingSchema = z.object({ findingId: z.uuid(), expectedVersi
 
 /** Decisions taken in a meeting: like the year-end form, but each one needs its rationale. */
 export const meetingDecisionsSchema = z.preprocess(
-  (raw) => {
-    const form = (raw ?? {}) as Record<string, unknown>;
-    const ids = Object.keys(form)
-      .filter((k) => k.startsWith("decision."))
-      .map((k) => k.slice("decision.".length));
-    return {
-      expectedVersion: form.expectedVersion,
-      decisions: ids.map((goalId) => ({ goalId, decision: form[`decision.${goalId}`], note: form[`note.${goalId}`] ?? "" })),
-    };
-  },
+  decisionFields,
   z.object({
     expectedVersion: z.coerce.number({ error: "The form is missing its version; reload the page." }).int().positive(),
     decisions: z
