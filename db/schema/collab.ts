@@ -13,9 +13,9 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
 });
 
-export const documentKind = pgEnum("document_kind", ["action_plan", "meeting_notes"]);
+export const documentKind = pgEnum("document_kind", ["action_plan", "meeting_notes", "report"]);
 
-/** A collaborative document of a cycle (its action plan, or a meeting's notes); the row only says the document exists and where it belongs, its content is in the log. */
+/** A collaborative document of a cycle (its action plan, a meeting's notes or a stakeholder report); the row only says the document exists and where it belongs, its content is in the log. */
 export const planDocuments = pgTable(
   "plan_document",
   {

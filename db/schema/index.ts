@@ -7,3 +7,4 @@ export * from "./data";
 export * from "./reflections";
 export * from "./collab";
 export * from "./students";
+export * from "./reports";

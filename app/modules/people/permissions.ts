@@ -47,7 +47,13 @@ export type Action =
   // Thresholds, retention and the intervention catalog: district settings, no student in sight.
   | "student:settings"
   // Reviewing who looked at which student record.
-  | "student:access-log";
+  | "student:access-log"
+  // Stakeholder reports: the district profile they start from (the lead's), drafting and co-editing a report of a
+  // cycle one may edit, and publishing or retracting it (the lead's call, for the district's and schools' reports).
+  // Reading a report also depends on its state: see canReadReport.
+  | "report:profile"
+  | "report:edit"
+  | "report:publish";
 
 /** What the action is about: always in a district, sometimes in one school (no school = the district's own work). */
 export interface Scope {
@@ -82,6 +88,9 @@ const grants: Record<Action, Partial<Record<Role, Reach>>> = {
   "student:delete": { district_lead: "district" },
   "student:settings": { district_lead: "districtLevel" },
   "student:access-log": { district_lead: "districtLevel" },
+  "report:profile": { district_lead: "districtLevel" },
+  "report:edit": { district_lead: "district", district_team: "districtLevel", school_team: "ownSchool" },
+  "report:publish": { district_lead: "district" },
 };
 
 /** Actions on student-level records: a district role needs the explicit grant on top of its role. */
@@ -128,4 +137,31 @@ export function seesStudentRecords(actor: Actor): boolean {
   if (actor.role === "board") return false;
   if (actor.role === "school_team") return actor.schoolIds.length > 0;
   return actor.studentRecords;
+}
+
+/** A report as the permission rules need it: where it belongs and how far it has come. */
+export interface ReportAccessFacts {
+  districtId: string;
+  schoolId: string | null;
+  state: "draft" | "in_review" | "published" | "retracted";
+  /** Whether the actor is one of the report's named reviewers. */
+  isReviewer: boolean;
+}
+
+/**
+ * Who may read a report's draft inside the app: whoever may edit it or publish it, at any state; while it is in
+ * review or after, board members and its named reviewers too. A draft is its authors' alone.
+ */
+export function canReadReport(actor: Actor, report: ReportAccessFacts): boolean {
+  const scope = { districtId: report.districtId, schoolId: report.schoolId };
+  if (scope.districtId !== actor.districtId) return false;
+  if (can(actor, "report:edit", scope) || can(actor, "report:publish", scope)) return true;
+  if (report.state === "draft") return false;
+  if (report.isReviewer) return true;
+  return actor.role === "board";
+}
+
+/** Commenting follows reading: reviewers and board members comment on what they may read. */
+export function canCommentOnReport(actor: Actor, report: ReportAccessFacts): boolean {
+  return canReadReport(actor, report);
 }
