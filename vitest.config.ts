@@ -17,6 +17,9 @@ export default defineConfig({
     reporters: ["default", "./tests/setup/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two database-test files at a time (vitest's default leaves one core idle on CI's two); the browser and
+    // multi-instance projects still run one file at a time, after them.
+    maxWorkers: Number(process.env.CK_TEST_WORKERS) || 2,
     projects: [
       { extends: true as const, test: { name: "pglite", include: dbTests, env: { CK_TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
