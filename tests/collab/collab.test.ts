@@ -335,8 +335,11 @@ describe("document size", () => {
     const big = "x".repeat(50 * 1024);
     let accepted = 0;
     for (let i = 0; i < 10 && raw.closeCode() === null; i++) {
-      raw.send(updateFrame(textUpdate(`${i}${big}`)));
-      await new Promise((r) => setTimeout(r, 50));
+      const text = `${i}${big}`;
+      const before = watcher.doc.getText("t").length;
+      raw.send(updateFrame(textUpdate(text)));
+      // Either the server took it (the watcher receives it) or it closed the socket; no guess at how long that takes.
+      await waitFor(() => raw.closeCode() !== null || watcher.doc.getText("t").length >= before + text.length, "the update taken or refused", 15_000);
       if (raw.closeCode() === null) accepted++;
     }
     expect(await raw.closed()).toBe(4413);

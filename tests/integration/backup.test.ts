@@ -123,7 +123,8 @@ describe("backup format pieces", () => {
   });
 });
 
-describe("backup and restore", () => {
+// Whole-database copies of the demo: slow on a busy machine, and not what these tests time.
+describe("backup and restore", { timeout: 120_000 }, () => {
   let source: TestDatabase;
   let backup: string;
   let people: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
@@ -318,7 +319,7 @@ describe("backup and restore", () => {
   }
 });
 
-describe("tables backup has never heard of", () => {
+describe("tables backup has never heard of", { timeout: 120_000 }, () => {
   // Later issues add tables; backup finds them in the catalog. These cover what the app's tables do not yet have:
   // self references loaded out of order, a serial sequence, identity and generated columns, json with newlines,
   // exact numerics and bytea, a table without a primary key, and more rows than one page or batch.

@@ -209,7 +209,8 @@ describe("walking every data view and export of the demo district", () => {
     expect(partitions).toBeGreaterThan(20);
     // The demo has small groups on purpose: the walk must have met some, or it proved nothing.
     expect(hiddenSeen).toBeGreaterThan(0);
-  });
+    // Dozens of pages and files per role: minutes on a busy machine, which is not what this test is about.
+  }, 180_000);
 
   it("sends a school team member to the 403 page for another school's data, and another district to 404", async () => {
     const cedar = schoolRows.find((s) => s.name === "Cedar Creek Elementary")!;
