@@ -51,28 +51,28 @@ export const reportSanitizeOptions: sanitizeHtml.IOptions = {
   parseStyleAttributes: false,
   transformTags: {
     // A link keeps its href only when it is an absolute http, https or mailto address; otherwise its text stays.
-    a: (tagName, attribs) => {
+    a: (tagName, attribs): sanitizeHtml.Tag => {
       const href = (attribs.href ?? "").trim();
-      if (!PUBLIC_HREF.test(href)) return { tagName: "span", attribs: {} };
+      if (!PUBLIC_HREF.test(href)) return { tagName: "span", attribs: {} as sanitizeHtml.Attributes };
       return { tagName, attribs: { href, rel: LINK_REL } };
     },
     // A checklist's boxes are a record of what was done: always a disabled checkbox, never a field to type into.
-    input: (_tagName, attribs) =>
+    input: (_tagName, attribs): sanitizeHtml.Tag =>
       attribs.type === "checkbox"
         ? { tagName: "input", attribs: { type: "checkbox", disabled: "", ...("checked" in attribs ? { checked: "" } : {}), "aria-label": "checked" in attribs ? "Done" : "Not done" } }
         : // Not on the allow-list, so dropped (an input has no content to keep).
           { tagName: "discarded-input", attribs: {} },
     th: (tagName, attribs) => ({ tagName, attribs: spans(attribs, attribs.scope === "row" || attribs.scope === "col" ? { scope: attribs.scope } : {}) }),
     td: (tagName, attribs) => ({ tagName, attribs: spans(attribs, {}) }),
-    li: (tagName, attribs) => ({
+    li: (tagName, attribs): sanitizeHtml.Tag => ({
       tagName,
       attribs: {
         ...(attribs["data-type"] === "taskItem" ? { "data-type": "taskItem" } : {}),
         ...(attribs["data-checked"] === "true" || attribs["data-checked"] === "false" ? { "data-checked": attribs["data-checked"] } : {}),
       },
     }),
-    ul: (tagName, attribs) => ({ tagName, attribs: attribs["data-type"] === "taskList" ? { "data-type": "taskList" } : {} }),
-    ol: (tagName, attribs) => ({ tagName, attribs: /^\d{1,6}$/.test(attribs.start ?? "") ? { start: attribs.start } : {} }),
+    ul: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: attribs["data-type"] === "taskList" ? { "data-type": "taskList" } : ({} as sanitizeHtml.Attributes) }),
+    ol: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: /^\d{1,6}$/.test(attribs.start ?? "") ? { start: attribs.start } : {} }),
   },
 };
 
