@@ -43,7 +43,7 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
   });
 
   // Published reports, readable signed out: straight from stored HTML, before Remix (no session, no JavaScript).
-  app.use(publicReportsRouter({ db: database.db }));
+  app.use(publicReportsRouter({ db: database.db, query: (text, params) => database.query(text, params) }));
 
   if (devMiddleware) {
     app.use(devMiddleware);

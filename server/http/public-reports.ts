@@ -6,7 +6,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:z
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Database } from "#db/client.server";
 import { PUBLIC_STYLESHEET, renderIndexPage, renderNotFoundPage, renderReportPage, renderRetractedPage, reportPaths } from "~/modules/reports/public-page";
-import { findPublicDistrict, findReportState, listPublishedReports, loadPublishedForPdf, loadPublishedHtml, type ReportState } from "~/modules/reports/public.server";
+import { districtIdForSlug, districtPublicStamp, findPublicDistrict, findReportState, listPublishedReports, loadPublishedForPdf, loadPublishedHtml, type RawQuery, type ReportState } from "~/modules/reports/public.server";
 import { renderReportPdf } from "~/modules/reports/report-pdf.server";
 
 /** Bump when the page template changes, so no cached page or client copy of the old one matches an ETag again. */
@@ -146,60 +146,110 @@ function sendHtml(req: Request, res: Response, status: number, page: CachedBody,
 
 export interface PublicReportsOptions {
   db: Database;
+  /** The handle's raw query, for the one small query every request runs. */
+  query: RawQuery;
   /** Memory for rendered pages and generated PDFs (default 48 MiB). */
   cacheBytes?: number;
 }
 
-export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: PublicReportsOptions) {
-  const pages = new ByteLru<CachedBody>(cacheBytes);
-  const pdfs = new ByteLru<{ bytes: number; pdf: Buffer }>(Math.floor(cacheBytes / 2));
+/** What a public address answers, cached per district stamp. */
+interface Answer {
+  status: number;
+  page: CachedBody;
+  cacheControl: string;
+  readonly bytes: number;
+}
+
+const answerOf = (status: number, page: CachedBody, cacheControl: string): Answer => ({
+  status,
+  page,
+  cacheControl,
+  get bytes() {
+    return page.bytes + 256;
+  },
+});
+
+/** How long this instance trusts a district slug's id: slugs are near-permanent, and a stale one only finds no rows. */
+const SLUG_TTL_MS = 60_000;
+
+export function publicReportsRouter({ db, query, cacheBytes = 48 * 1024 * 1024 }: PublicReportsOptions) {
+  const pages = new ByteLru<CachedBody>(Math.floor(cacheBytes / 2));
+  const answers = new ByteLru<Answer>(Math.floor(cacheBytes / 4));
+  const pdfs = new ByteLru<{ bytes: number; pdf: Buffer }>(Math.floor(cacheBytes / 4));
+  const slugs = new Map<string, { id: string | null; until: number }>();
   const notFound = new CachedBody(etagOf("not-found", TEMPLATE_REVISION), Buffer.from(renderNotFoundPage()));
+  const notFoundAnswer = answerOf(404, notFound, ERROR_CACHE_CONTROL);
   const router = express.Router({ caseSensitive: true, strict: false });
 
-  const cached = (key: string, make: () => Promise<string | null>): Promise<CachedBody | null> => {
-    const hit = pages.get(key);
-    if (hit) return Promise.resolve(hit);
-    return make().then((html) => {
-      if (html === null) return null;
-      const page = new CachedBody(key, Buffer.from(html));
-      // A first compressed form now (most clients ask for one), so the cache's accounting sees it.
-      pages.set(key, page);
-      return page;
-    });
+  const districtIdOf = async (slug: string) => {
+    const known = slugs.get(slug);
+    if (known && known.until > Date.now()) return known.id;
+    const id = await districtIdForSlug(query, slug);
+    if (slugs.size > 10_000) slugs.clear();
+    slugs.set(slug, { id, until: Date.now() + SLUG_TTL_MS });
+    return id;
   };
 
-  const sendNotFound = (req: Request, res: Response) => sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
+  const cached = async (key: string, make: () => Promise<string | null>): Promise<CachedBody | null> => {
+    const hit = pages.get(key);
+    if (hit) return hit;
+    const html = await make();
+    if (html === null) return null;
+    const page = new CachedBody(key, Buffer.from(html));
+    pages.set(key, page);
+    return page;
+  };
 
-  const sendRetracted = async (req: Request, res: Response, state: ReportState) => {
+  /**
+   * Answers a page address from memory when nothing the district publishes changed since it was worked out (one
+   * query for the district's stamp), or works it out with `compute` (the fuller queries, and rendering on a miss).
+   */
+  const answer = async (req: Request, res: Response, districtSlug: string, compute: () => Promise<Answer>) => {
+    const id = await districtIdOf(districtSlug);
+    if (!id) return sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
+    const stamp = await districtPublicStamp(query, id);
+    const key = `${id}|${stamp}|${req.path}`;
+    let found = answers.get(key);
+    if (!found) {
+      found = await compute();
+      answers.set(key, found);
+    }
+    const encoding = pickEncoding(req.get("accept-encoding"));
+    const before = found.page.bytes;
+    sendHtml(req, res, found.status, found.page, found.cacheControl);
+    // A compressed form made just now grows the entry: let the caches account for it.
+    if (found.page.bytes !== before && encoding !== "identity") {
+      pages.trim();
+      answers.trim();
+    }
+  };
+
+  const retractedAnswer = async (state: ReportState): Promise<Answer> => {
     const latest = state.latest;
     const key = etagOf("retracted", TEMPLATE_REVISION, latest.id, latest.retractedAt!.toISOString(), state.district.name);
     const page = await cached(key, async () =>
       renderRetractedPage({ districtName: state.district.name, districtSlug: state.district.slug, title: latest.title, language: latest.language, retractedAt: latest.retractedAt!, reason: latest.retractReason ?? "" }),
     );
-    sendHtml(req, res, 410, page!, ERROR_CACHE_CONTROL);
+    return answerOf(410, page!, ERROR_CACHE_CONTROL);
   };
 
-  router.get("/r/:district", async (req, res, next) => {
-    try {
-      const district = await findPublicDistrict(db, req.params.district);
-      if (!district) return sendNotFound(req, res);
-      const entries = await listPublishedReports(db, district.id);
-      const key = etagOf("index", TEMPLATE_REVISION, district.slug, district.name, ...entries.map((e) => `${e.etag}|${e.title}|${e.schoolName ?? ""}`));
-      const page = await cached(key, async () => renderIndexPage({ districtName: district.name, districtSlug: district.slug, entries }));
-      sendHtml(req, res, 200, page!, PUBLIC_CACHE_CONTROL);
-    } catch (error) {
-      next(error);
-    }
-  });
+  const indexAnswer = async (districtSlug: string): Promise<Answer> => {
+    const district = await findPublicDistrict(db, districtSlug);
+    if (!district) return notFoundAnswer;
+    const entries = await listPublishedReports(db, district.id);
+    const key = etagOf("index", TEMPLATE_REVISION, district.slug, district.name, ...entries.map((e) => `${e.etag}|${e.title}|${e.schoolName ?? ""}`));
+    const page = await cached(key, async () => renderIndexPage({ districtName: district.name, districtSlug: district.slug, entries }));
+    return answerOf(200, page!, PUBLIC_CACHE_CONTROL);
+  };
 
-  const servePage = async (req: Request, res: Response, districtSlug: string, reportSlug: string, versionNumber: number | null) => {
+  const pageAnswer = async (districtSlug: string, reportSlug: string, versionNumber: number | null): Promise<Answer> => {
     const state = await findReportState(db, districtSlug, reportSlug);
-    if (!state) return sendNotFound(req, res);
-    if (state.retracted) return sendRetracted(req, res, state);
+    if (!state) return notFoundAnswer;
+    if (state.retracted) return retractedAnswer(state);
     const version = versionNumber === null ? state.latest : state.versions.find((v) => v.versionNumber === versionNumber);
-    if (!version) return sendNotFound(req, res);
+    if (!version) return notFoundAnswer;
     // A single retracted version (the report itself standing) answers as retracted too.
-    if (version.retractedAt) return sendRetracted(req, res, { ...state, latest: version });
+    if (version.retractedAt) return retractedAnswer({ ...state, latest: version });
     const supersededBy = version.id === state.latest.id ? null : state.latest.versionNumber;
     const translations = state.translations.map((t) => ({ language: t.language, title: t.title, href: reportPaths.latest(districtSlug, t.reportSlug) }));
     const key = etagOf("page", TEMPLATE_REVISION, version.etag, version.id, String(supersededBy), state.district.name, ...translations.map((t) => `${t.language}|${t.title}|${t.href}`), versionNumber === null ? "latest" : "version");
@@ -221,17 +271,17 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
         pdfHref: supersededBy === null ? reportPaths.pdf(districtSlug, reportSlug) : reportPaths.pdf(districtSlug, reportSlug, version.versionNumber),
       });
     });
-    if (!page) return sendNotFound(req, res);
-    sendHtml(req, res, 200, page, PUBLIC_CACHE_CONTROL);
+    return page ? answerOf(200, page, PUBLIC_CACHE_CONTROL) : notFoundAnswer;
   };
 
   const servePdf = async (req: Request, res: Response, districtSlug: string, reportSlug: string, versionNumber: number | null) => {
     const state = await findReportState(db, districtSlug, reportSlug);
-    if (!state) return sendNotFound(req, res);
-    if (state.retracted) return sendRetracted(req, res, state);
+    const send = (a: Answer) => sendHtml(req, res, a.status, a.page, a.cacheControl);
+    if (!state) return send(notFoundAnswer);
+    if (state.retracted) return send(await retractedAnswer(state));
     const version = versionNumber === null ? state.latest : state.versions.find((v) => v.versionNumber === versionNumber);
-    if (!version) return sendNotFound(req, res);
-    if (version.retractedAt) return sendRetracted(req, res, { ...state, latest: version });
+    if (!version) return send(notFoundAnswer);
+    if (version.retractedAt) return send(await retractedAnswer({ ...state, latest: version }));
     const etag = etagOf("pdf", version.etag, version.id);
     setCommonHeaders(res);
     res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
@@ -240,9 +290,10 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
     let pdf = pdfs.get(version.id)?.pdf ?? null;
     if (!pdf) {
       const row = await loadPublishedForPdf(db, state.district.id, version.id);
-      if (!row) return sendNotFound(req, res);
+      if (!row) return send(notFoundAnswer);
       if (row.pdf) pdf = Buffer.from(row.pdf);
       else {
+        // Made from the stored frozen content (never the draft), once per version on this instance.
         const made = await renderReportPdf({
           title: row.title,
           language: row.language,
@@ -251,7 +302,7 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
           publishedAt: row.publishedAt,
           content: row.content as never,
         });
-        if (!made) return sendNotFound(req, res);
+        if (!made) return send(notFoundAnswer);
         pdf = Buffer.from(made);
       }
       pdfs.set(version.id, { pdf, bytes: pdf.length });
@@ -264,13 +315,17 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
 
   const route = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
 
+  router.get(
+    "/r/:district",
+    route((req, res) => answer(req, res, req.params.district, () => indexAnswer(req.params.district))),
+  );
   // /r/<district>/<report>, /r/<district>/<report>.pdf and /r/<district>/<report>/pdf
   router.get(
     "/r/:district/:report",
     route(async (req, res) => {
       const { district, report } = req.params;
       if (report.endsWith(".pdf")) return servePdf(req, res, district, report.slice(0, -4), null);
-      return servePage(req, res, district, report, null);
+      return answer(req, res, district, () => pageAnswer(district, report, null));
     }),
   );
   router.get(
@@ -281,11 +336,12 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
   router.get(
     "/r/:district/:report/v/:n",
     route(async (req, res) => {
+      const { district, report } = req.params;
       const match = /^([1-9]\d{0,5})(\.pdf)?$/.exec(req.params.n);
-      if (!match) return sendNotFound(req, res);
+      if (!match) return sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
       const n = Number(match[1]);
-      if (match[2]) return servePdf(req, res, req.params.district, req.params.report, n);
-      return servePage(req, res, req.params.district, req.params.report, n);
+      if (match[2]) return servePdf(req, res, district, report, n);
+      return answer(req, res, district, () => pageAnswer(district, report, n));
     }),
   );
   // Anything else under /r/ is no report.
@@ -295,7 +351,7 @@ export function publicReportsRouter({ db, cacheBytes = 48 * 1024 * 1024 }: Publi
       res.status(405).type("text/plain").send("Public report pages can only be read.");
       return;
     }
-    sendNotFound(req, res);
+    sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
   });
   return router;
 }
