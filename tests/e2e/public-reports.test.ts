@@ -63,7 +63,8 @@ beforeAll(async () => {
   const es = await makeReport(database.db, { districtId: world.district.id, cycleId: cycle.id, slug: "informe-2026-27", title: "Informe anual de SEL 2026–27", language: "es", translationGroupId: annual.translationGroupId });
   await publishVersion(database.db, es, report("Primera versión"));
   const hostile = await makeReport(database.db, { districtId: world.district.id, cycleId: cycle.id, slug: "hostile", title: `<script>window.__xss=1</script>Hostile "report"` });
-  await publishVersion(database.db, hostile, xssReportContent());
+  // jsonb cannot hold U+0000, so the one payload with it goes in without it (the link tests cover it elsewhere).
+  await publishVersion(database.db, hostile, JSON.parse(JSON.stringify(xssReportContent()).replace(/\\u0000/g, "")) as JSONContent);
   const retracted = await makeReport(database.db, { districtId: world.district.id, cycleId: cycle.id, slug: "families-2026-27", title: "Families report 2026–27" });
   await publishVersion(database.db, retracted, report("Retracted"));
   await retractLatest(database.db, retracted.id, "A table showed a group below the minimum size.");
@@ -86,8 +87,9 @@ async function watchedPage() {
   });
   page.on("pageerror", (error) => events.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
-    // The CSP refusing something is the defence working, not a payload running; anything else is recorded.
-    if (!/Content Security Policy/i.test(message.text())) events.push(`console: ${message.text()}`);
+    // The CSP refusing something is the defence working, and the 404/410 of a missing favicon or of the retracted and
+    // unknown pages themselves are expected; anything else is recorded.
+    if (!/Content Security Policy|status of 40[40]|status of 410/i.test(message.text())) events.push(`console: ${message.text()}`);
   });
   return { context, page, events };
 }
@@ -173,9 +175,11 @@ describe("public report pages in a browser", () => {
       await page.keyboard.press("Enter");
       expect((await focused()).id).toBe("content");
       const reached: string[] = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 10; i++) {
         await page.keyboard.press("Tab");
         const now = await focused();
+        // Past the last link focus leaves the document.
+        if (now.tag === "body") break;
         expect(now.outline, now.text).toBe("solid");
         reached.push(now.text);
       }
