@@ -34,7 +34,7 @@ ul[data-type=taskList]{list-style:none;padding-left:.25rem}ul[data-type=taskList
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.95rem}
 @media print{
  :root{font-size:11pt}.skip,.bar nav,.actions,footer{display:none}
- .bar{background:none;border:0}main{max-width:none;padding:0}
+ .bar{background:none;border:0}.bar div{margin:0;padding:0 0 .5rem}main{max-width:none;padding:0}
  a{color:inherit}article a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;overflow-wrap:anywhere}
  h2,h3,h4{break-after:avoid}table,figure,tr{break-inside:avoid}
  .notice{border:1px solid #000;background:none}
