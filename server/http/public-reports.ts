@@ -169,25 +169,28 @@ const answerOf = (status: number, page: CachedBody, cacheControl: string): Answe
   },
 });
 
-/** How long this instance trusts a district slug's id: slugs are near-permanent, and a stale one only finds no rows. */
+/**
+ * How long this instance trusts a district slug's id and its last change: slugs are near-permanent (a stale one only
+ * finds no rows), and a renamed district shows its new name within this time (as long as Cache-Control's max-age).
+ */
 const SLUG_TTL_MS = 60_000;
 
 export function publicReportsRouter({ db, query, cacheBytes = 48 * 1024 * 1024 }: PublicReportsOptions) {
   const pages = new ByteLru<CachedBody>(Math.floor(cacheBytes / 2));
   const answers = new ByteLru<Answer>(Math.floor(cacheBytes / 4));
   const pdfs = new ByteLru<{ bytes: number; pdf: Buffer }>(Math.floor(cacheBytes / 4));
-  const slugs = new Map<string, { id: string | null; until: number }>();
+  const slugs = new Map<string, { district: { id: string; changed: string } | null; until: number }>();
   const notFound = new CachedBody(etagOf("not-found", TEMPLATE_REVISION), Buffer.from(renderNotFoundPage()));
   const notFoundAnswer = answerOf(404, notFound, ERROR_CACHE_CONTROL);
   const router = express.Router({ caseSensitive: true, strict: false });
 
   const districtIdOf = async (slug: string) => {
     const known = slugs.get(slug);
-    if (known && known.until > Date.now()) return known.id;
-    const id = await districtIdForSlug(query, slug);
+    if (known && known.until > Date.now()) return known.district;
+    const district = await districtIdForSlug(query, slug);
     if (slugs.size > 10_000) slugs.clear();
-    slugs.set(slug, { id, until: Date.now() + SLUG_TTL_MS });
-    return id;
+    slugs.set(slug, { district, until: Date.now() + SLUG_TTL_MS });
+    return district;
   };
 
   const cached = async (key: string, make: () => Promise<string | null>): Promise<CachedBody | null> => {
@@ -205,10 +208,10 @@ export function publicReportsRouter({ db, query, cacheBytes = 48 * 1024 * 1024 }
    * query for the district's stamp), or works it out with `compute` (the fuller queries, and rendering on a miss).
    */
   const answer = async (req: Request, res: Response, districtSlug: string, compute: () => Promise<Answer>) => {
-    const id = await districtIdOf(districtSlug);
-    if (!id) return sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
-    const stamp = await districtPublicStamp(query, id);
-    const key = `${id}|${stamp}|${req.path}`;
+    const district = await districtIdOf(districtSlug);
+    if (!district) return sendHtml(req, res, 404, notFound, ERROR_CACHE_CONTROL);
+    const stamp = await districtPublicStamp(query, district.id);
+    const key = `${district.id}|${district.changed}|${stamp}|${req.path}`;
     let found = answers.get(key);
     if (!found) {
       found = await compute();

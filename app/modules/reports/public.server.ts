@@ -168,22 +168,20 @@ export async function listPublishedReports(db: Database, districtId: string): Pr
 /** Runs one SQL statement with parameters (DatabaseHandle.query): the hot path skips the query builder. */
 export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
 
-/** The district's id for a public slug, or null. */
-export async function districtIdForSlug(query: RawQuery, districtSlug: string): Promise<string | null> {
-  const [row] = await query<{ id: string }>("select id from district where slug = $1", [districtSlug]);
-  return row?.id ?? null;
+/** The district's id for a public slug and when it last changed (its name shows on every page), or null. */
+export async function districtIdForSlug(query: RawQuery, districtSlug: string): Promise<{ id: string; changed: string } | null> {
+  const [row] = await query<{ id: string; changed: string }>("select id, updated_at::text as changed from district where slug = $1", [districtSlug]);
+  return row ?? null;
 }
 
 /**
- * A stamp that changes whenever anything a public page of the district shows changes: a version published (which is
- * also when the previous one is superseded), a version retracted, or the district renamed. One indexed query on
- * published_report, run by every request, so a page cached on this instance is never served after another instance
- * published or retracted.
+ * A stamp that changes whenever a version of the district's reports is published (which is also when the previous
+ * one is superseded) or retracted. One small indexed query on published_report, run by every request, so a page
+ * cached on this instance is never served after another instance published or retracted.
  */
 export async function districtPublicStamp(query: RawQuery, districtId: string): Promise<string> {
   const [row] = await query<{ stamp: string }>(
-    `select concat_ws('|', count(*), max(published_at), max(retracted_at), count(retracted_at), (select updated_at from district where id = $1)) as stamp
-       from published_report where district_id = $1`,
+    "select concat_ws('|', count(*), max(published_at), count(retracted_at), max(retracted_at)) as stamp from published_report where district_id = $1",
     [districtId],
   );
   return row?.stamp ?? "";
