@@ -7,6 +7,7 @@ import path from "node:path";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import type { RequestContext } from "~/context";
+import { publicReportsRouter } from "./public-reports";
 import { sameOriginOnly, securityHeaders } from "./security";
 
 export interface AppOptions {
@@ -40,6 +41,9 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
       res.status(503).json({ status: "error", database: database.kind, ...(redis ? { redis } : {}) });
     }
   });
+
+  // Published reports, readable signed out: straight from stored HTML, before Remix (no session, no JavaScript).
+  app.use(publicReportsRouter({ db: database.db, query: (text, params) => database.query(text, params) }));
 
   if (devMiddleware) {
     app.use(devMiddleware);

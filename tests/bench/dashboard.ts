@@ -55,7 +55,7 @@ interface BenchDatabase {
   label: string;
 }
 
-async function openBenchDatabase(): Promise<BenchDatabase> {
+export async function openBenchDatabase(): Promise<BenchDatabase> {
   const adminUrl = process.env.BENCH_DATABASE_URL;
   if (!adminUrl) {
     const handle = await openDatabase({ memory: true });
@@ -233,7 +233,7 @@ interface WorkerResult {
   times: Float64Array;
 }
 
-interface LoadResult {
+export interface LoadResult {
   path: string;
   rps: number;
   p50: number;
@@ -337,7 +337,7 @@ async function startProfiler() {
   };
 }
 
-async function measure(baseUrl: string, path: string, headers: Record<string, string>): Promise<LoadResult> {
+export async function measure(baseUrl: string, path: string, headers: Record<string, string>): Promise<LoadResult> {
   process.stderr.write(`  ${path}: warming up ${warmupSeconds} s… `);
   // A slow page may complete nothing within a short warm-up; whatever did complete must still be a 200.
   assertAllOk("warm-up", path, await runWorker(baseUrl + path, headers, warmupSeconds), { needCompletions: false });
@@ -372,9 +372,9 @@ async function measure(baseUrl: string, path: string, headers: Record<string, st
 // ---------------------------------------------------------------------------------------------------------------
 // Report
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function table(rows: string[][]) {
+export function table(rows: string[][]) {
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((r) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join("   ")).join("\n");
 }
