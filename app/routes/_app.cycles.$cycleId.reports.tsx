@@ -11,7 +11,7 @@ import { ReportStateBadge, audienceShort } from "~/modules/reports/components/Re
 import { reportAudienceLabels, reportAudiences } from "~/modules/reports/report-blocks";
 import { languageLabel, reportLanguageCodes, reportLanguages } from "~/modules/reports/reports";
 import { createReportSchema } from "~/modules/reports/reports.schema";
-import { createReport, listCycleReports, reportDefaults } from "~/modules/reports/reports.server";
+import { authorizeReportCreation, createReport, listCycleReports, reportDefaults } from "~/modules/reports/reports.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
@@ -31,6 +31,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const cycleId = uuidParam(params, "cycleId");
   const form = await readForm(request);
+  await load(() => authorizeReportCreation(context.db, user, cycleId));
   return act(form, async () => {
     const input = parseForm(form, createReportSchema);
     const report = await createReport(context.db, user, cycleId, input, context.clientIp);

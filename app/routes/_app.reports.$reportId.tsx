@@ -17,6 +17,7 @@ import {
   addComment,
   addLanguageVersion,
   addReviewer,
+  authorizeReportAction,
   getReportPage,
   publishReport,
   removeReviewer,
@@ -53,6 +54,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = context.db;
   const ip = context.clientIp;
   const back = (notice: string) => redirect(`/reports/${reportId}?done=${notice}`);
+  const needs = chosen.data === "publish" || chosen.data === "retract" ? "publish" : chosen.data === "comment" ? "comment" : "edit";
+  await load(() => authorizeReportAction(db, user, reportId, needs));
   return act(form, async () => {
     switch (chosen.data) {
       case "submit":

@@ -97,6 +97,27 @@ export function reportAbilities(actor: Actor, report: Pick<ReportRow, "districtI
 }
 
 /**
+ * Checks, before a form is even read, that the actor may take this kind of step on the report: editing steps need
+ * report:edit, publishing and retracting report:publish, commenting the right to comment. So a refused person learns
+ * nothing from validation messages.
+ */
+export async function authorizeReportAction(db: Reader, actor: Actor, reportId: string, kind: "edit" | "publish" | "comment") {
+  const { report, isReviewer: reviewer } = await loadReport(db, actor, reportId);
+  if (kind === "comment") {
+    if (!canCommentOnReport(actor, { ...scopeOf(report), state: report.state, isReviewer: reviewer })) throw new Forbidden();
+  } else {
+    requirePermission(actor, kind === "publish" ? "report:publish" : "report:edit", scopeOf(report));
+  }
+  return report;
+}
+
+/** Checks that the actor may create reports of the cycle, before the form is read. */
+export async function authorizeReportCreation(db: Database, actor: Actor, cycleId: string) {
+  const cycle = await getCycle(db, actor, cycleId);
+  requirePermission(actor, "report:edit", scopeOf(cycle));
+}
+
+/**
  * The collaboration server's question for a report's document: edit for its editors (not once retracted), read for
  * whoever may read the report, Forbidden otherwise; another district's document is NotFound. A report describes a
  * year, usually written after it closes, so a closed cycle does not lock its reports.
