@@ -68,13 +68,15 @@ export default function CycleReports() {
                 {data.reports.map((r) => (
                   <tr key={r.id}>
                     <th scope="row">
-                      <Link to={`/reports/${r.id}`}>{r.title}</Link>
+                      <Link to={`/reports/${r.id}`} lang={r.language}>
+                        {r.title}
+                      </Link>
                     </th>
                     <td>
                       <ReportStateBadge state={r.state} />
                     </td>
                     <td>{audienceShort(r.audience)}</td>
-                    <td lang={r.language}>{languageLabel(r.language)}</td>
+                    <td>{languageLabel(r.language)}</td>
                     <td>{r.lastPublished ? `Version ${r.lastPublished.versionNumber}, ${formatLongDate(new Date(r.lastPublished.publishedAt).toISOString().slice(0, 10))}` : "Not yet"}</td>
                   </tr>
                 ))}

@@ -47,7 +47,10 @@ export default function Reports() {
             <ul className="ck-list">
               {year.items.map((r) => (
                 <li key={r.id}>
-                  <Link to={`/reports/${r.id}`}>{r.title}</Link> <ReportStateBadge state={r.state} />{" "}
+                  <Link to={`/reports/${r.id}`} lang={r.language}>
+                    {r.title}
+                  </Link>{" "}
+                  <ReportStateBadge state={r.state} />{" "}
                   <span className="ck-muted">
                     · {r.organisation} · {reportLine(r)}
                     {r.lastPublished ? ` · version ${r.lastPublished.versionNumber} published` : ""}
