@@ -564,7 +564,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
         html,
         content: frozen,
         etag: strongEtag(html, versionNumber),
-        pdf: pdf ? Buffer.from(pdf) : null,
+        pdf: pdf ?? null,
         publishedBy: actor.id,
         publishedAt,
       })
