@@ -78,7 +78,7 @@ describe("keyboard use", () => {
       await expectHeading(page, "Welcome, Dana");
 
       const reached: string[] = [];
-      for (let i = 0; i < 30 && reached.length < 7; i++) {
+      for (let i = 0; i < 30 && reached.length < 8; i++) {
         await page.keyboard.press("Tab");
         const f = await focused(page);
         if (!f?.inMainNav) continue;
