@@ -8,6 +8,8 @@ import { schoolLevelLabels } from "~/modules/districts/districts.schema";
 import { districtCounts, getDistrict, listSchools } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { can, roleLabels } from "~/modules/people/permissions";
+import { BoardHome } from "~/modules/reports/components/BoardHome";
+import { boardOverview } from "~/modules/reports/reports.server";
 import { load } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Home · Cyclekeeper" }];
@@ -22,6 +24,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       listSchools(context.db, user),
     ]);
     const activity = can(user, "audit:read", scope) ? await listRecentAudit(context.db, user.districtId, 8) : null;
+    // Board members get a "Board" home: the reports to read and the district roll-up, nothing to edit.
+    const board = user.role === "board" ? await boardOverview(context.db, user) : null;
     return {
       firstName: user.name.split(" ")[0],
       roleLabel: roleLabels[user.role],
@@ -31,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       schools: schools.map((s) => ({ id: s.id, name: s.name, level: schoolLevelLabels[s.level], teamSize: s.teamSize })),
       activity: activity?.map((a) => ({ id: a.id, text: describeAuditEvent(a), at: a.at.toISOString() })) ?? null,
       canManage: can(user, "district:manage", scope),
+      board,
     };
   });
 }
@@ -45,6 +50,7 @@ const roleIntro: Record<string, string> = {
 export default function Home() {
   const data = useLoaderData<typeof loader>();
   const schoolsTitle = data.role === "school_team" ? "Your schools" : "Schools";
+  if (data.board) return <BoardHome firstName={data.firstName} districtName={data.district.name} minCellSize={data.district.minCellSize} overview={data.board} />;
   return (
     <div className="ck-stack">
       <PageHeader eyebrow={data.roleLabel} title={`Welcome, ${data.firstName}`} description={roleIntro[data.role]} />

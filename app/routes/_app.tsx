@@ -26,6 +26,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { to: "/schools", label: user.role === "school_team" && names.length === 1 ? "My school" : "Schools" },
       ...(can(user, "data:read", scope) ? [{ to: "/data", label: "Data" }] : []),
       ...(seesStudentRecords(user) || can(user, "student:settings", scope) ? [{ to: "/students", label: "Student support" }] : []),
+      // Every role reads some report (its own drafts, or in review and published ones): see canReadReport.
+      ...(can(user, "district:read", scope) ? [{ to: "/reports", label: "Reports" }] : []),
       ...(can(user, "people:manage", scope) ? [{ to: "/people", label: "People" }] : []),
       ...(can(user, "district:manage", scope) ? [{ to: "/settings", label: "Settings" }] : []),
     ],

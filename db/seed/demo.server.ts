@@ -31,6 +31,7 @@ import {
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 import { seedDemoData } from "./demo-data.server";
 import { seedDemoStudents } from "./students-demo.server";
+import { seedDemoReports } from "./reports-demo.server";
 
 export const DEMO_PASSWORD = "cyclekeeper-demo";
 
@@ -118,6 +119,7 @@ export async function seedDemo(db: Database) {
   await seedDemoGoals(db, district.id);
   await seedDemoReflections(db, district.id);
   await seedDemoStudents(db, district.id);
+  await seedDemoReports(db, district.id);
   return district;
 }
 

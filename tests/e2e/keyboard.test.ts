@@ -78,7 +78,7 @@ describe("keyboard use", () => {
       await expectHeading(page, "Welcome, Dana");
 
       const reached: string[] = [];
-      for (let i = 0; i < 30 && reached.length < 7; i++) {
+      for (let i = 0; i < 30 && reached.length < 8; i++) {
         await page.keyboard.press("Tab");
         const f = await focused(page);
         if (!f?.inMainNav) continue;
@@ -87,7 +87,7 @@ describe("keyboard use", () => {
         expect(f.outlineStyle, `outline-style of ${f.text}`).not.toBe("none");
         expect(f.outlineWidth, `outline-width of ${f.text}`).toBeGreaterThan(0);
       }
-      expect(reached).toEqual(["Home", "Cycles", "Schools", "Data", "Student support", "People", "Settings"]);
+      expect(reached).toEqual(["Home", "Cycles", "Schools", "Data", "Student support", "Reports", "People", "Settings"]);
 
       // Enter on a focused nav link follows it.
       await page.keyboard.press("Enter");

@@ -83,7 +83,7 @@ describe("inviting a person", () => {
       await invitee.page.getByRole("button", { name: "Set password and sign in" }).click();
       await invitee.page.waitForURL((url) => url.pathname === "/home");
       await expectHeading(invitee.page, "Welcome, Ines");
-      expect(await mainNavLabels(invitee.page)).toEqual(["Home", "Cycles", "My school", "Data", "Student support"]);
+      expect(await mainNavLabels(invitee.page)).toEqual(["Home", "Cycles", "My school", "Data", "Student support", "Reports"]);
       await expect(invitee.page.getByRole("region", { name: "Your schools" }).innerText()).resolves.toContain("Maple Elementary");
       await expect(invitee.page.getByRole("banner").innerText()).resolves.toContain(name);
 

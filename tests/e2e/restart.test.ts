@@ -151,7 +151,7 @@ describe("first run without the demo", () => {
       await page.getByRole("button", { name: "Create district" }).click();
       await page.waitForURL((url) => url.pathname === "/home");
       await expectHeading(page, "Welcome, Morgan");
-      expect(await mainNavLabels(page)).toEqual(["Home", "Cycles", "Schools", "Data", "Student support", "People", "Settings"]);
+      expect(await mainNavLabels(page)).toEqual(["Home", "Cycles", "Schools", "Data", "Student support", "Reports", "People", "Settings"]);
       await expect(page.getByRole("banner").innerText()).resolves.toContain("Lakeshore Unified");
       await expect(page.getByRole("banner").innerText()).resolves.toContain("District SEL lead");
       await expect(page.locator("main").innerText()).resolves.toContain("No schools yet.");

@@ -48,17 +48,17 @@ const allSchools = [
 ];
 
 const cases: RoleCase[] = [
-  { email: "lead@riverbend.example", name: "Dana", nav: ["Home", "Cycles", "Schools", "Data", "Student support", "People", "Settings"], navPaths: ["/home", "/cycles", "/schools", "/data", "/students", "/people", "/settings"], switcherSchools: allSchools },
-  { email: "team@riverbend.example", name: "Luis", nav: ["Home", "Cycles", "Schools", "Data"], navPaths: ["/home", "/cycles", "/schools", "/data"], switcherSchools: allSchools },
-  { email: "principal@maple.riverbend.example", name: "Grace", nav: ["Home", "Cycles", "My school", "Data", "Student support"], navPaths: ["/home", "/cycles", "/schools", "/data", "/students"] },
+  { email: "lead@riverbend.example", name: "Dana", nav: ["Home", "Cycles", "Schools", "Data", "Student support", "Reports", "People", "Settings"], navPaths: ["/home", "/cycles", "/schools", "/data", "/students", "/reports", "/people", "/settings"], switcherSchools: allSchools },
+  { email: "team@riverbend.example", name: "Luis", nav: ["Home", "Cycles", "Schools", "Data", "Reports"], navPaths: ["/home", "/cycles", "/schools", "/data", "/reports"], switcherSchools: allSchools },
+  { email: "principal@maple.riverbend.example", name: "Grace", nav: ["Home", "Cycles", "My school", "Data", "Student support", "Reports"], navPaths: ["/home", "/cycles", "/schools", "/data", "/students", "/reports"] },
   {
     email: "coach@riverbend.example",
     name: "Samir",
-    nav: ["Home", "Cycles", "Schools", "Data", "Student support"],
-    navPaths: ["/home", "/cycles", "/schools", "/data", "/students"],
+    nav: ["Home", "Cycles", "Schools", "Data", "Student support", "Reports"],
+    navPaths: ["/home", "/cycles", "/schools", "/data", "/students", "/reports"],
     switcherSchools: ["Cedar Creek Elementary", "Willow Park Elementary"],
   },
-  { email: "board@riverbend.example", name: "Patricia", nav: ["Home", "Cycles", "Schools", "Data"], navPaths: ["/home", "/cycles", "/schools", "/data"], switcherSchools: allSchools },
+  { email: "board@riverbend.example", name: "Patricia", nav: ["Home", "Cycles", "Schools", "Data", "Reports"], navPaths: ["/home", "/cycles", "/schools", "/data", "/reports"], switcherSchools: allSchools },
 ];
 
 async function visitAndCheck(page: Page, pathname: string) {

@@ -16,6 +16,7 @@ import { commitImport, loadImportLookups } from "~/modules/data/import.server";
 import { stageUpload } from "~/modules/data/import-staging.server";
 import { createMeasure } from "~/modules/data/measures.server";
 import { indicatorWeeks, students } from "#db/schema";
+import { createReport, submitForReview } from "~/modules/reports/reports.server";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -435,6 +436,60 @@ const routes: Route[] = [
   { method: "GET", path: "/students/not-a-uuid", expect: { recordsTeam: 404 } },
   { method: "GET", path: "/students/:missing/export", file: true, expect: { recordsTeam: 404 } },
   { method: "GET", path: "/students/schools/not-a-uuid", expect: { recordsTeam: 404 } },
+  // Stakeholder reports: every role lists the reports it may read; a draft is its authors' (the board and other
+  // school teams get 403, as for other records of their district); in review the board reads and comments; the
+  // lead publishes; another district's report is not found.
+  { method: "GET", path: "/reports", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  { method: "GET", path: "/cycles/:districtCycle/reports", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:cycleA/reports", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/cycles/:otherCycle/reports", expect: { lead: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/reports/:draftReport", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:reviewReport", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 200, otherLead: 404 } },
+  { method: "GET", path: "/reports/:schoolReport", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:otherReport", expect: { lead: 404, team: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/reports/:missing", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/reports/not-a-uuid", expect: { lead: 404 } },
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reports",
+    body: (actor) => ({ audience: "board", language: "en", title: `Report made by ${actor}`, slug: "" }),
+    location: /^\/reports\/[0-9a-f-]{36}\?created=1$/,
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/cycles/:cycleA/reports",
+    body: (actor) => ({ audience: "families", language: "en", title: `School report made by ${actor}`, slug: "" }),
+    location: /^\/reports\/[0-9a-f-]{36}\?created=1$/,
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 302, board: 403, otherLead: 404 },
+  },
+  {
+    method: "POST",
+    path: "/reports/:reviewReport",
+    body: (actor) => ({ intent: "comment", body: `Comment by ${actor}`, quote: "" }),
+    location: "/reports/:reviewReport?done=commented",
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 302, otherLead: 404 },
+  },
+  { method: "POST", path: "/reports/:draftReport", body: (actor) => ({ intent: "comment", body: `Comment by ${actor}`, quote: "" }), expect: { schoolTeam: 403, board: 403, otherLead: 404 } },
+  // The team hands the draft to review; the lead publishes the report in review; nobody else may take either step.
+  {
+    method: "POST",
+    path: "/reports/:draftReport",
+    body: () => ({ intent: "submit", expectedVersion: "1" }),
+    location: "/reports/:draftReport?done=submitted",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, team: 302 },
+  },
+  {
+    method: "POST",
+    path: "/reports/:reviewReport",
+    body: () => ({ intent: "publish", expectedVersion: "2" }),
+    location: "/reports/:reviewReport?done=published",
+    expect: { signedOut: OUT, team: 403, schoolTeam: 403, board: 403, otherLead: 404, lead: 302 },
+  },
+  // Publishing again at the version already used is a stale step: a conflict, shown on the page.
+  { method: "POST", path: "/reports/:reviewReport", body: () => ({ intent: "publish", expectedVersion: "2" }), expect: { lead: 409 } },
+  { method: "POST", path: "/reports/:reviewReport", body: () => ({ intent: "retract", reason: "", expectedVersion: "3" }), expect: { lead: 400, team: 403, board: 403 } },
+  { method: "POST", path: "/reports/:schoolReport", body: () => ({ intent: "add-reviewer", userId: ":member" }), location: "/reports/:schoolReport?done=reviewer-added", expect: { team: 403, board: 403, otherLead: 404, schoolTeam: 302 } },
 ];
 
 const rows: Row[] = routes.flatMap((route) =>
@@ -564,6 +619,18 @@ async function reflectionFixtures(districtCycle: string, otherCycle: string) {
   return { protocol: protocols[0].id, protocolTwo: protocols[1].id, otherProtocol: theirs[0].id, meeting: meeting.id, otherMeeting: otherMeeting.id };
 }
 
+/** Reports: a district draft, one in review, a school's own draft, and another district's report. */
+async function reportFixtures(districtCycle: string, cycleA: string, otherCycle: string) {
+  const lead = actorOf(district.lead);
+  const input = (title: string) => ({ audience: "board" as const, language: "en" as const, title });
+  const draft = await createReport(database.db, actorOf(district.team), districtCycle, input("Matrix draft report"));
+  const review = await createReport(database.db, lead, districtCycle, input("Matrix review report"));
+  await submitForReview(database.db, lead, review.id, { expectedVersion: 1 });
+  const school = await createReport(database.db, actorOf(district.schoolTeam, [district.schoolA.id]), cycleA, input("Matrix school report"));
+  const theirs = await createReport(database.db, actorOf(other.lead), otherCycle, input("Their report"));
+  return { draftReport: draft.id, reviewReport: review.id, schoolReport: school.id, otherReport: theirs.id };
+}
+
 /** An import to undo, a file staged for the lead to confirm, and a measure of the district's own. */
 async function dataFixtures() {
   const lead = actorOf(district.lead);
@@ -609,6 +676,7 @@ beforeAll(async () => {
   };
   Object.assign(ids, await goalFixtures());
   Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle));
+  Object.assign(ids, await reportFixtures(ids.districtCycle, ids.cycleA, ids.otherCycle));
   const [measure] = await database.query<{ id: string }>("select id from measure where slug = 'sel-self-management-favourable' and district_id is null");
   const [benchmark] = await database.query<{ id: string }>(
     "insert into benchmark (district_id, measure_id, kind, grade_band, value, source) values ($1, $2, 'benchmark', 'all', 64, 'Provider') returning id",

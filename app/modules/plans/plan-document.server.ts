@@ -10,6 +10,7 @@ import { goalStatusLabel } from "~/modules/cycles/goal-progress";
 import { listGoalsForCycle } from "~/modules/cycles/goals.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { can, type Actor } from "~/modules/people/permissions";
+import { reportDocumentAccess } from "~/modules/reports/reports.server";
 import { Forbidden, NotFound } from "~/utils/errors";
 import { planTemplate, type TemplateContext } from "./plan-template";
 
@@ -78,16 +79,17 @@ export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: st
 /**
  * What the actor may do with a plan document: edit when they may edit its cycle and the cycle is not closed,
  * read when they may read the cycle. Another district's document, or no such document, is NotFound; a
- * document of their district they may not read is Forbidden.
+ * document of their district they may not read is Forbidden. A report's draft follows the report's own rules.
  */
 export async function planDocumentAccess(db: Database, actor: Actor, documentId: string) {
   if (!UUID.test(documentId)) throw new NotFound("document");
   const [row] = await db
-    .select({ documentId: planDocuments.id, cycleId: cycles.id, districtId: cycles.districtId, schoolId: cycles.schoolId, status: cycles.status })
+    .select({ documentId: planDocuments.id, kind: planDocuments.kind, cycleId: cycles.id, districtId: cycles.districtId, schoolId: cycles.schoolId, status: cycles.status })
     .from(planDocuments)
     .innerJoin(cycles, eq(cycles.id, planDocuments.cycleId))
     .where(and(eq(planDocuments.id, documentId), eq(planDocuments.districtId, actor.districtId)));
   if (!row) throw new NotFound("document");
+  if (row.kind === "report") return reportDocumentAccess(db, actor, documentId);
   const scope = { districtId: row.districtId, schoolId: row.schoolId };
   if (!can(actor, "cycle:read", scope)) throw new Forbidden();
   const access: PlanAccess = can(actor, "cycle:edit", scope) && row.status !== "closed" ? "edit" : "read";

@@ -46,6 +46,7 @@ export function CycleHeader({ cycle, title }: { cycle: CycleHeading; title: stri
         {cycle.isDistrict ? <NavLink to={`/cycles/${cycle.id}/rollup`}>Schools roll-up</NavLink> : null}
         <NavLink to={`/cycles/${cycle.id}/reflection`}>Reflection</NavLink>
         <NavLink to={`/cycles/${cycle.id}/year-end`}>Year-end</NavLink>
+        <NavLink to={`/cycles/${cycle.id}/reports`}>Reports</NavLink>
         <NavLink to={`/cycles/${cycle.id}/settings`}>Settings</NavLink>
       </nav>
     </div>

@@ -23,7 +23,14 @@ export interface PlanEditorProps {
   goals: GoalSummary[];
   /** The plan rendered on the server: what the page shows before the live editor is ready. */
   initialHtml: string;
+  /** What the document is, for its label and the read-only notices: an action plan unless said otherwise. */
+  kind?: "plan" | "report";
 }
+
+const kindWords = {
+  plan: { label: "Action plan", noun: "plan", editors: "only its team edits it" },
+  report: { label: "Report", noun: "report", editors: "only its authors edit it" },
+} as const;
 
 interface LiveSession {
   doc: Y.Doc;
@@ -106,7 +113,8 @@ function useSaveStatus(tracker: SaveTracker): SaveStatus {
   return status;
 }
 
-function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHtml, goals }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
+function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHtml, goals, kind = "plan" }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
+  const words = kindWords[kind];
   const { doc, provider, tracker } = session;
   const status = useSaveStatus(tracker);
   // The page said what the person could do when it loaded; the server's word on the live connection wins.
@@ -134,7 +142,7 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
           class: "ck-doc",
           role: "textbox",
           "aria-multiline": "true",
-          "aria-label": openedReadOnly ? "Action plan (read only)" : "Action plan",
+          "aria-label": openedReadOnly ? `${words.label} (read only)` : words.label,
           ...(openedReadOnly ? { "aria-readonly": "true" } : {}),
         },
       },
@@ -164,12 +172,12 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
       </div>
       {downgraded ? (
         <p className="ck-plan__readonly" role="alert">
-          <span className="ck-badge ck-badge--muted">Read only</span> Your access to this plan changed: you can read it but no longer edit it.
+          <span className="ck-badge ck-badge--muted">Read only</span> Your access to this {words.noun} changed: you can read it but no longer edit it.
           Changes that were not yet saved were not kept.
         </p>
       ) : readOnly ? (
         <p className="ck-plan__readonly">
-          <span className="ck-badge ck-badge--muted">Read only</span> You can read this plan and see who is working on it; only its team edits it.
+          <span className="ck-badge ck-badge--muted">Read only</span> You can read this {words.noun} and see who is working on it; {words.editors}.
         </p>
       ) : (
         <PlanToolbar editor={editor} goals={goals} disabled={closed} />
