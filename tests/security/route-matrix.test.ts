@@ -445,7 +445,7 @@ const routes: Route[] = [
   { method: "GET", path: "/cycles/:otherCycle/reports", expect: { lead: 404, board: 404, otherLead: 200 } },
   { method: "GET", path: "/reports/:draftReport", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "GET", path: "/reports/:reviewReport", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 200, otherLead: 404 } },
-  { method: "GET", path: "/reports/:schoolReport", expect: { signedOut: OUT, lead: 200, team: 403, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:schoolReport", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 403, otherLead: 404 } },
   { method: "GET", path: "/reports/:otherReport", expect: { lead: 404, team: 404, board: 404, otherLead: 200 } },
   { method: "GET", path: "/reports/:missing", expect: { lead: 404, board: 404 } },
   { method: "GET", path: "/reports/not-a-uuid", expect: { lead: 404 } },

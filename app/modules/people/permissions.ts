@@ -149,13 +149,15 @@ export interface ReportAccessFacts {
 }
 
 /**
- * Who may read a report's draft inside the app: whoever may edit it or publish it, at any state; while it is in
- * review or after, board members and its named reviewers too. A draft is its authors' alone.
+ * Who may read a report's draft inside the app: whoever may edit it or publish it, and the district team, at any
+ * state; while it is in review or after, board members and its named reviewers too. A draft is otherwise its authors'.
  */
 export function canReadReport(actor: Actor, report: ReportAccessFacts): boolean {
   const scope = { districtId: report.districtId, schoolId: report.schoolId };
   if (scope.districtId !== actor.districtId) return false;
   if (can(actor, "report:edit", scope) || can(actor, "report:publish", scope)) return true;
+  // The district team reads every school's work (as it reads their cycles), drafts included, to help them along.
+  if (actor.role === "district_team") return true;
   if (report.state === "draft") return false;
   if (report.isReviewer) return true;
   return actor.role === "board";

@@ -30,7 +30,7 @@ import { freezeDataBlocks } from "./report-freeze.server";
 import { generateReportContent } from "./report-generate.server";
 import { renderReportPdf } from "./report-pdf.server";
 import { renderReportBody } from "./report-render";
-import { defaultReportTitle, draftChangedSince, nextState, reportSlug, transitionRefusal, type ReportState, type ReportTransition } from "./reports";
+import { defaultReportTitle, draftChangedSince, nextState, reportSlug, transitionRefusal, type ReportState, type ReportTransition, withoutNulCharacters } from "./reports";
 import type { CommentInput, CreateReportInput, LanguageVersionInput, RetractInput, TransitionInput } from "./reports.schema";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -533,7 +533,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       .innerJoin(districts, eq(districts.id, reports.districtId))
       .leftJoin(schools, eq(schools.id, reports.schoolId))
       .where(eq(reports.id, row.id));
-    const draft = await draftContent(tx, row.documentId);
+    const draft = withoutNulCharacters(await draftContent(tx, row.documentId));
     const frozen = await freezeDataBlocks(tx as unknown as Database, row.districtId, draft);
     const html = renderReportBody(frozen);
     const [{ previous }] = await tx.select({ previous: max(publishedReports.versionNumber) }).from(publishedReports).where(eq(publishedReports.reportId, row.id));

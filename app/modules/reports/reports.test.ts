@@ -1,7 +1,7 @@
 // The workflow's pure rules: which step may start from which state, default titles and addresses, and whether a
 // draft differs from what was published once frozen numbers are set aside.
 import { describe, expect, it } from "vitest";
-import { defaultReportTitle, draftChangedSince, nextState, publicReportPath, reportSlug, transitionRefusal, type ReportState, type ReportTransition } from "./reports";
+import { defaultReportTitle, draftChangedSince, nextState, publicReportPath, reportSlug, transitionRefusal, type ReportState, type ReportTransition, withoutNulCharacters } from "./reports";
 
 describe("transitionRefusal", () => {
   const states: ReportState[] = ["draft", "in_review", "published", "retracted"];
@@ -55,5 +55,13 @@ describe("draftChangedSince", () => {
     expect(draftChangedSince(doc("Edited"), doc("Same", { title: "numbers" }))).toBe(true);
     const annotated = { type: "doc", content: [doc("Same").content[0], { ...block(null), attrs: { ...block(null).attrs, note: "Our note" } }] };
     expect(draftChangedSince(annotated, doc("Same"))).toBe(true);
+  });
+});
+
+describe("withoutNulCharacters", () => {
+  it("drops U+0000 from every string of a document and leaves everything else as it was", () => {
+    const content = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "a\u0000b", marks: [{ type: "link", attrs: { href: "https://x.example/\u0000" } }] }] }], n: 3, ok: true, none: null };
+    expect(withoutNulCharacters(content)).toEqual({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "ab", marks: [{ type: "link", attrs: { href: "https://x.example/" } }] }] }], n: 3, ok: true, none: null });
+    expect(JSON.stringify(withoutNulCharacters(content))).not.toContain("\\u0000");
   });
 });

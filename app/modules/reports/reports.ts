@@ -127,3 +127,14 @@ function stable(value: unknown): string {
 export function draftChangedSince(draft: JSONContent, published: JSONContent): boolean {
   return stable(withoutFrozenData(draft)) !== stable(withoutFrozenData(published));
 }
+
+/**
+ * The content without U+0000 anywhere: a browser may type or paste it, Yjs keeps it, but PostgreSQL's jsonb refuses
+ * it, and a published version must store on both databases.
+ */
+export function withoutNulCharacters<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "") as T;
+  if (Array.isArray(value)) return value.map((item) => withoutNulCharacters(item)) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutNulCharacters(item)])) as T;
+  return value;
+}
