@@ -393,8 +393,8 @@ function reportTerm(slices: Map<string, unknown>, startYear: number, measure: Me
   return slices.has(sliceKey(startYear, "year", measure.id)) ? "year" : null;
 }
 
-const outcomes: Loader = async (loader, cycle) => {
-  const { m } = loader;
+/** The cycle's outcome results (all students at its place, latest term of its year) with benchmark and target, and how they compare. */
+export async function outcomeResults(loader: BlockLoader, cycle: BlockCycle) {
   const [setup, slices, bench] = await Promise.all([loader.setup(), loader.slices(cycle.startYear), loader.benchmarks()]);
   const allId = allGroupId(setup);
   const place = cycle.schoolId ?? DISTRICT;
@@ -412,10 +412,16 @@ const outcomes: Loader = async (loader, cycle) => {
     const value = (r.cell as { value: number }).value;
     return r.measure.direction === "higher_is_better" ? value >= r.benchmark! : value <= r.benchmark!;
   });
+  return { list, counts: { shown: shown.length, total: list.length, atBenchmark: atBenchmark.length, withBenchmark: withBenchmark.length } };
+}
+
+const outcomes: Loader = async (loader, cycle) => {
+  const { m } = loader;
+  const { list, counts } = await outcomeResults(loader, cycle);
   const percent = list.filter((r) => r.measure.unit === "percent");
   return block(loader, {
     title: m.blocks.outcomes.title(cycle.placeName, schoolYearLabel(cycle.startYear)),
-    summary: m.blocks.outcomes.summary({ shown: shown.length, total: list.length, atBenchmark: atBenchmark.length, withBenchmark: withBenchmark.length }),
+    summary: m.blocks.outcomes.summary(counts),
     columns: [
       { label: m.blocks.outcomes.measure, numeric: false },
       { label: m.blocks.outcomes.term, numeric: false },
@@ -458,22 +464,33 @@ async function groupMeasure(loader: BlockLoader, cycle: BlockCycle, options: Rec
   return setup.measures.find((m) => m.unit === "percent" && (m.category === "sel_competency" || m.category === "connectedness") && reportTerm(slices, cycle.startYear, m)) ?? null;
 }
 
-const outcomeGroups: Loader = async (loader, cycle, options) => {
-  const { m } = loader;
+/** One measure's results by student group at the cycle's place (suppressed), or null when there is no measure with data. */
+export async function groupResults(loader: BlockLoader, cycle: BlockCycle, options: Record<string, string> = {}) {
   const [setup, slices] = await Promise.all([loader.setup(), loader.slices(cycle.startYear)]);
   const measure = await groupMeasure(loader, cycle, options, setup, slices);
   const term = measure ? reportTerm(slices, cycle.startYear, measure) : null;
-  if (!measure || !term) {
-    return block(loader, { title: m.blocks.outcomeGroups.noMeasure, summary: m.blocks.outcomeGroups.noMeasure, columns: [], rows: [], chart: null, footnotes: [] });
-  }
+  if (!measure || !term) return null;
   const slice = slices.get(sliceKey(cycle.startYear, term, measure.id))!;
   const place = cycle.schoolId ?? DISTRICT;
   const allId = allGroupId(setup);
   const all = slice.get(cellKey(place, "all", allId));
-  const groups = setup.groups.filter((g) => g.id !== allId && g.category !== "custom").flatMap((g) => {
-    const cell = slice.get(cellKey(place, "all", g.id));
-    return cell ? [{ group: g, cell }] : [];
-  });
+  const groups = setup.groups
+    .filter((g) => g.id !== allId && g.category !== "custom")
+    .flatMap((g) => {
+      const cell = slice.get(cellKey(place, "all", g.id));
+      return cell ? [{ group: g, cell }] : [];
+    });
+  const allName = setup.groups.find((g) => g.id === allId)!.name;
+  return { measure, term, all, allName, groups };
+}
+
+const outcomeGroups: Loader = async (loader, cycle, options) => {
+  const { m } = loader;
+  const result = await groupResults(loader, cycle, options);
+  if (!result) {
+    return block(loader, { title: m.blocks.outcomeGroups.noMeasure, summary: m.blocks.outcomeGroups.noMeasure, columns: [], rows: [], chart: null, footnotes: [] });
+  }
+  const { measure, term, all, allName, groups } = result;
   const difference = (cell: SuppressedCell) => {
     if (!cell.shown || cell.value === null || !all?.shown || all.value === null) return m.none;
     const d = Math.round((cell.value - all.value) * 10) / 10;
@@ -481,7 +498,6 @@ const outcomeGroups: Loader = async (loader, cycle, options) => {
     return d > 0 ? `+${text}` : d < 0 ? `−${text}` : text;
   };
   const name = (groupName: string) => m.group[groupName] ?? groupName;
-  const allName = setup.groups.find((g) => g.id === allId)!.name;
   const shown = groups.filter((g) => g.cell.shown).length;
   return block(loader, {
     title: m.blocks.outcomeGroups.title(measure.name, cycle.placeName, `${m.term[term]} ${schoolYearLabel(cycle.startYear)}`),

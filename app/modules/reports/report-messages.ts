@@ -19,6 +19,8 @@ type StakeholderKey = "students" | "families" | "staff" | "community_partners" |
 export interface ReportMessages {
   language: ReportLanguage;
   sections: [string, string, string, string, string, string, string];
+  /** The same seven sections in plain words, for families. */
+  familySections: [string, string, string, string, string, string, string];
   checkpoint: Record<Checkpoint, string>;
   term: Record<DataTerm, string>;
   goalStatus: Record<GoalStatusKey, string>;
@@ -60,6 +62,15 @@ const en: ReportMessages = {
     "What data we collected",
     "Implementation and outcome results",
     "How people took part in reflection",
+    "What we learned and what comes next",
+  ],
+  familySections: [
+    "What SEL means here",
+    "How far we have come",
+    "Our goals this year",
+    "What we asked and counted",
+    "How it is going",
+    "Who looked at the results with us",
     "What we learned and what comes next",
   ],
   checkpoint: { baseline: "Baseline", midyear: "Mid-year", endyear: "End of year" },
@@ -168,6 +179,15 @@ const es: ReportMessages = {
     "Qué datos recopilamos",
     "Resultados de implementación y de los estudiantes",
     "Cómo participó la comunidad en la reflexión",
+    "Lo que aprendimos y los próximos pasos",
+  ],
+  familySections: [
+    "Qué significa aquí el aprendizaje socioemocional",
+    "Cuánto hemos avanzado",
+    "Nuestras metas de este año",
+    "Qué preguntamos y qué contamos",
+    "Cómo vamos",
+    "Quién revisó los resultados con nosotros",
     "Lo que aprendimos y los próximos pasos",
   ],
   checkpoint: { baseline: "Inicio de año", midyear: "Mitad de año", endyear: "Fin de año" },
