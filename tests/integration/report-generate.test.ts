@@ -6,7 +6,7 @@ import type { JSONContent } from "@tiptap/core";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "#db/seed/demo.server";
-import { benchmarks, cycles, districts, goals, measures, observations, rubricItems, rubricScores, schools, strategies, studentGroups, users } from "#db/schema";
+import { benchmarks, cycles, districtProfiles, districts, goals, measures, observations, rubricItems, rubricScores, schools, strategies, studentGroups, users } from "#db/schema";
 import { disparityView } from "~/modules/data/views.server";
 import { loadBlockData } from "~/modules/reports/block-data.server";
 import { renderDataBlockHTML } from "~/modules/reports/block-html";
@@ -58,6 +58,12 @@ describe("generating the demo district's 2026–27 report", () => {
     const doc = await generateReportContent(db, lead, districtCycleId, { audience: "board", language: "en" });
     expect(headings(doc)).toEqual(reportMessages("en").sections);
     const text = textOf(doc);
+
+    // 1. The district profile: its statement, history and milestones with their school years.
+    const [profile] = await db.select().from(districtProfiles).where(eq(districtProfiles.districtId, districtId));
+    expect(text).toContain(profile.selStatement);
+    expect(text).toContain(profile.history);
+    for (const ms of profile.milestones) expect(text).toContain(`${ms.startYear}–${String((ms.startYear + 1) % 100).padStart(2, "0")}: ${ms.text}`);
 
     // 2. Progress: two years of cycles; the rubric mean across schools at the latest checkpoint of each year.
     expect(text).toContain("2026–27 is Riverbend Unified School District's second year of the SEL cycle, after 2025–26.");
@@ -132,8 +138,11 @@ describe("generating the demo district's 2026–27 report", () => {
     expect(kinds(families)).toEqual(["goals", "outcomes"]);
     expect(headings(families)).toEqual(reportMessages("en").familySections);
     expect(kinds(families).length).toBeLessThan(kinds(board).length);
+    // Our own words (after the profile the lead wrote) carry no jargon.
     const familyText = textOf(families);
-    expect(familyText).not.toMatch(/rubric|benchmark|implementation/i);
+    const generated = familyText.slice(familyText.indexOf(reportMessages("en").familySections[1]));
+    expect(generated.length).toBeGreaterThan(200);
+    expect(generated).not.toMatch(/rubric|benchmark|implementation|checkpoint/i);
     expect(textOf(families).length).toBeLessThan(textOf(board).length);
     expect(kinds(staff)).not.toContain("outcome-groups");
     const strategyRows = await db
