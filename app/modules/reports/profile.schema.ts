@@ -1,6 +1,7 @@
 // The district profile form: what SEL means here, the history of the commitment and its milestones (rows a form
 // adds and removes), read from form fields so the page works without JavaScript.
 import { z } from "zod";
+import { ValidationFailed } from "~/utils/errors";
 
 export const PROFILE_TEXT_MAX = 5000;
 export const MILESTONE_TEXT_MAX = 300;
@@ -31,11 +32,30 @@ export type ProfileInput = z.output<typeof profileSchema>;
 export function profileFormValues(form: FormData) {
   const years = form.getAll("milestoneYear").map(String);
   const texts = form.getAll("milestoneText").map(String);
+  // A row ticked "Remove" goes, by its position in the form; so does a row left wholly empty.
+  const removed = new Set(form.getAll("removeMilestone").map(String));
   const rows = Array.from({ length: Math.max(years.length, texts.length) }, (_, i) => ({ startYear: (years[i] ?? "").trim(), text: (texts[i] ?? "").trim() }));
   return {
     selStatement: String(form.get("selStatement") ?? ""),
     history: String(form.get("history") ?? ""),
-    milestones: rows.filter((r) => r.startYear !== "" || r.text !== ""),
+    milestones: rows.filter((r, i) => !removed.has(String(i)) && (r.startYear !== "" || r.text !== "")),
     expectedVersion: String(form.get("expectedVersion") ?? "0"),
   };
+}
+
+/**
+ * The form parsed, or ValidationFailed naming each bad field; a milestone's error names its row
+ * ("milestones.1.startYear": "Row 2: Enter a whole year, like 2019.").
+ */
+export function parseProfileForm(form: FormData): ProfileInput {
+  const result = profileSchema.safeParse(profileFormValues(form));
+  if (result.success) return result.data;
+  const errors: Record<string, string[]> = {};
+  for (const issue of result.error.issues) {
+    const [first, row, field] = issue.path.map(String);
+    const key = first === "milestones" && row !== undefined && field ? `milestones.${row}.${field}` : (first ?? "form");
+    const message = first === "milestones" && row !== undefined && field ? `Milestone ${Number(row) + 1}: ${issue.message}` : issue.message;
+    (errors[key] ??= []).push(message);
+  }
+  throw new ValidationFailed(errors);
 }
