@@ -14,7 +14,8 @@ import type { BlockData, DataBlockAttrs } from "~/modules/reports/report-blocks"
 import { dataBlockNodes, freezeDataBlocks } from "~/modules/reports/report-freeze.server";
 import { generateReportContent } from "~/modules/reports/report-generate.server";
 import { reportMessages } from "~/modules/reports/report-messages";
-import { Forbidden, NotFound } from "~/utils/errors";
+import { liveBlock } from "~/modules/reports/block-data-request.server";
+import { Forbidden, NotFound, ValidationFailed } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
@@ -199,6 +200,25 @@ describe("generating the demo district's 2026–27 report", () => {
       .where(and(eq(schools.name, "Cedar Creek Elementary"), eq(cycles.startYear, 2026), eq(cycles.districtId, districtId)));
     await expect(generateReportContent(database.db, principal, cedar.id, { audience: "board", language: "en" })).rejects.toBeInstanceOf(Forbidden);
     await expect(loadBlockData(database.db, elsewhere.district.id, { kind: "goals", cycleId: districtCycleId, options: {} })).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe("live block data for the editor", () => {
+  it("validates the query, scopes it to the reader and returns the escaped figure", async () => {
+    const query = JSON.stringify({ kind: "outcomes", cycleId: districtCycleId, options: {} });
+    const block = await liveBlock(database.db, lead, query, "es");
+    expect(block.data.columns.map((c) => c.label)).toContain("Referencia");
+    expect(block.html).toMatch(/^<figure class="ck-block"/);
+    await expect(liveBlock(database.db, lead, "{not json", null)).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(liveBlock(database.db, lead, JSON.stringify({ kind: "everything", cycleId: districtCycleId }), null)).rejects.toThrow(/query/);
+    await expect(liveBlock(database.db, actorOf(elsewhere.lead), query, null)).rejects.toBeInstanceOf(NotFound);
+    const [cedar] = await database.db
+      .select({ id: cycles.id })
+      .from(cycles)
+      .innerJoin(schools, eq(schools.id, cycles.schoolId))
+      .where(and(eq(schools.name, "Cedar Creek Elementary"), eq(cycles.startYear, 2026), eq(cycles.districtId, districtId)));
+    await expect(liveBlock(database.db, principal, JSON.stringify({ kind: "outcomes", cycleId: cedar.id }), null)).rejects.toBeInstanceOf(Forbidden);
+    expect((await liveBlock(database.db, principal, JSON.stringify({ kind: "outcomes", cycleId: mapleCycleId }), null)).data.title).toContain("Maple Elementary");
   });
 });
 
