@@ -35,7 +35,7 @@ describe("renderDataBlockHTML", () => {
     expect(html).toContain("-d\">Results are shown for 2 of 3 student groups.</desc>");
     expect(html).toContain('<th scope="col">Student group</th>');
     expect(html).toContain('<th scope="row">Non-binary</th><td class="ck-num">Fewer than 10 students</td>');
-    expect(html).toContain("<caption>Connectedness by student group</caption>");
+    expect(html).toContain(`<caption class="ck-visually-hidden">Connectedness by student group</caption>`);
     expect(html).toContain("<li>Groups of fewer than 10 students are not shown.</li>");
     expect(html).toContain('<p class="ck-block__note">Up from last spring.</p>');
     expect(html).toContain("Figures as of 30 November 2026");

@@ -33,6 +33,10 @@ function stableId(text: string): string {
 
 const num = (n: number) => (Math.round(n * 10) / 10).toString();
 
+/** Bar labels fit their 250-unit column; the table beside always has the full text. */
+const LABEL_MAX = 38;
+const shortLabel = (label: string) => (label.length > LABEL_MAX ? `${label.slice(0, LABEL_MAX - 1).trimEnd()}…` : label);
+
 function chartSvg(data: BlockData, id: string, language: string | undefined): string {
   const chart = data.chart!;
   const labelWidth = 250;
@@ -65,7 +69,7 @@ function chartSvg(data: BlockData, id: string, language: string | undefined): st
     const yy = y(i) ?? 0;
     const mid = num(yy + y.bandwidth() / 2);
     const value = typeof bar.value === "number" && Number.isFinite(bar.value) ? Math.min(chart.max, Math.max(0, bar.value)) : null;
-    parts.push(`<text x="${labelWidth - 8}" y="${mid}" dominant-baseline="middle" text-anchor="end" font-size="13" fill="#1d2530">${escapeHtml(bar.label)}</text>`);
+    parts.push(`<text x="${labelWidth - 8}" y="${mid}" dominant-baseline="middle" text-anchor="end" font-size="13" fill="#1d2530">${escapeHtml(shortLabel(bar.label))}</text>`);
     if (value !== null) {
       const end = x(value);
       parts.push(
@@ -97,7 +101,7 @@ function tableHtml(data: BlockData): string {
       return `<tr><th scope="row">${escapeHtml(row.header)}</th>${cells}</tr>`;
     })
     .join("");
-  return `<table class="ck-block__table"><caption>${escapeHtml(data.title)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  return `<table class="ck-block__table"><caption class="ck-visually-hidden">${escapeHtml(data.title)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
 /** The block as HTML. A block without frozen numbers (a draft read without data) renders its kind as a placeholder. */
