@@ -435,6 +435,22 @@ const routes: Route[] = [
   { method: "GET", path: "/students/not-a-uuid", expect: { recordsTeam: 404 } },
   { method: "GET", path: "/students/:missing/export", file: true, expect: { recordsTeam: 404 } },
   { method: "GET", path: "/students/schools/not-a-uuid", expect: { recordsTeam: 404 } },
+  // Reports: the district profile (everyone in the district reads it, the lead saves it) and a data block's live figures.
+  { method: "GET", path: "/reports/profile", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/reports/profile",
+    body: (actor) => ({ selStatement: `Profile by ${actor}`, history: "", expectedVersion: "0" }),
+    location: "/reports/profile?saved=1",
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 },
+  },
+  {
+    method: "GET",
+    // The query JSON percent-encoded as a browser sends it, the cycle id left as a placeholder.
+    path: "/reports/blocks?query=%7B%22kind%22%3A%22goals%22%2C%22cycleId%22%3A%22:districtCycle%22%2C%22options%22%3A%7B%7D%7D",
+    file: true,
+    expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 },
+  },
 ];
 
 const rows: Row[] = routes.flatMap((route) =>
