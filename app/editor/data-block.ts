@@ -20,7 +20,7 @@ function parseJson<T>(value: unknown): T | null {
 
 /** What the block is called in text and Markdown: its frozen title, else its kind. */
 export function dataBlockLabel(attrs: { query?: Partial<DataBlockQuery> | null; frozen?: BlockData | null; note?: string | null }): string {
-  const title = attrs.frozen?.title ?? `Data: ${attrs.query?.kind ?? "unknown"}`;
+  const title = attrs.frozen?.title ?? `${attrs.query?.kind ?? "unknown"} (live data)`;
   return attrs.note ? `${title} — ${attrs.note}` : title;
 }
 

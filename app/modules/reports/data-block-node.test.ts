@@ -1,7 +1,7 @@
 // The data block node through the one extension list: JSON ⇄ Yjs keeps its attributes, the server placeholder carries
 // nothing from the note or the numbers, and text/Markdown name the block.
 import { describe, expect, it } from "vitest";
-import { documentHTML, documentJSONFromUpdate, updateFromJSON } from "~/editor/document";
+import { documentHTML, documentJSONFromUpdate, documentMarkdown, documentText, updateFromJSON } from "~/editor/document";
 import type { BlockData } from "./report-blocks";
 
 const frozen: BlockData = {
@@ -35,5 +35,12 @@ describe("data block node", () => {
     expect(html).not.toContain("onerror");
     expect(html).not.toContain("Goals");
     expect(html).toMatch(/data-query="[^"]*&quot;/);
+  });
+
+  it("names the block in text and Markdown by its frozen title (escaped) or its kind", () => {
+    expect(documentText(doc)).toContain("[Goals <b>for</b> 2026–27 — <img src=x onerror=alert(1)>]");
+    expect(documentMarkdown(doc)).toContain("> **Data:** Goals \\<b\\>for\\</b\\> 2026–27");
+    const live = { type: "doc", content: [{ type: "dataBlock", attrs: { query: { kind: "outcomes", cycleId: "11111111-1111-4111-8111-111111111111", options: {} }, note: "", frozen: null } }] };
+    expect(documentText(live)).toContain("[outcomes (live data)]");
   });
 });
