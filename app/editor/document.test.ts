@@ -55,6 +55,8 @@ const everything: JSONContent = {
     },
     { type: "goalReference", attrs: { goalId: goal.id } },
     { type: "goalReference", attrs: { goalId: "gone" } },
+    // A report's data block: its query, note and (once published) frozen numbers stay JSON attributes.
+    { type: "dataBlock", attrs: { query: { kind: "goals", cycleId: "11111111-1111-4111-8111-111111111111", options: {} }, note: "New this year", frozen: null } },
   ],
 };
 

@@ -5,6 +5,7 @@ import { MarkdownManager } from "@tiptap/markdown";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
 import { prosemirrorJSONToYDoc, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
+import { DATA_BLOCK_NODE_NAME, dataBlockLabel } from "./data-block";
 import { DOCUMENT_FIELD, editorExtensions, editorSchema, type EditorExtensionOptions } from "./extensions";
 import { isSafeHref } from "./links";
 
@@ -96,6 +97,7 @@ export function documentText(json: JSONContent): string {
   const textOf = (node: JSONContent): string => (node.text ?? "") + (node.content ?? []).map(textOf).join("");
   const walk = (node: JSONContent) => {
     if (node.type === "paragraph" || node.type === "heading") blocks.push(textOf(node));
+    else if (node.type === DATA_BLOCK_NODE_NAME) blocks.push(`[${dataBlockLabel(node.attrs ?? {})}]`);
     else (node.content ?? []).forEach(walk);
   };
   walk(json);

@@ -4,6 +4,7 @@ import { getSchema, type Extensions, type NodeViewRenderer } from "@tiptap/core"
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table";
 import StarterKit from "@tiptap/starter-kit";
+import { DataBlock, dataBlockMarkdown } from "./data-block";
 import { GoalReference, goalReferenceMarkdown, type GoalReferenceOptions } from "./goal-reference";
 import { isSafeHref } from "./links";
 
@@ -14,6 +15,8 @@ export interface EditorExtensionOptions {
   lookupGoal?: GoalReferenceOptions["lookupGoal"];
   /** The browser draws the goal block with React; rendering on the server uses the node's renderHTML. */
   goalNodeView?: NodeViewRenderer;
+  /** The browser draws a report's data block (live or frozen numbers, note, move and remove) with React. */
+  dataBlockNodeView?: NodeViewRenderer;
 }
 
 export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
@@ -44,6 +47,10 @@ export function editorExtensions(options: EditorExtensionOptions = {}): Extensio
     GoalReference.configure({ lookupGoal }).extend({
       renderMarkdown: (node) => goalReferenceMarkdown(node.attrs?.goalId, lookupGoal),
       ...(options.goalNodeView ? { addNodeView: () => options.goalNodeView! } : {}),
+    }),
+    DataBlock.extend({
+      renderMarkdown: (node) => dataBlockMarkdown(node.attrs ?? {}),
+      ...(options.dataBlockNodeView ? { addNodeView: () => options.dataBlockNodeView! } : {}),
     }),
   ];
 }

@@ -10,6 +10,7 @@ import { colourFor } from "~/editor/presence";
 import { roleLabels } from "~/modules/people/permissions";
 import { requireUser } from "~/modules/people/auth.server";
 import { PlanEditor } from "~/modules/plans/components/PlanEditor";
+import { DataBlockLanguage } from "~/modules/reports/components/DataBlockView";
 import { ReportStateBadge, reportLine } from "~/modules/reports/components/ReportBits";
 import { languageLabel, publicReportPath, reportLanguageCodes, reportLanguages } from "~/modules/reports/reports";
 import { commentIdSchema, commentSchema, languageVersionSchema, retractSchema, reviewerSchema, transitionSchema } from "~/modules/reports/reports.schema";
@@ -232,7 +233,9 @@ export default function ReportPage() {
       <section aria-labelledby="report-draft-heading" className="ck-stack">
         <h2 id="report-draft-heading">Draft</h2>
         <div lang={report.language}>
-          <PlanEditor documentId={report.documentId} cycleId={data.cycle.id} readOnly={!abilities.edit} user={data.presence} goals={[]} initialHtml={data.html} kind="report" />
+          <DataBlockLanguage.Provider value={report.language}>
+            <PlanEditor documentId={report.documentId} cycleId={data.cycle.id} readOnly={!abilities.edit} user={data.presence} goals={[]} initialHtml={data.html} kind="report" />
+          </DataBlockLanguage.Provider>
         </div>
       </section>
 

@@ -79,6 +79,12 @@ export default function Settings() {
           <Link to="/rubric">Adapt the rubric and see its versions</Link>
         </p>
       </Card>
+      <Card title="District profile for reports">
+        <p>What SEL means in the district, the history of the commitment and its milestones: every annual report starts from it.</p>
+        <p>
+          <Link to="/reports/profile">Edit the district profile</Link>
+        </p>
+      </Card>
     </div>
   );
 }

@@ -27,6 +27,7 @@ import {
   strategies,
   studentGroups,
   users,
+  districtProfiles,
 } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 import { seedDemoData } from "./demo-data.server";
@@ -119,8 +120,30 @@ export async function seedDemo(db: Database) {
   await seedDemoGoals(db, district.id);
   await seedDemoReflections(db, district.id);
   await seedDemoStudents(db, district.id);
+  // The profile first: the reports' first section is written from it.
+  await seedDemoProfile(db, district.id);
   await seedDemoReports(db, district.id);
   return district;
+}
+
+/** The district profile annual reports start from: what SEL means in Riverbend and how the commitment grew. */
+async function seedDemoProfile(db: Database, districtId: string) {
+  const [lead] = await db.select({ id: users.id }).from(users).where(eq(users.email, "lead@riverbend.example"));
+  await db.insert(districtProfiles).values({
+    districtId,
+    selStatement:
+      "In Riverbend, social and emotional learning is how students and adults learn to understand themselves, get along with others and make caring, responsible choices. We teach these skills on purpose, practise them in every classroom and build them into how our schools welcome families.",
+    history:
+      "The work began when teachers and families told us in the 2022 community survey that students needed more support to feel they belong. A volunteer group of staff studied the research for a year, the board made SEL part of the strategic plan in 2024, and in 2025 the district formed its SEL team and started the yearly cycle of planning, doing and reflecting with every school.",
+    milestones: [
+      { startYear: 2022, text: "The community survey names belonging as a top concern of families and staff." },
+      { startYear: 2023, text: "A staff study group visits two neighbouring districts and reviews SEL programs." },
+      { startYear: 2024, text: "The board adds SEL to the 2025–2028 strategic plan." },
+      { startYear: 2025, text: "The district SEL team is formed; every school scores the implementation rubric for the first time." },
+    ],
+    updatedBy: lead?.id ?? null,
+    updatedAt: new Date("2026-08-20T16:00:00Z"),
+  });
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];

@@ -490,6 +490,22 @@ const routes: Route[] = [
   { method: "POST", path: "/reports/:reviewReport", body: () => ({ intent: "publish", expectedVersion: "2" }), expect: { lead: 409 } },
   { method: "POST", path: "/reports/:reviewReport", body: () => ({ intent: "retract", reason: "", expectedVersion: "3" }), expect: { lead: 400, team: 403, board: 403 } },
   { method: "POST", path: "/reports/:schoolReport", body: () => ({ intent: "add-reviewer", userId: ":member" }), location: "/reports/:schoolReport?done=reviewer-added", expect: { team: 403, board: 403, otherLead: 404, schoolTeam: 302 } },
+  // Reports: the district profile (everyone in the district reads it, the lead saves it) and a data block's live figures.
+  { method: "GET", path: "/reports/profile", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/reports/profile",
+    body: (actor) => ({ selStatement: `Profile by ${actor}`, history: "", expectedVersion: "0" }),
+    location: "/reports/profile?saved=1",
+    expect: { signedOut: OUT, lead: 302, team: 403, schoolTeam: 403, board: 403 },
+  },
+  {
+    method: "GET",
+    // The query JSON percent-encoded as a browser sends it, the cycle id left as a placeholder.
+    path: "/reports/blocks?query=%7B%22kind%22%3A%22goals%22%2C%22cycleId%22%3A%22:districtCycle%22%2C%22options%22%3A%7B%7D%7D",
+    file: true,
+    expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 404 },
+  },
 ];
 
 const rows: Row[] = routes.flatMap((route) =>

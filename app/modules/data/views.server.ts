@@ -32,7 +32,8 @@ export async function dataSetup(db: Database, actor: Actor) {
   return loadSetup(db, actor.districtId, readableSchoolIds(actor));
 }
 
-async function loadSetup(db: Database, districtId: string, only: string[] | null) {
+/** The same, for a district-scoped reader that has already checked access (report data blocks). */
+export async function loadSetup(db: Database, districtId: string, only: string[] | null) {
   const actor = { districtId };
   const [district] = await db.select({ name: districts.name, minN: districts.minCellSize }).from(districts).where(eq(districts.id, actor.districtId));
   if (!district) throw new NotFound("district");
@@ -96,13 +97,13 @@ export async function resolvePlace(db: Database, actor: Actor, setup: DataSetup,
   return school;
 }
 
-const sliceKey = (startYear: number, term: string, measureId: string) => `${startYear}|${term}|${measureId}`;
+export const sliceKey = (startYear: number, term: string, measureId: string) => `${startYear}|${term}|${measureId}`;
 
 /**
  * Loads whole slices (every school, so district figures and complementary suppression see everything) and
  * suppresses each; callers then read only the places the actor may see.
  */
-async function loadSlices(db: Database, actor: { districtId: string }, setup: DataSetup, filter: { startYears?: number[]; terms?: string[]; measureIds: string[] }) {
+export async function loadSlices(db: Database, actor: { districtId: string }, setup: DataSetup, filter: { startYears?: number[]; terms?: string[]; measureIds: string[] }) {
   const out = new Map<string, Map<string, SuppressedCell>>();
   if (filter.measureIds.length === 0) return out;
   const rows = await db
@@ -142,7 +143,7 @@ async function loadSlices(db: Database, actor: { districtId: string }, setup: Da
 }
 
 /** Benchmarks and targets by measure and grade band. */
-async function benchmarkMap(db: Database, actor: Actor) {
+export async function benchmarkMap(db: Database, actor: Pick<Actor, "districtId">) {
   const rows = await db.select().from(benchmarks).where(eq(benchmarks.districtId, actor.districtId));
   const map = new Map<string, { benchmark: { value: number; source: string } | null; target: number | null }>();
   for (const row of rows) {
@@ -224,7 +225,7 @@ export async function competencyView(db: Database, actor: Actor, filters: Filter
   return { setup, place, startYear, term, terms: surveyTerms, rows };
 }
 
-function allGroupId(setup: DataSetup) {
+export function allGroupId(setup: DataSetup) {
   const all = setup.groups.find((g) => g.category === "all");
   if (!all) throw new Error("the student group catalog has no 'all students' group");
   return all.id;

@@ -27,6 +27,9 @@ thead th,tr:first-child>th{background:var(--soft)}
 th p,td p{margin:0}
 figure{margin:1.5rem 0;padding:0}figcaption{font-weight:600;margin-bottom:.25rem}
 svg{max-width:100%;height:auto}
+.ck-visually-hidden{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+.ck-block{border-top:1px solid var(--line);padding-top:.75rem}.ck-block__summary{margin:.5rem 0}.ck-num{text-align:right}
+.ck-block__footnotes,.ck-block__as-of{font-size:.9rem;color:var(--muted)}.ck-block__footnotes{padding-left:1.25rem}.ck-block__note{font-style:italic}
 blockquote{margin:1rem 0;padding:.25rem 1rem;border-left:4px solid var(--line);color:var(--muted)}
 ul[data-type=taskList]{list-style:none;padding-left:.25rem}ul[data-type=taskList] li{display:flex;gap:.5rem}ul[data-type=taskList] li>div{flex:1}
 .goal-ref{border:1px solid var(--line);padding:.5rem .75rem;margin:1rem 0;display:flex;flex-wrap:wrap;gap:.5rem}

@@ -133,12 +133,13 @@ function withSlots(content: JSONContent, nonce: string): Slotted {
 }
 
 /** The sanitised body HTML of a report's published content (every data block frozen), as the public page serves it. */
-export function renderReportBody(content: JSONContent): string {
+export function renderReportBody(content: JSONContent, options: { language?: string } = {}): string {
   const nonce = randomBytes(12).toString("hex");
   const { content: slotted, blocks } = withSlots(orderedHeadings(content), nonce);
   const clean = sanitizeReportHtml(documentHTML(slotted));
   return clean.replace(new RegExp(`<p>${slotText(nonce, 0).replace(/-0$/, "")}-(\\d+)</p>`, "g"), (_match, index: string) => {
     const attrs = blocks[Number(index)];
-    return attrs ? renderDataBlockHTML(attrs) : "";
+    // Ids by position: two identical blocks in one report must not share their chart's title and description ids.
+    return attrs ? renderDataBlockHTML(attrs, { id: `block-${index}`, language: options.language }) : "";
   });
 }

@@ -535,7 +535,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       .where(eq(reports.id, row.id));
     const draft = withoutNulCharacters(await draftContent(tx, row.documentId));
     const frozen = await freezeDataBlocks(tx as unknown as Database, row.districtId, draft);
-    const html = renderReportBody(frozen);
+    const html = renderReportBody(frozen, { language: row.language });
     const [{ previous }] = await tx.select({ previous: max(publishedReports.versionNumber) }).from(publishedReports).where(eq(publishedReports.reportId, row.id));
     const versionNumber = (previous ?? 0) + 1;
     const publishedAt = new Date();

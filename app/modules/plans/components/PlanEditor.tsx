@@ -11,6 +11,7 @@ import type { GoalSummary } from "~/editor/goal-reference";
 import type { PresenceUser } from "~/editor/presence";
 import { SaveTracker, type SaveStatus } from "~/editor/save-tracker";
 import { ConnectionIndicator } from "./ConnectionIndicator";
+import { DataBlockView } from "~/modules/reports/components/DataBlockView";
 import { GoalReferenceView, PlanGoalsContext } from "./GoalReferenceView";
 import { PlanToolbar } from "./PlanToolbar";
 import { PresenceList } from "./PresenceList";
@@ -133,6 +134,7 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
         ...editorExtensions({
           lookupGoal: (id) => goalsRef.current.find((g) => g.id === id),
           goalNodeView: ReactNodeViewRenderer(GoalReferenceView),
+          dataBlockNodeView: ReactNodeViewRenderer(DataBlockView),
         }),
         Collaboration.configure({ document: doc, field: DOCUMENT_FIELD }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
