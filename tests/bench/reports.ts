@@ -5,18 +5,16 @@
 //   BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_ACCEPT_ENCODING, BENCH_DATABASE_URL: as bench:dashboard
 import "./production-mode";
 import type { JSONContent } from "@tiptap/core";
-import { createHash } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, districts, planDocuments, publishedReports, reports, rubricScores, schools, users } from "#db/schema";
+import { cycles, districts, docUpdates, planDocuments, publishedReports, reports, rubricScores, schools, users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import type { Actor } from "~/modules/people/permissions";
 import { generateReportContent } from "~/modules/reports/report-generate.server";
-import { freezeDataBlocks } from "~/modules/reports/report-freeze.server";
-import { renderReportPdf } from "~/modules/reports/report-pdf.server";
-import { renderReportBody } from "~/modules/reports/report-render";
+import { publishReport } from "~/modules/reports/reports.server";
+import { updateFromJSON } from "~/editor/document";
 import { DATA_BLOCK_NODE, dataBlockKinds } from "~/modules/reports/report-blocks";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -69,26 +67,27 @@ async function buildDraft(db: Database, actor: Actor, cycleId: string): Promise<
 }
 
 /**
- * THE publish step, one call: freeze the blocks, render and sanitise the body, make the PDF, store version 1.
- * At merge this becomes the workflow's publishReport (which runs the same steps behind its permission check).
+ * The draft as the team leaves it: a report in review whose collaborative document holds `content` as its log's first
+ * entry, exactly as createReport stores a generated draft (here with the bench's larger content).
  */
-export async function publishBenchReport(db: Database, actor: Actor, cycleId: string, content: JSONContent) {
-  const frozen = await freezeDataBlocks(db, actor.districtId, content);
-  const html = renderReportBody(frozen);
-  const [district] = await db.select({ name: districts.name }).from(districts).where(eq(districts.id, actor.districtId));
-  const publishedAt = new Date();
-  const title = "Annual report 2026–27";
-  const pdf = await renderReportPdf({ title, language: "en", organisationName: district.name, versionNumber: 1, publishedAt, content: frozen });
+async function storeBenchDraft(db: Database, actor: Actor, cycleId: string, content: JSONContent) {
   return db.transaction(async (tx) => {
     const [document] = await tx.insert(planDocuments).values({ districtId: actor.districtId, cycleId, kind: "report", createdBy: actor.id }).returning();
+    await tx.insert(docUpdates).values({ documentId: document.id, seq: 1, update: updateFromJSON(content), userId: null });
     const reportId = crypto.randomUUID();
-    await tx.insert(reports).values({ id: reportId, districtId: actor.districtId, cycleId, documentId: document.id, title, slug: REPORT_SLUG, audience: "board", language: "en", translationGroupId: reportId, state: "published", createdBy: actor.id });
-    const [row] = await tx
-      .insert(publishedReports)
-      .values({ reportId, districtId: actor.districtId, versionNumber: 1, title, slug: REPORT_SLUG, language: "en", audience: "board", html, content: frozen, etag: createHash("sha256").update(html).digest("hex").slice(0, 40), pdf, publishedBy: actor.id, publishedAt })
-      .returning({ id: publishedReports.id });
-    return { publishedId: row.id, htmlBytes: Buffer.byteLength(html), pdfBytes: pdf?.length ?? 0 };
+    const [report] = await tx
+      .insert(reports)
+      .values({ id: reportId, districtId: actor.districtId, cycleId, documentId: document.id, title: "Annual report 2026–27", slug: REPORT_SLUG, audience: "board", language: "en", translationGroupId: reportId, state: "in_review", createdBy: actor.id })
+      .returning();
+    return report;
   });
+}
+
+/** THE publish step: the workflow's own publishReport (freeze the blocks, render and sanitise, make the PDF, store the version). */
+export async function publishBenchReport(db: Database, actor: Actor, reportId: string, expectedVersion: number) {
+  const { version } = await publishReport(db, actor, reportId, { expectedVersion });
+  const [row] = await db.select({ html: publishedReports.html, pdf: publishedReports.pdf }).from(publishedReports).where(eq(publishedReports.id, version.id));
+  return { publishedId: version.id, htmlBytes: Buffer.byteLength(row.html), pdfBytes: row.pdf?.length ?? 0 };
 }
 
 async function main() {
@@ -107,8 +106,9 @@ async function main() {
     const actor: Actor = { id: lead.id, districtId: district.id, role: lead.role, studentRecords: lead.studentRecords, schoolIds: [] };
 
     const draft = await buildDraft(handle.db, actor, generated.districtCycleId);
+    const stored = await storeBenchDraft(handle.db, actor, generated.districtCycleId, draft);
     const started = performance.now();
-    const published = await publishBenchReport(handle.db, actor, generated.districtCycleId, draft);
+    const published = await publishBenchReport(handle.db, actor, stored.id, stored.version);
     const publishMs = performance.now() - started;
     process.stderr.write(`bench:reports: published in ${Math.round(publishMs)} ms (${round(published.htmlBytes / 1024)} KiB HTML, ${round(published.pdfBytes / 1024)} KiB PDF)\n`);
 

@@ -68,7 +68,7 @@ describe("a report from draft to published", () => {
       // Lead and team co-edit.
       await team.page.goto(reportPath);
       await Promise.all([editorOf(lead.page).waitFor(), editorOf(team.page).waitFor()]);
-      for (const section of ["What SEL is here", "What we learned and what comes next"]) await waitForText(lead.page, section);
+      for (const section of ["What SEL means here", "What we learned and what comes next"]) await waitForText(lead.page, section);
       await typeAtEndOfFirstParagraph(lead.page, " Written by the lead.");
       await waitForText(team.page, "Written by the lead.");
       await typeAtEndOfFirstParagraph(team.page, " Checked by the team.");

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import { formatDate } from "./public-page";
+import { formatReportDate, reportMessages } from "./report-messages";
 import { DATA_BLOCK_NODE, type DataBlockAttrs } from "./report-blocks";
 import { orderedHeadings } from "./report-render";
 
@@ -222,6 +223,8 @@ class Writer {
     this.table(figure, data.columns.length ? data.columns.map((c) => c.label) : null, data.rows.map((row) => ({ header: row.header, cells: row.cells })));
     for (const note of data.footnotes) this.plain(figure, "Note", note, { size: BODY_SIZE - 1.5, indent, color: MUTED, gap: 0.2 });
     if (attrs.note) this.plain(figure, "P", attrs.note, { indent, gap: 0.3 });
+    // As the page says it: when these numbers were read.
+    this.plain(figure, "Note", reportMessages(this.language).asOf(formatReportDate(data.asOf, this.language)), { size: BODY_SIZE - 1.5, indent, color: MUTED, gap: 0.2 });
     figure.end();
     this.doc.moveDown(0.4);
   }
