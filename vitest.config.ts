@@ -29,8 +29,9 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: dbTests,
-                // The data walk checks what pages and exports show, which no database driver changes; once (on PGlite) is enough.
-                exclude: [...configDefaults.exclude, "tests/security/data-walk.test.ts"],
+                // The data and report walks check what pages, exports and PDFs show, which no database driver changes; once (on
+                // PGlite) is enough.
+                exclude: [...configDefaults.exclude, "tests/security/data-walk.test.ts", "tests/security/report-walk.test.ts"],
                 env: { CK_TEST_DRIVER: "postgres" },
               },
             },
