@@ -10,7 +10,7 @@ import { districtIdForSlug, districtPublicStamp, findPublicDistrict, findReportS
 import { renderReportPdf } from "~/modules/reports/report-pdf.server";
 
 /** Bump when the page template changes, so no cached page or client copy of the old one matches an ETag again. */
-const TEMPLATE_REVISION = "2";
+const TEMPLATE_REVISION = "3";
 const STYLE_HASH = `'sha256-${createHash("sha256").update(PUBLIC_STYLESHEET).digest("base64")}'`;
 export const PUBLIC_REPORT_CSP = [
   "default-src 'none'",

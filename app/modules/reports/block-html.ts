@@ -65,6 +65,14 @@ function chartSvg(data: BlockData, id: string, language: string | undefined): st
       `<text x="${num(x(t))}" y="${height - 6}" text-anchor="middle" font-size="12" fill="#4a5563">${escapeHtml(chart.unit === "%" ? `${t}` : t)}</text>`,
     );
   }
+  // The reference line goes under the bars and their values, which keep a white halo so the line never crosses a number.
+  if (chart.reference && Number.isFinite(chart.reference.value)) {
+    const rx = num(x(Math.min(chart.max, Math.max(0, chart.reference.value))));
+    parts.push(
+      `<line x1="${rx}" x2="${rx}" y1="${top - 4}" y2="${height - 20}" stroke="#1d2530" stroke-width="2" stroke-dasharray="6 4"/>`,
+      `<text x="${rx}" y="${top - 10}" text-anchor="end" dx="-4" font-size="12" font-weight="600" fill="#1d2530">${escapeHtml(`${chart.reference.label}: ${format(chart.reference.value)}`)}</text>`,
+    );
+  }
   chart.bars.forEach((bar, i) => {
     const yy = y(i) ?? 0;
     const mid = num(yy + y.bandwidth() / 2);
@@ -74,20 +82,13 @@ function chartSvg(data: BlockData, id: string, language: string | undefined): st
       const end = x(value);
       parts.push(
         `<rect x="${labelWidth}" y="${num(yy)}" width="${num(Math.max(1, end - labelWidth))}" height="${num(y.bandwidth())}" fill="#0f5e5f" stroke="#0b3b3c"/>`,
-        `<text x="${num(end + 6)}" y="${mid}" dominant-baseline="middle" font-size="13" font-weight="600" fill="#1d2530">${escapeHtml(format(value))}</text>`,
+        `<text x="${num(end + 6)}" y="${mid}" dominant-baseline="middle" font-size="13" font-weight="600" fill="#1d2530" stroke="#fff" stroke-width="4" paint-order="stroke">${escapeHtml(format(value))}</text>`,
       );
     } else {
       // No bar and no number: the table says why the value is not shown.
       parts.push(`<text x="${labelWidth + 4}" y="${mid}" dominant-baseline="middle" font-size="12" font-style="italic" fill="#4a5563">${escapeHtml(m.notShown)}</text>`);
     }
   });
-  if (chart.reference && Number.isFinite(chart.reference.value)) {
-    const rx = num(x(Math.min(chart.max, Math.max(0, chart.reference.value))));
-    parts.push(
-      `<line x1="${rx}" x2="${rx}" y1="${top - 4}" y2="${height - 20}" stroke="#1d2530" stroke-width="2" stroke-dasharray="6 4"/>`,
-      `<text x="${rx}" y="${top - 10}" text-anchor="end" dx="-4" font-size="12" font-weight="600" fill="#1d2530">${escapeHtml(`${chart.reference.label}: ${format(chart.reference.value)}`)}</text>`,
-    );
-  }
   parts.push("</svg>");
   return parts.join("");
 }

@@ -23,7 +23,7 @@ h1{font-size:2rem;line-height:1.2;margin:0 0 .5rem}h2{font-size:1.5rem;margin:2r
 article{overflow-wrap:break-word}
 table{border-collapse:collapse;margin:1rem 0;width:100%;font-variant-numeric:tabular-nums}
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-thead th,tr:first-child>th{background:var(--soft)}
+thead th,table:not(:has(thead)) tr:first-child>th{background:var(--soft)}
 th p,td p{margin:0}
 figure{margin:1.5rem 0;padding:0}figcaption{font-weight:600;margin-bottom:.25rem}
 svg{max-width:100%;height:auto}
