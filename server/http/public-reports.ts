@@ -24,8 +24,10 @@ export const PUBLIC_REPORT_CSP = [
  * Every public page may change without its URL changing (a new version, a retraction, a new language version), and a
  * retraction should take effect within a minute even in shared caches: short freshness, then revalidation by ETag.
  */
-export const PUBLIC_CACHE_CONTROL = "public, max-age=60, must-revalidate";
-const ERROR_CACHE_CONTROL = "public, max-age=60";
+// Stored by browsers and shared caches but revalidated on every use (a cheap 304 with the ETag): a republished or
+// retracted report is what the very next reader sees, the lead included, right after pressing Publish.
+export const PUBLIC_CACHE_CONTROL = "public, no-cache";
+const ERROR_CACHE_CONTROL = "public, no-cache";
 
 type Encoding = "br" | "gzip" | "identity";
 

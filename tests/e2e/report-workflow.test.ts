@@ -1,6 +1,7 @@
 // Stakeholder reports in real browsers: the lead creates a report from the cycle, lead and team co-edit it and see
 // each other's typing, the team submits it for review from the keyboard, a board member finds it on the Board home,
-// reads it without any edit control and comments, and the lead publishes version 1. Axe on every report page.
+// reads it without any edit control and comments, and the lead publishes version 1; the public page keeps it while
+// the draft changes, and republishing makes version 2 current and version 1 superseded. Axe on every report page.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectHeading, expectNoAxeViolations, newPage, randomSuffix, signIn, useServerAndBrowser } from "./support";
@@ -116,6 +117,36 @@ describe("a report from draft to published", () => {
       expect(await version.getAttribute("href")).toMatch(/^\/r\/riverbend\/families-report-[a-z0-9]+\/v\/1$/);
       await lead.page.getByText("The draft is the same as version 1.").waitFor();
       await expectNoAxeViolations(lead.page, "the report page, published");
+
+      // The public page serves version 1; editing the draft afterwards leaves it as published.
+      const reportPage = lead.page.url();
+      const versionOne = (await version.getAttribute("href"))!;
+      const latest = versionOne.replace(/\/v\/1$/, "");
+      const readPublic = async (path: string) => {
+        await lead.page.goto(path);
+        return (await lead.page.locator("main").innerText()).replace(/\s+/g, " ");
+      };
+      const published = await readPublic(latest);
+      expect(published).toContain(title);
+      await lead.page.goto(reportPage);
+      await waitForText(lead.page, "What SEL means here");
+      await typeAtEndOfFirstParagraph(lead.page, " Added after version 1.");
+      await lead.page.reload();
+      await waitForText(lead.page, "Added after version 1.");
+      await lead.page.getByText("The draft has changed since version 1").waitFor();
+      expect(await readPublic(latest)).toBe(published);
+
+      // Republishing makes version 2 the public page; version 1 stays readable and says it is superseded.
+      await lead.page.goto(reportPage);
+      await lead.page.getByRole("button", { name: "Publish a new version", exact: true }).click();
+      await lead.page.getByText("Published. The public page now shows this version.").waitFor();
+      await lead.page.getByRole("region", { name: "Published versions" }).getByRole("link", { name: "Version 2" }).waitFor();
+      expect(await readPublic(latest)).toContain("Added after version 1.");
+      const old = await readPublic(versionOne);
+      expect(old).toContain("A newer version has been published since.");
+      expect(old).not.toContain("Added after version 1.");
+      await lead.page.getByRole("link", { name: "Read the current version" }).waitFor();
+      await expectNoAxeViolations(lead.page, "a superseded public version");
 
       await lead.page.goto("/reports");
       await expectHeading(lead.page, "Reports");

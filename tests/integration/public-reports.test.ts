@@ -199,7 +199,7 @@ describe("caching and headers", () => {
     expect(csp).toContain("form-action 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("script-src");
-    expect(res.headers.get("cache-control")).toBe("public, max-age=60, must-revalidate");
+    expect(res.headers.get("cache-control")).toBe("public, no-cache");
     expect(res.headers.get("vary")).toBe("Accept-Encoding");
     expect(res.headers.get("content-encoding")).toBe("gzip");
     const etag = res.headers.get("etag")!;
