@@ -196,7 +196,7 @@ const adoptionView = (row: GoalAdoptionRow): AdoptionView => ({
 });
 
 /** Goals as one cycle shows them: own goals, or (mirrored) the district's goals in a school cycle. */
-async function buildGoalViews(db: Database, cycle: CycleView, rows: GoalRow[], mirrored: boolean): Promise<GoalView[]> {
+async function buildGoalViews(db: Database, cycle: GoalViewCycle, rows: GoalRow[], mirrored: boolean): Promise<GoalView[]> {
   if (rows.length === 0) return [];
   const goalIds = rows.map((g) => g.id);
   const itemIds = [...new Set(rows.map((g) => g.rubricItemId).filter(isUuid))];
@@ -327,7 +327,7 @@ function progressOf(
   };
 }
 
-async function withAdoptions(db: Database, cycle: CycleView, views: GoalView[]): Promise<MirroredGoalView[]> {
+async function withAdoptions(db: Database, cycle: GoalViewCycle, views: GoalView[]): Promise<MirroredGoalView[]> {
   if (views.length === 0) return [];
   const rows = await db
     .select()
@@ -510,7 +510,17 @@ export async function updateGoal(db: Database, actor: Actor, goalId: string, inp
  * with the school's adoption and whether the district changed it since the school last looked.
  */
 export async function listGoalsForCycle(db: Database, actor: Actor, cycleId: string): Promise<{ own: GoalView[]; mirrored: MirroredGoalView[] }> {
-  const cycle = await readCycle(db, actor, cycleId);
+  return goalViewsOfCycle(db, await readCycle(db, actor, cycleId));
+}
+
+/** What goal views read of their cycle; `canEdit` is the reader's, so a read-only caller passes false. */
+export type GoalViewCycle = Pick<CycleView, "id" | "districtId" | "schoolId" | "districtCycleId" | "startYear" | "baselineDate" | "midyearDate" | "endyearDate" | "canEdit">;
+
+/**
+ * The goal views of a cycle its caller has already read with the reader's permissions (listGoalsForCycle), or read
+ * on a published report's behalf, where who may see the report was decided before (reports' data blocks).
+ */
+export async function goalViewsOfCycle(db: Database, cycle: GoalViewCycle): Promise<{ own: GoalView[]; mirrored: MirroredGoalView[] }> {
   const ownRows = await db.select().from(goals).where(eq(goals.cycleId, cycle.id)).orderBy(asc(goals.createdAt), asc(goals.id));
   let mirroredRows: GoalRow[] = [];
   if (cycle.schoolId && cycle.districtCycleId) {
@@ -522,7 +532,7 @@ export async function listGoalsForCycle(db: Database, actor: Actor, cycleId: str
       .where(
         and(
           eq(goals.cycleId, cycle.districtCycleId),
-          eq(cycles.districtId, actor.districtId),
+          eq(cycles.districtId, cycle.districtId),
           or(eq(goals.mirrorScope, "all_schools"), and(eq(goals.mirrorScope, "chosen_schools"), inArray(goals.id, chosenForSchool))),
         ),
       )

@@ -6,13 +6,12 @@
 import { and, asc, countDistinct, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { cycles, districts, focusAreas, measures, observations, reflectionMeetings, reflectionParticipants, rubricItems, rubricScores, schools } from "#db/schema";
-import { listGoalsForCycle, type GoalView } from "~/modules/cycles/goals.server";
+import { goalViewsOfCycle, type GoalView } from "~/modules/cycles/goals.server";
 import { checkpoints, schoolYearLabel, type Checkpoint } from "~/modules/cycles/school-year";
 import { cellKey, DISTRICT } from "~/modules/data/cube";
 import { dataTerms, type DataTerm } from "~/modules/data/data-terms";
 import { displayValue, type SuppressedCell } from "~/modules/data/suppression";
 import { allGroupId, benchmarkMap, loadSetup, loadSlices, sliceKey, type DataSetup, type MeasureInfo } from "~/modules/data/views.server";
-import type { Actor } from "~/modules/people/permissions";
 import { NotFound } from "~/utils/errors";
 import { dataBlockQuerySchema, type BlockData, type DataBlockKind, type DataBlockQuery } from "./report-blocks";
 import { formatReportDate, reportMessages, type ReportMessages } from "./report-messages";
@@ -24,14 +23,6 @@ export interface BlockOptions {
 }
 
 export type BlockCycle = typeof cycles.$inferSelect & { placeName: string; districtName: string; minN: number };
-
-/**
- * Reads with the district's own authority: reading a block's data needs only the district (its caller checked who
- * may see the report). Used to reuse the cycle module's goal views; it never writes.
- */
-function districtReader(districtId: string): Actor {
-  return { id: "00000000-0000-0000-0000-000000000000", districtId, role: "district_lead", studentRecords: false, schoolIds: [] };
-}
 
 const SURVEY_TERMS: DataTerm[] = ["spring", "winter", "fall"];
 
@@ -96,8 +87,8 @@ export class BlockLoader {
   /** The district's and schools' goals as the cycle shows them, with progress. */
   goals(cycleId: string): Promise<{ own: GoalView[]; mirrored: GoalView[] }> {
     return this.once(`goals|${cycleId}`, async () => {
-      await this.cycle(cycleId);
-      return listGoalsForCycle(this.db, districtReader(this.districtId), cycleId);
+      // The block's cycle is read in this district; who may see the report was decided by its caller. Nobody edits here.
+      return goalViewsOfCycle(this.db, { ...(await this.cycle(cycleId)), canEdit: false });
     });
   }
 
