@@ -8,8 +8,8 @@ import { GoalStatusBadge } from "~/modules/cycles/components/GoalBits";
 import { LevelChip } from "~/modules/cycles/components/LevelChip";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { matrixRowsHtml } from "~/modules/cycles/rollup-matrix-html";
-import { decodeGoalStatus, schoolGoalStatuses, type SchoolGoalStatus } from "~/modules/cycles/rollup-goals";
-import { getRollupView } from "~/modules/cycles/rollup.server";
+import { decodeGoalStatus, statusesOfKind, type SchoolGoalStatus } from "~/modules/cycles/rollup-goals";
+import { getRollupView, type RollupView } from "~/modules/cycles/rollup.server";
 import { checkpointLabels, checkpoints } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
@@ -43,11 +43,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         : null,
       goals: view.goals.map((goal) => ({
         id: goal.id,
+        kind: goal.kind,
         title: goal.title,
-        target:
-          goal.kind === "implementation" && goal.targetLevel && goal.targetCheckpoint
-            ? `Level ${goal.targetLevel} on “${(goal.rubricItemId && itemTitle.get(goal.rubricItemId)) || "a key activity"}” by ${checkpointLabels[goal.targetCheckpoint].toLowerCase()}`
-            : "Outcome measure",
+        target: goal.kind === "implementation" ? implementationTarget(goal, itemTitle) : outcomeTarget(goal),
         counts: goal.counts,
         schoolCount: goal.schoolCount,
       })),
@@ -55,7 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         ? {
             id: open.id,
             title: open.title,
-            byStatus: schoolGoalStatuses
+            byStatus: statusesOfKind(open.kind)
               .map((status) => ({
                 status,
                 schools: view.rows.filter((_, i) => decodeGoalStatus(open.statuses[i]) === status).map((row) => ({ cycleId: row.cycleId, name: row.name })),
@@ -67,13 +65,79 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
+function implementationTarget(goal: RollupView["goals"][number], itemTitle: Map<string, string>) {
+  if (!goal.targetLevel || !goal.targetCheckpoint) return "Target not set yet";
+  return `Level ${goal.targetLevel} on “${(goal.rubricItemId && itemTitle.get(goal.rubricItemId)) || "a key activity"}” by ${checkpointLabels[goal.targetCheckpoint].toLowerCase()}`;
+}
+
+function outcomeTarget(goal: RollupView["goals"][number]) {
+  if (goal.targetValue === null || !goal.direction) return `${goal.measureName ?? "A measure"}: target not set yet`;
+  return `${goal.measureName ?? "A measure"}: target ${goal.targetValue}${goal.unit === "percent" ? " %" : ""} or ${goal.direction === "lower_is_better" ? "lower" : "higher"}`;
+}
+
 const goalStatusHeadings: Record<SchoolGoalStatus, string> = {
   met: "Met",
   on_track: "On track",
   not_started: "Not started",
   not_met: "Not met",
   no_data: "No data yet",
+  improving: "Improving",
+  flat: "No change",
+  worsening: "Worsening",
+  one_value: "One result so far",
+  held_back: "Held back",
 };
+
+type GoalRow = ReturnType<typeof useLoaderData<typeof loader>>["goals"][number];
+
+/** One table per kind of goal: their statuses differ. */
+function GoalsTable(props: { kind: "implementation" | "outcome"; goals: GoalRow[]; caption: string; cycleId: string; checkpointQuery: string; openId: string | null }) {
+  const { kind, goals, caption, cycleId, checkpointQuery, openId } = props;
+  const here = `/cycles/${cycleId}/rollup`;
+  const statuses = statusesOfKind(kind);
+  return (
+    <div className="ck-table-wrap">
+      <table className="ck-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Goal</th>
+            {statuses.map((status) => (
+              <th scope="col" key={status}>
+                {goalStatusHeadings[status]}
+              </th>
+            ))}
+            <th scope="col">Schools</th>
+          </tr>
+        </thead>
+        <tbody>
+          {goals.map((goal) => (
+            <tr key={goal.id}>
+              <th scope="row">
+                <a href={`/cycles/${cycleId}/goals/${goal.id}`}>{goal.title}</a>
+                <br />
+                <small className="ck-muted">{goal.target}</small>
+              </th>
+              {statuses.map((status) => (
+                <td key={status}>{goal.counts[status] ?? 0}</td>
+              ))}
+              <td>
+                {goal.schoolCount > 0 ? (
+                  <a href={`${here}?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={openId === goal.id ? "true" : undefined}>
+                    {`${goal.schoolCount} schools`}
+                    <span className="ck-visually-hidden">{` for ${goal.title}`}</span>
+                  </a>
+                ) : (
+                  "0"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export default function Rollup() {
   const data = useLoaderData<typeof loader>();
@@ -81,6 +145,8 @@ export default function Rollup() {
   const checkpointQuery = `checkpoint=${data.checkpoint}`;
   // Plain links in the long lists and tables: a router Link costs the server render more than its row.
   const here = `/cycles/${data.heading.id}/rollup`;
+  const implementationGoals = data.goals.filter((goal) => goal.kind === "implementation");
+  const outcomeGoals = data.goals.filter((goal) => goal.kind === "outcome");
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Schools roll-up" />
@@ -192,50 +258,36 @@ export default function Rollup() {
         {data.goals.length === 0 ? (
           <p className="ck-muted">No district goal is shared with schools yet.</p>
         ) : (
-          <>
-            <p className="ck-muted">
-              Each school is judged on its own scores for the goal’s key activity. Outcome goals show no data until measure values are imported.
-            </p>
-            <div className="ck-table-wrap">
-              <table className="ck-table">
-                <caption>District goals shared with schools: how many schools stand where</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Goal</th>
-                    {schoolGoalStatuses.map((status) => (
-                      <th scope="col" key={status}>
-                        {goalStatusHeadings[status]}
-                      </th>
-                    ))}
-                    <th scope="col">Schools</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.goals.map((goal) => (
-                    <tr key={goal.id}>
-                      <th scope="row">
-                        <a href={`/cycles/${data.heading.id}/goals/${goal.id}`}>{goal.title}</a>
-                        <br />
-                        <small className="ck-muted">{goal.target}</small>
-                      </th>
-                      {schoolGoalStatuses.map((status) => (
-                        <td key={status}>{goal.counts[status]}</td>
-                      ))}
-                      <td>
-                        {goal.schoolCount > 0 ? (
-                          <a href={`${here}?${checkpointQuery}&goal=${goal.id}#goal-schools`} aria-current={data.open?.id === goal.id ? "true" : undefined}>
-                            {`${goal.schoolCount} schools`}
-                            <span className="ck-visually-hidden">{` for ${goal.title}`}</span>
-                          </a>
-                        ) : (
-                          "0"
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+          <div className="ck-stack">
+            {implementationGoals.length ? (
+              <div className="ck-stack">
+                <p className="ck-muted">Implementation goals: each school is judged on its own scores for the goal’s key activity.</p>
+                <GoalsTable
+                  kind="implementation"
+                  goals={implementationGoals}
+                  caption="Implementation goals shared with schools: how many schools stand where"
+                  cycleId={data.heading.id}
+                  checkpointQuery={checkpointQuery}
+                  openId={data.open?.id ?? null}
+                />
+              </div>
+            ) : null}
+            {outcomeGoals.length ? (
+              <div className="ck-stack">
+                <p className="ck-muted">
+                  Outcome goals: each school’s latest result this year for all its students, against the district’s target and against
+                  the school’s result the year before (or its first this year). Results about too few students are held back.
+                </p>
+                <GoalsTable
+                  kind="outcome"
+                  goals={outcomeGoals}
+                  caption="Outcome goals shared with schools: how many schools stand where"
+                  cycleId={data.heading.id}
+                  checkpointQuery={checkpointQuery}
+                  openId={data.open?.id ?? null}
+                />
+              </div>
+            ) : null}
             {data.open ? (
               <section id="goal-schools" aria-labelledby="goal-schools-heading" className="ck-stack" tabIndex={-1}>
                 <h3 id="goal-schools-heading">Schools for “{data.open.title}”</h3>
@@ -258,7 +310,7 @@ export default function Rollup() {
                 </p>
               </section>
             ) : null}
-          </>
+          </div>
         )}
       </Card>
     </div>

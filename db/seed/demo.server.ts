@@ -281,7 +281,8 @@ async function seedDemoGoals(db: Database, districtId: string) {
 
   await createGoal(db, actor, districtCycle.id, {
     ...common,
-    mirrorScope: "none",
+    // Every school works on attendance: the roll-up shows where each stands against the district's target.
+    mirrorScope: "all_schools",
     kind: "outcome",
     title: "Cut chronic absenteeism",
     description: "Fewer students miss 10% or more of the days they are enrolled.",

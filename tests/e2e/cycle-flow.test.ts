@@ -104,7 +104,11 @@ describe("a goal for all schools, carried out at one", () => {
       await shown(page.getByRole("row", { name: /Maple Elementary/ }));
       await expectNoAxeViolations(page, "roll-up");
       // The shared goals' counts, and one goal's schools listed by status.
-      await shown(page.getByRole("table", { name: /District goals shared with schools/ }));
+      await shown(page.getByRole("table", { name: /Implementation goals shared with schools/ }));
+      // The shared outcome goal: each school judged on its own results, counted by status.
+      const outcomeTable = page.getByRole("table", { name: /Outcome goals shared with schools/ });
+      await shown(outcomeTable.getByRole("row", { name: /Cut chronic absenteeism/ }));
+      await shown(outcomeTable.getByRole("columnheader", { name: "Improving" }));
       await page.getByRole("link", { name: /schools for / }).first().click();
       await shown(page.getByRole("heading", { name: /^Schools for / }));
       await shown(page.getByRole("region", { name: /^Schools for / }).getByRole("link", { name: /Maple Elementary/ }));

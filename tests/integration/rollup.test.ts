@@ -8,6 +8,8 @@ import { createGoal, updateGoal } from "~/modules/cycles/goals.server";
 import { addDraftItem, publishRubricDraft, startRubricDraft } from "~/modules/cycles/rubrics.server";
 import { rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
+import { guessMapping, parseCsv, validateRecords } from "~/modules/data/import";
+import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
 import { updateSchool } from "~/modules/districts/districts.server";
 import { Forbidden, NotFound } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
@@ -203,5 +205,58 @@ describe("goals across schools", () => {
     const after = (await getRollupView(db(), lead(), districtCycleId)).goals.find((g) => g.id === goal.id)!;
     expect(after.counts).toEqual(before);
     expect(after.counts).toMatchObject({ met: 1, on_track: 1 });
+  });
+
+  it("judges an outcome goal in each school on that school's own results, and follows imports and undo", async () => {
+    const importCsv = async (fileName: string, lines: string[]) => {
+      const parsed = parseCsv(["school,school_year,term,grade,student_group,measure,n,value", ...lines].join("\n"));
+      if (!parsed.ok) throw new Error(parsed.error);
+      const checked = validateRecords(parsed, guessMapping(parsed.headers), await loadImportLookups(db(), lead()));
+      if (checked.errors.length) throw new Error(JSON.stringify(checked.errors));
+      const result = await commitImport(db(), lead(), { fileName, rows: checked.rows });
+      if (result.status !== "committed") throw new Error(`expected ${fileName} to change something`);
+      return result.importId;
+    };
+    const measure = "chronic-absenteeism-rate";
+    const [absenteeism] = await db().select().from(measures).where(eq(measures.slug, measure));
+    const goal = await createGoal(db(), lead(), districtCycleId, {
+      kind: "outcome",
+      title: "Fewer students miss school",
+      ...text,
+      mirrorScope: "all_schools",
+      schoolIds: [],
+      expectedVersion: null,
+      measureId: absenteeism.id,
+      baselineValue: 22,
+      targetValue: 12,
+      dueDate: "2027-05-31",
+    });
+    const statusesNow = async (actor = lead()) => {
+      const view = await getRollupView(db(), actor, districtCycleId);
+      const g = view.goals.find((x) => x.id === goal.id)!;
+      return { a: decodeGoalStatus(g.statuses[view.rows.findIndex((r) => r.cycleId === cycleA)]), b: decodeGoalStatus(g.statuses[view.rows.findIndex((r) => r.cycleId === cycleB)]), counts: g.counts, goal: g };
+    };
+    expect((await statusesNow()).counts).toMatchObject({ no_data: 2, met: 0 });
+    expect((await statusesNow()).goal).toMatchObject({ kind: "outcome", measureName: absenteeism.name, unit: "percent", direction: "lower_is_better", targetValue: 12 });
+
+    // A: 20 % last year, 15 % this fall — better, not yet at 12 %. B: 14 % this fall and nothing before.
+    const a = world.schoolA.name;
+    const b = "Birch Middle (renamed)";
+    await importCsv("last-year.csv", [`${a},2025-26,year,all,all,${measure},300,20`]);
+    const fall = await importCsv("fall.csv", [`${a},2026-27,fall,all,all,${measure},310,15`, `${b},2026-27,fall,all,all,${measure},200,14`]);
+    expect(await statusesNow()).toMatchObject({ a: "improving", b: "one_value", counts: { improving: 1, one_value: 1, no_data: 0 } });
+
+    // B reaches the target in winter; A slips back above last year.
+    const winter = await importCsv("winter.csv", [`${b},2026-27,winter,all,all,${measure},200,11.5`, `${a},2026-27,winter,all,all,${measure},305,21`]);
+    expect(await statusesNow()).toMatchObject({ a: "worsening", b: "met" });
+    // A school's team sees its own school only.
+    const forB = await getRollupView(db(), principalB(), districtCycleId);
+    expect(forB.goals.find((x) => x.id === goal.id)!.counts).toMatchObject({ met: 1, worsening: 0 });
+
+    // Undoing the winter file brings back what the fall showed, on the next request.
+    await undoImport(db(), lead(), winter);
+    expect(await statusesNow()).toMatchObject({ a: "improving", b: "one_value" });
+    await undoImport(db(), lead(), fall);
+    expect(await statusesNow()).toMatchObject({ a: "no_data", b: "no_data" });
   });
 });

@@ -143,7 +143,10 @@ export function outcomeProgress(input: OutcomeProgressInput): OutcomeProgress {
   return { status, latest, fraction: share(baseline, targetValue, latest.value), suppressed, suppressedCount };
 }
 
-const statusLabels: Record<GoalStatus, string> = {
+/** Statuses only the roll-up gives an outcome goal in one school (see rollup-goals.ts). */
+export type SchoolOnlyStatus = "one_value" | "held_back";
+
+const statusLabels: Record<GoalStatus | SchoolOnlyStatus, string> = {
   not_started: "Not started",
   on_track: "On track",
   met: "Met",
@@ -152,9 +155,11 @@ const statusLabels: Record<GoalStatus, string> = {
   improving: "Improving",
   worsening: "Worsening",
   flat: "No change",
+  one_value: "One result so far",
+  held_back: "Held back (small group)",
 };
 
 /** How a goal's status reads on a badge. */
-export function goalStatusLabel(status: GoalStatus): string {
+export function goalStatusLabel(status: GoalStatus | SchoolOnlyStatus): string {
   return statusLabels[status];
 }

@@ -6,7 +6,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle } from "./cycles.server";
-import { outcomeGoalValuesInDistrict } from "~/modules/data/views.server";
+import { outcomeValuesInDistrict } from "~/modules/data/views.server";
 import { implementationProgress, outcomeProgress, type ImplementationProgress, type MeasureDirection, type MeasureValue, type OutcomeProgress } from "./goal-progress";
 import type { AdoptionInput, GoalInput, StrategyInput } from "./goals.schema";
 import { checkpointIndex, isIsoDate, type Checkpoint } from "./school-year";
@@ -237,11 +237,14 @@ async function buildGoalViews(db: Database, cycle: GoalViewCycle, rows: GoalRow[
   const itemById = new Map(items.map((i) => [i.id, i]));
   const measureById = new Map(measureRows.map((m) => [m.id, m]));
   // Outcome goals read their measure at the goal's own place: a school's goal its school, a district goal the district.
+  const outcomeGoals = rows.filter((goal) => goal.kind === "outcome" && goal.measureId && measureById.has(goal.measureId));
+  const book = outcomeGoals.length
+    ? await outcomeValuesInDistrict(db, cycle.districtId, { measureIds: outcomeGoals.map((g) => g.measureId!), startYears: [cycle.startYear] })
+    : null;
   const outcomeValues = new Map<string, { minN: number; values: MeasureValue[] }>();
-  for (const goal of rows) {
-    if (goal.kind !== "outcome" || !goal.measureId || !measureById.has(goal.measureId)) continue;
+  for (const goal of outcomeGoals) {
     const schoolId = goal.cycleId === cycle.id ? cycle.schoolId : null;
-    outcomeValues.set(goal.id, await outcomeGoalValuesInDistrict(db, cycle.districtId, { measureId: goal.measureId, startYear: cycle.startYear, schoolId }));
+    outcomeValues.set(goal.id, { minN: book!.minN, values: book!.valuesOf(goal.measureId!, cycle.startYear, schoolId) });
   }
   const checkpointDates = { baseline: cycle.baselineDate, midyear: cycle.midyearDate, endyear: cycle.endyearDate };
 

@@ -2,12 +2,13 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "#db/client.server";
-import { cycles, goals, goalSchools, rubricItems, rubricScores, schools } from "#db/schema";
+import { cycles, dataImports, districts, goals, goalSchools, measures, rubricItems, rubricScores, schools } from "#db/schema";
 import type { Actor } from "~/modules/people/permissions";
 import { NotFound } from "~/utils/errors";
 import { getCycle, getRollup } from "./cycles.server";
 import { levelCode } from "./rollup-matrix-html";
-import { goalsAcrossSchools, SchoolLevels, type GoalAcrossSchools, type RollupGoal } from "./rollup-goals";
+import { outcomeValuesInDistrict } from "~/modules/data/views.server";
+import { goalsAcrossSchools, outcomeMemoKey, SchoolLevels, type GoalAcrossSchools, type RollupGoal, type SchoolResults } from "./rollup-goals";
 import { movement, rollupMatrix, type LevelDistribution, type SchoolMovement } from "./rubric-rollup";
 import type { Checkpoint } from "./school-year";
 
@@ -90,7 +91,7 @@ export interface RollupView extends RollupData {
 export async function getRollupView(db: Database, actor: Actor, cycleId: string, wanted?: Checkpoint): Promise<RollupView> {
   const cycle = await getCycle(db, actor, cycleId);
   if (cycle.schoolId) throw new NotFound("district cycle");
-  const stamps = await freshness(db, cycleId);
+  const stamps = await freshness(db, cycle.districtId, cycleId);
   const key = [cycleId, cycle.rubricVersionId, cycle.scoreRevision, stamps.schools, wanted ?? "latest", scopeKey(actor)].join("|");
   // Goals hold no scope (a reader's schools are applied below), so one read serves every reader until a goal changes.
   const [entry, goalRows] = await Promise.all([
@@ -98,12 +99,8 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
     remember(goalCache, `${cycleId}|${cycle.rubricVersionId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
   ]);
   const { levels, goalMemo, ...data } = entry;
-  const goalViews = goalsAcrossSchools(
-    goalRows,
-    data.rows.map((r) => r.schoolId),
-    levels,
-    goalMemo,
-  );
+  const schoolIds = data.rows.map((r) => r.schoolId);
+  const goalViews = goalsAcrossSchools(goalRows, schoolIds, levels, goalMemo, await schoolResults(db, cycle, goalRows, goalMemo, stamps.data));
   return { ...data, cycle, goals: goalViews };
 }
 
@@ -112,7 +109,7 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
  * the page without touching a score) and its goals' ids, versions and last change (every goal edit bumps both).
  * Digests rather than the latest updated_at, so no clock (or two servers' clocks) can hide a change.
  */
-async function freshness(db: Database, districtCycleId: string) {
+async function freshness(db: Database, districtId: string, districtCycleId: string) {
   // Two scalar subqueries, read alongside the cycle's row so the statement has a row to hang them on.
   const [row] = await db
     .select({
@@ -121,10 +118,40 @@ async function freshness(db: Database, districtCycleId: string) {
          from ${cycles} c join ${schools} s on s.id = c.school_id where c.district_cycle_id = ${districtCycleId})`,
       goals: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(g.id::text || '@' || g.version || '@' || g.updated_at::text, ',' order by g.id))
          from ${goals} g where g.cycle_id = ${districtCycleId})`,
+      // Every change of outcome results is an import or an undo; the minimum group size changes what may be shown.
+      data: sql<string | null>`(select count(*)::text || ':' || coalesce(max(i.imported_at)::text, '') || ':' || coalesce(max(i.undone_at)::text, '')
+         || ':' || (select d.min_cell_size::text from ${districts} d where d.id = ${districtId})
+         from ${dataImports} i where i.district_id = ${districtId})`,
     })
     .from(cycles)
     .where(eq(cycles.id, districtCycleId));
-  return { schools: row?.schools ?? "none", goals: row?.goals ?? "none" };
+  return { schools: row?.schools ?? "none", goals: row?.goals ?? "none", data: row?.data ?? "none" };
+}
+
+/**
+ * Outcome goals are judged on each school's results, which change with every import and undo (and with the
+ * district's minimum group size): read them only when some outcome goal's statuses for this data stamp are not in
+ * the memo yet. One setup and one observation query for every outcome goal together.
+ */
+async function schoolResults(
+  db: Database,
+  cycle: { districtId: string; startYear: number },
+  goalRows: readonly RollupGoal[],
+  memo: Map<string, string>,
+  stamp: string,
+): Promise<SchoolResults | undefined> {
+  const outcome = goalRows.filter((g) => g.kind === "outcome" && g.measureId && g.direction && g.targetValue !== null);
+  if (outcome.length === 0) return undefined;
+  const known = { startYear: cycle.startYear, stamp };
+  const missing = outcome.filter((g) => !memo.has(outcomeMemoKey(g, known)));
+  if (missing.length === 0) return { ...known, minN: 0, valuesOf: () => [] };
+  // Stale stamps' statuses are never asked for again.
+  for (const key of [...memo.keys()]) if (key.startsWith("outcome|") && !key.endsWith(`|${stamp}`)) memo.delete(key);
+  const book = await outcomeValuesInDistrict(db, cycle.districtId, {
+    measureIds: missing.map((g) => g.measureId!),
+    startYears: [cycle.startYear - 1, cycle.startYear],
+  });
+  return { ...known, minN: book.minN, valuesOf: (measureId, startYear, schoolId) => book.valuesOf(measureId, startYear, schoolId) };
 }
 
 /** The district cycle's goals that reach schools, with the chosen schools in the same round trip. */
@@ -138,9 +165,15 @@ async function sharedGoals(db: Database, districtCycleId: string): Promise<Rollu
       targetLevel: goals.targetLevel,
       targetCheckpoint: goals.targetCheckpoint,
       mirrorScope: goals.mirrorScope,
+      measureId: goals.measureId,
+      measureName: measures.name,
+      unit: measures.unit,
+      direction: measures.direction,
+      targetValue: goals.targetValue,
       chosen: sql<string>`array_to_string(array(select ${goalSchools.schoolId} from ${goalSchools} where ${goalSchools.goalId} = ${goals.id}), ',')`,
     })
     .from(goals)
+    .leftJoin(measures, eq(measures.id, goals.measureId))
     .where(and(eq(goals.cycleId, districtCycleId), inArray(goals.mirrorScope, ["all_schools", "chosen_schools"])))
     .orderBy(asc(goals.createdAt), asc(goals.title));
   return rows.map(({ chosen, ...goal }) => ({ ...goal, chosenSchoolIds: chosen ? chosen.split(",") : [] }));

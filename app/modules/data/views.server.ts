@@ -335,18 +335,51 @@ export async function outcomeGoalValues(db: Database, actor: Actor, goal: { meas
  * The same, for a caller that has already checked the actor may read the goal's cycle (whoever reads a cycle reads
  * its data: `cycle:read` and `data:read` reach the same places).
  */
-export async function outcomeGoalValuesInDistrict(db: Database, districtId: string, goal: { measureId: string; startYear: number; schoolId: string | null }) {
+/** One value of a measure for "all students, all grades" at one place and term, already suppressed. */
+export interface OutcomeValue {
+  term: DataTerm;
+  /** NaN when the cell is hidden or banded (n is then 0: "held back"). */
+  value: number;
+  n: number;
+  display: string;
+}
+
+export interface OutcomeValueBook {
+  minN: number;
+  /** The place's values of a measure in a school year, in term order; empty when nothing was imported. */
+  valuesOf(measureId: string, startYear: number, schoolId: string | null): OutcomeValue[];
+}
+
+/**
+ * Outcome values for goals: "all students, all grades" of each measure at every place, for the years asked, read
+ * through the same suppressed slices as the data views — one setup and one observation query for every goal a page
+ * shows, instead of one per goal. The caller has checked the reader may see the goals these values judge.
+ */
+export async function outcomeValuesInDistrict(db: Database, districtId: string, wanted: { measureIds: string[]; startYears: number[] }): Promise<OutcomeValueBook> {
   const setup = await loadSetup(db, districtId, null);
-  const measure = setup.measures.find((m) => m.id === goal.measureId);
-  if (!measure) return { minN: setup.minN, values: [] };
-  const slices = await loadSlices(db, { districtId }, setup, { startYears: [goal.startYear], measureIds: [measure.id] });
+  const known = new Set(setup.measures.map((m) => m.id));
+  const measureIds = [...new Set(wanted.measureIds)].filter((id) => known.has(id));
+  const slices =
+    measureIds.length && wanted.startYears.length
+      ? await loadSlices(db, { districtId }, setup, { startYears: [...new Set(wanted.startYears)], measureIds })
+      : new Map<string, Map<string, SuppressedCell>>();
   const allId = allGroupId(setup);
-  const values = [...slices.entries()]
-    .map(([key, slice]) => ({ term: key.split("|")[1] as DataTerm, cell: slice.get(cellKey(goal.schoolId, "all", allId)) }))
-    .filter((v): v is { term: DataTerm; cell: SuppressedCell } => Boolean(v.cell))
-    .sort((a, b) => dataTerms.indexOf(a.term) - dataTerms.indexOf(b.term))
-    .map(({ term, cell }) =>
-      cell.shown && cell.value !== null ? { term, value: cell.value, n: cell.n, display: cell.display } : { term, value: Number.NaN, n: 0, display: cell.display },
-    );
-  return { minN: setup.minN, values };
+  return {
+    minN: setup.minN,
+    valuesOf(measureId, startYear, schoolId) {
+      const values: OutcomeValue[] = [];
+      for (const term of dataTerms) {
+        const cell = slices.get(sliceKey(startYear, term, measureId))?.get(cellKey(schoolId, "all", allId));
+        if (!cell) continue;
+        values.push(cell.shown && cell.value !== null ? { term, value: cell.value, n: cell.n, display: cell.display } : { term, value: Number.NaN, n: 0, display: cell.display });
+      }
+      return values;
+    },
+  };
+}
+
+/** One outcome goal's values at its own place (a school's goal its school, a district goal the district). */
+export async function outcomeGoalValuesInDistrict(db: Database, districtId: string, goal: { measureId: string; startYear: number; schoolId: string | null }) {
+  const book = await outcomeValuesInDistrict(db, districtId, { measureIds: [goal.measureId], startYears: [goal.startYear] });
+  return { minN: book.minN, values: book.valuesOf(goal.measureId, goal.startYear, goal.schoolId) };
 }

@@ -1,8 +1,8 @@
 // Small pieces every goal view shares: its status, its SMARTIE score, and the SMARTIE checklist.
-import { goalStatusLabel, type GoalStatus } from "../goal-progress";
+import { goalStatusLabel, type GoalStatus, type SchoolOnlyStatus } from "../goal-progress";
 import type { SmartieCheck } from "../smartie";
 
-const statusTone: Partial<Record<GoalStatus, string>> = {
+const statusTone: Partial<Record<GoalStatus | SchoolOnlyStatus, string>> = {
   met: "",
   on_track: "",
   improving: "",
@@ -11,9 +11,11 @@ const statusTone: Partial<Record<GoalStatus, string>> = {
   not_started: " ck-badge--warning",
   no_data: " ck-badge--muted",
   flat: " ck-badge--muted",
+  one_value: " ck-badge--muted",
+  held_back: " ck-badge--muted",
 };
 
-export function GoalStatusBadge({ status }: { status: GoalStatus }) {
+export function GoalStatusBadge({ status }: { status: GoalStatus | SchoolOnlyStatus }) {
   return <span className={`ck-badge${statusTone[status] ?? ""}`}>{goalStatusLabel(status)}</span>;
 }
 
