@@ -14,6 +14,7 @@ import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, st
 import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
 import { goalDecisionShortLabels } from "~/modules/cycles/lifecycle";
 import { goalAcrossYears } from "~/modules/cycles/lifecycle.server";
+import { goalStatusBySchoolCycle } from "~/modules/cycles/rollup.server";
 import { checkpointLabels, formatLongDate, schoolYearLabel } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
@@ -32,6 +33,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const goal = await getGoal(context.db, user, goalId, { forCycleId: cycleId });
     const unseen = goal.mirrored ? goal.revisions.filter((r) => r.version > (goal.seenGoalVersion ?? 1)) : [];
     const years = await goalAcrossYears(context.db, user, goal);
+    // A shared district goal read at the district: where it stands in each school, as the roll-up judges it.
+    const standing = !goal.mirrored && !cycle.schoolId && goal.mirroredTo.length ? await goalStatusBySchoolCycle(context.db, user, cycleId, goal.id) : new Map();
     return {
       years,
       decision: goal.decision ? { label: goalDecisionShortLabels[goal.decision], note: goal.decisionNote } : null,
@@ -84,7 +87,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           fromDistrict: s.fromDistrict,
           canEdit: s.canEdit,
         })),
-        mirroredTo: goal.mirroredTo.map((m) => ({ name: m.schoolName, cycleId: m.schoolCycleId, localTarget: m.localTarget, strategies: m.strategyCount, changed: m.changedSinceSeen })),
+        mirroredTo: goal.mirroredTo.map((m) => ({
+          name: m.schoolName,
+          cycleId: m.schoolCycleId,
+          status: standing.get(m.schoolCycleId) ?? null,
+          localTarget: m.localTarget,
+          strategies: m.strategyCount,
+          changed: m.changedSinceSeen,
+        })),
         revisions: goal.revisions.length,
       },
     };
@@ -362,11 +372,17 @@ export default function GoalPage() {
       </Card>
       {goal.mirroredTo.length ? (
         <Card title="At the schools">
+          <p className="ck-muted">
+            {goal.kind === "implementation"
+              ? "Each school is judged on its own rubric scores for this key activity."
+              : "Each school is judged on its own latest result for all its students, against this goal’s target and its result the year before."}
+          </p>
           <div className="ck-table-wrap">
             <table className="ck-table">
               <thead>
                 <tr>
                   <th scope="col">School</th>
+                  <th scope="col">Where it stands</th>
                   <th scope="col">Local target</th>
                   <th scope="col">Strategies</th>
                   <th scope="col">Has read the latest version</th>
@@ -378,6 +394,7 @@ export default function GoalPage() {
                     <th scope="row">
                       <Link to={`/cycles/${m.cycleId}/goals/${goal.id}`}>{m.name}</Link>
                     </th>
+                    <td>{m.status ? <GoalStatusBadge status={m.status} /> : "—"}</td>
                     <td>{m.localTarget || "—"}</td>
                     <td>{m.strategies}</td>
                     <td>{m.changed ? "Not yet" : "Yes"}</td>

@@ -6,7 +6,7 @@ import { createDistrictCycle, getRubricBoard, scoreRubricItem } from "~/modules/
 import type { GoalInput } from "~/modules/cycles/goals.schema";
 import { createGoal, updateGoal } from "~/modules/cycles/goals.server";
 import { addDraftItem, publishRubricDraft, startRubricDraft } from "~/modules/cycles/rubrics.server";
-import { rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
+import { goalStatusBySchoolCycle, rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
 import { guessMapping, parseCsv, validateRecords } from "~/modules/data/import";
 import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
@@ -256,6 +256,10 @@ describe("goals across schools", () => {
     // Undoing the winter file brings back what the fall showed, on the next request.
     await undoImport(db(), lead(), winter);
     expect(await statusesNow()).toMatchObject({ a: "improving", b: "one_value" });
+    // The goal page's "At the schools" reads the same statuses, per school cycle, scoped to the reader.
+    expect(await goalStatusBySchoolCycle(db(), lead(), districtCycleId, goal.id)).toEqual(new Map([[cycleA, "improving"], [cycleB, "one_value"]]));
+    expect(await goalStatusBySchoolCycle(db(), principalB(), districtCycleId, goal.id)).toEqual(new Map([[cycleB, "one_value"]]));
+    await expect(goalStatusBySchoolCycle(db(), actorOf(elsewhere.lead), districtCycleId, goal.id)).rejects.toThrow(NotFound);
     await undoImport(db(), lead(), fall);
     expect(await statusesNow()).toMatchObject({ a: "no_data", b: "no_data" });
   });

@@ -156,7 +156,7 @@ const statusLabels: Record<GoalStatus | SchoolOnlyStatus, string> = {
   worsening: "Worsening",
   flat: "No change",
   one_value: "One result so far",
-  held_back: "Held back (small group)",
+  held_back: "Held back for privacy",
 };
 
 /** How a goal's status reads on a badge. */

@@ -8,7 +8,7 @@ import { NotFound } from "~/utils/errors";
 import { getCycle, getRollup } from "./cycles.server";
 import { levelCode } from "./rollup-matrix-html";
 import { outcomeValuesInDistrict } from "~/modules/data/views.server";
-import { goalsAcrossSchools, outcomeMemoKey, SchoolLevels, type GoalAcrossSchools, type RollupGoal, type SchoolResults } from "./rollup-goals";
+import { decodeGoalStatus, goalsAcrossSchools, outcomeMemoKey, SchoolLevels, type GoalAcrossSchools, type RollupGoal, type SchoolGoalStatus, type SchoolResults } from "./rollup-goals";
 import { movement, rollupMatrix, type LevelDistribution, type SchoolMovement } from "./rubric-rollup";
 import type { Checkpoint } from "./school-year";
 
@@ -102,6 +102,22 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
   const schoolIds = data.rows.map((r) => r.schoolId);
   const goalViews = goalsAcrossSchools(goalRows, schoolIds, levels, goalMemo, await schoolResults(db, cycle, goalRows, goalMemo, stamps.data));
   return { ...data, cycle, goals: goalViews };
+}
+
+/**
+ * Where one shared district goal stands in each school the reader may read, by school cycle id: the roll-up's own
+ * statuses (and its caches), so the goal page and the roll-up never disagree.
+ */
+export async function goalStatusBySchoolCycle(db: Database, actor: Actor, districtCycleId: string, goalId: string): Promise<Map<string, SchoolGoalStatus>> {
+  const view = await getRollupView(db, actor, districtCycleId);
+  const goal = view.goals.find((g) => g.id === goalId);
+  const found = new Map<string, SchoolGoalStatus>();
+  if (!goal) return found;
+  view.rows.forEach((row, i) => {
+    const status = decodeGoalStatus(goal.statuses[i]);
+    if (status) found.set(row.cycleId, status);
+  });
+  return found;
 }
 
 /**
