@@ -41,6 +41,8 @@ interface CacheEntry extends RollupData {
   levels: SchoolLevels;
   /** Goals' statuses per target, filled as goals ask (see goalsAcrossSchools). */
   goalMemo: Map<string, string>;
+  /** The last goal views built from this entry, and what they were built from: most requests change nothing. */
+  lastGoals?: { goalRows: readonly RollupGoal[]; dataStamp: string; views: GoalAcrossSchools[] };
 }
 
 // Enough for every checkpoint of a few cycles seen through a few different scopes; a stale revision's entries are
@@ -98,9 +100,16 @@ export async function getRollupView(db: Database, actor: Actor, cycleId: string,
     remember(cache, key, () => computeEntry(db, actor, cycleId, wanted)),
     remember(goalCache, `${cycleId}|${cycle.rubricVersionId}|${stamps.goals}`, () => sharedGoals(db, cycleId)),
   ]);
-  const { levels, goalMemo, ...data } = entry;
-  const schoolIds = data.rows.map((r) => r.schoolId);
-  const goalViews = goalsAcrossSchools(goalRows, schoolIds, levels, goalMemo, await schoolResults(db, cycle, goalRows, goalMemo, stamps.data));
+  const { levels, goalMemo, lastGoals, ...data } = entry;
+  let goalViews: GoalAcrossSchools[];
+  if (lastGoals && lastGoals.goalRows === goalRows && lastGoals.dataStamp === stamps.data) {
+    goalViews = lastGoals.views;
+  } else {
+    const schoolIds = data.rows.map((r) => r.schoolId);
+    goalViews = goalsAcrossSchools(goalRows, schoolIds, levels, goalMemo, await schoolResults(db, cycle, goalRows, goalMemo, stamps.data));
+    // The same goal list object (from the goal cache) and the same data: the same views, so keep them.
+    entry.lastGoals = { goalRows, dataStamp: stamps.data, views: goalViews };
+  }
   return { ...data, cycle, goals: goalViews };
 }
 
