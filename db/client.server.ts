@@ -74,6 +74,9 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
   };
 }
 
+/** The advisory lock instances take in turn to migrate (any fixed bigint; this one spells "ckmigrat" in ASCII). */
+const MIGRATION_LOCK_KEY = "7163939931737448820";
+
 async function openPostgres(url: string): Promise<DatabaseHandle> {
   const safeUrl = redactUrl(url);
   const client = postgres(url, {
@@ -96,7 +99,20 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       return (await client.unsafe(text, params as never[])) as unknown as T[];
     },
     async migrate() {
-      await migratePostgres(db as never, { migrationsFolder });
+      // Instances started together on one database take turns: the first applies what is pending, the others then
+      // find nothing left to do. A session-level advisory lock on a connection of its own, held while drizzle's
+      // migrator runs on the pool and released even when a migration fails.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        try {
+          await migratePostgres(db as never, { migrationsFolder });
+        } finally {
+          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        }
+      } finally {
+        reserved.release();
+      }
     },
     async close() {
       await client.end({ timeout: 5 });
