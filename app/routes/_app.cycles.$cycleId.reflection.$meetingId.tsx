@@ -223,6 +223,7 @@ export default function ReflectionMeeting() {
           user={data.presence}
           goals={data.notes.goals}
           initialHtml={data.notes.html}
+          kind="notes"
         />
       </Card>
 

@@ -25,12 +25,13 @@ export interface PlanEditorProps {
   /** The plan rendered on the server: what the page shows before the live editor is ready. */
   initialHtml: string;
   /** What the document is, for its label and the read-only notices: an action plan unless said otherwise. */
-  kind?: "plan" | "report";
+  kind?: "plan" | "report" | "notes";
 }
 
 const kindWords = {
-  plan: { label: "Action plan", noun: "plan", editors: "only its team edits it" },
-  report: { label: "Report", noun: "report", editors: "only its authors edit it" },
+  plan: { label: "Action plan", these: "this plan", them: "it", editors: "only its team edits it" },
+  report: { label: "Report", these: "this report", them: "it", editors: "only its authors edit it" },
+  notes: { label: "Meeting notes", these: "these notes", them: "them", editors: "only the meeting's team edits them" },
 } as const;
 
 interface LiveSession {
@@ -174,12 +175,12 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
       </div>
       {downgraded ? (
         <p className="ck-plan__readonly" role="alert">
-          <span className="ck-badge ck-badge--muted">Read only</span> Your access to this {words.noun} changed: you can read it but no longer edit it.
+          <span className="ck-badge ck-badge--muted">Read only</span> Your access to {words.these} changed: you can read {words.them} but no longer edit {words.them}.
           Changes that were not yet saved were not kept.
         </p>
       ) : readOnly ? (
         <p className="ck-plan__readonly">
-          <span className="ck-badge ck-badge--muted">Read only</span> You can read this {words.noun} and see who is working on it; {words.editors}.
+          <span className="ck-badge ck-badge--muted">Read only</span> You can read {words.these} and see who is working on {words.them}; {words.editors}.
         </p>
       ) : (
         <PlanToolbar editor={editor} goals={goals} disabled={closed} />
