@@ -1,4 +1,5 @@
 // A slice as suppression sees it: district figures from schools, the partitions that tie cells together, gap ranking.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildSliceTable, cellKey, compareGrades, gradeBand, rankGaps, suppressSlice, type GroupInfo } from "./cube";
 import { suppressSmallCells } from "./suppression";
@@ -39,6 +40,77 @@ describe("buildSliceTable", () => {
     expect(cells.get(cellKey("c", "all", "all"))).toMatchObject({ shown: false, reason: "small" });
     expect(cells.get(cellKey("b", "all", "all"))).toMatchObject({ shown: false, reason: "complementary" });
     expect(cells.get(cellKey(null, "all", "all"))).toMatchObject({ shown: true, n: 96 });
+  });
+});
+
+describe("the district's partitions, where its figures are its schools' added up", () => {
+  // Suppression drops a partition whose members leave a large remainder (docs/decisions/0020). For the district
+  // that loses nothing: its category partition is the sum of its schools' category partitions and of the
+  // school partitions of each of its cells, so the district's remainder is its schools' remainders together, and
+  // whatever the district's partition tells is told by those already.
+  const rowsArbitrary = fc
+    .uniqueArray(
+      fc.record({
+        schoolId: fc.constantFrom("a", "b", "c"),
+        grade: fc.constantFrom("all", "1", "2"),
+        groupId: fc.constantFrom("all", "f", "m", "club"),
+        n: fc.integer({ min: 0, max: 30 }),
+        value: fc.double({ min: 0, max: 100, noNaN: true }),
+      }),
+      { selector: (r) => `${r.schoolId}|${r.grade}|${r.groupId}`, maxLength: 36 },
+    );
+
+  it("is its schools' partitions and the school partitions of its cells added up, coefficient by coefficient", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(rowsArbitrary, (rows) => {
+        const table = buildSliceTable(rows, groups, "mean");
+        const n = new Map(table.cells.map((c) => [c.key, c.n]));
+        /** A partition as coefficients: +1 for its total, −1 for each member. */
+        const vector = (total: string, members: string[]) => {
+          const v = new Map<string, number>([[total, 1]]);
+          for (const m of members) v.set(m, (v.get(m) ?? 0) - 1);
+          return v;
+        };
+        const add = (into: Map<string, number>, v: Map<string, number>, times: number) => {
+          for (const [k, c] of v) into.set(k, (into.get(k) ?? 0) + times * c);
+        };
+        const partitionOf = (total: string, member: (key: string) => boolean) => table.partitions.find((p) => p.total === total && p.members.every(member));
+        const schoolsOf = (grade: string, group: string) => ["a", "b", "c"].map((s) => cellKey(s, grade, group)).filter((k) => n.has(k));
+        for (const grade of ["all", "1", "2"]) {
+          const total = cellKey(null, grade, "all");
+          const district = partitionOf(total, (k) => k.startsWith("district|") && !k.endsWith("|all"));
+          if (!district) continue;
+          checked++;
+          // Every district cell of the partition is the sum of its schools' cells, as a partition of the table.
+          const combination = new Map<string, number>();
+          for (const [key, sign] of [[total, 1], ...district.members.map((m) => [m, -1] as const)] as const) {
+            const [, , group] = key.split("|");
+            const sum = partitionOf(key, (k) => !k.startsWith("district|"));
+            expect(sum?.members.sort(), key).toEqual(schoolsOf(grade, group).sort());
+            add(combination, vector(key, sum!.members), sign);
+          }
+          // Plus each school's own partition, whether the table holds it or not (a school with no total or no member
+          // has none, and the difference is all remainder).
+          let schoolRemainders = 0;
+          for (const s of ["a", "b", "c"]) {
+            const schoolTotal = cellKey(s, grade, "all");
+            const members = district.members.map((m) => cellKey(s, grade, m.split("|")[2])).filter((k) => n.has(k));
+            const own = vector(schoolTotal, members);
+            if (!n.has(schoolTotal)) own.delete(schoolTotal);
+            add(combination, own, 1);
+            schoolRemainders += (n.get(schoolTotal) ?? 0) - members.reduce((r, m) => r + n.get(m)!, 0);
+          }
+          const expected = vector(total, district.members);
+          const nonZero = (v: Map<string, number>) => [...v].filter(([, c]) => c !== 0).sort(([a], [b]) => a.localeCompare(b));
+          expect(nonZero(combination), total).toEqual(nonZero(expected));
+          // So, over n: the district's remainder is its schools' together.
+          expect(n.get(total)! - district.members.reduce((r, m) => r + n.get(m)!, 0), total).toBe(schoolRemainders);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(checked).toBeGreaterThan(100);
   });
 });
 

@@ -15,8 +15,17 @@ export interface CellInput {
   value: number;
 }
 
-/** Members whose n-weighted values (and whose n) add up to the total's. */
+/**
+ * Members whose n-weighted values (and whose n) add up to the total's, give or take the students the total counts
+ * and no member does (see hiddenCells).
+ */
 export interface Partition {
+  total: string;
+  members: string[];
+}
+
+/** total − Σ members = 0, over the unknowns among them. */
+interface Equation {
   total: string;
   members: string[];
 }
@@ -74,14 +83,34 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
   for (const cell of table.cells) {
     if (!(cell.n >= minN) || !Number.isFinite(cell.value)) hidden.set(cell.key, "small");
   }
-  if (hidden.size === 0) return hidden;
 
-  // Each partition whose total is in the table is one equation: total − Σ members = 0 (over n·value, and over n).
-  // Members missing from the table count as nothing, the reading that gives an onlooker the most.
-  const equations = table.partitions
-    .filter((p) => byKey.has(p.total))
-    .map((p) => ({ total: p.total, members: [...new Set(p.members)].filter((m) => m !== p.total && byKey.has(m)) }))
-    .filter((e) => e.members.length > 0);
+  // Each partition whose total is in the table is one equation: total − Σ members − remainder = 0 (over n·value,
+  // and over n), where the remainder is whoever the total counts and no member does (negative when members overlap).
+  // Its n, r, is known here. r = 0: an exact equation. 0 < |r| < minN: the remainder is a small group in its own
+  // right, an unknown that is never shown and must not be worked out either. |r| ≥ minN: the remainder may be
+  // known as well as any shown cell, and as it sits in no other equation, the equation pins down nothing else:
+  // dropped. Members missing from the table count as nothing; their students are part of the remainder.
+  const remainders = new Set<string>();
+  const remainderKey = () => {
+    let key = `remainder#${remainders.size}`;
+    while (byKey.has(key)) key += "#";
+    remainders.add(key);
+    return key;
+  };
+  const equations: Equation[] = [];
+  for (const p of table.partitions) {
+    const total = byKey.get(p.total);
+    if (!total) continue;
+    const members = [...new Set(p.members)].filter((m) => m !== p.total && byKey.has(m));
+    if (members.length === 0) continue;
+    const r = members.reduce((rest, m) => rest - byKey.get(m)!.n, total.n);
+    // A non-finite n (never from the cube) keeps the equation exact, as before remainders were counted.
+    if (r === 0 || !Number.isFinite(r)) equations.push({ total: p.total, members });
+    else if (Math.abs(r) < minN) equations.push({ total: p.total, members: [...members, remainderKey()] });
+  }
+  if (hidden.size === 0 && remainders.size === 0) return hidden;
+
+  const unknown = { has: (key: string) => hidden.has(key) || remainders.has(key) };
   const equationsOf = new Map<string, number[]>();
   equations.forEach((e, i) => {
     for (const key of [e.total, ...e.members]) {
@@ -91,19 +120,43 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
     }
   });
 
-  const smallestShown = (keys: string[]) => {
+  const smallestShown = (keys: Iterable<string>) => {
     let best: CellInput | undefined;
     for (const key of keys) {
-      if (hidden.has(key)) continue;
+      if (unknown.has(key)) continue;
       const cell = byKey.get(key)!;
       if (!best || cell.n < best.n || (cell.n === best.n && cell.key < best.key)) best = cell;
     }
     return best?.key;
   };
   /** Next smallest shown member of the equation, else its total. */
-  const complementFor = (e: { total: string; members: string[] }) => smallestShown(e.members) ?? smallestShown([e.total]);
+  const complementFor = (e: Equation) => smallestShown(e.members) ?? smallestShown([e.total]);
+  /**
+   * The smallest shown cell in an equation of the target; if all of those are hidden, one step further out (the
+   * equations of the hidden cells met), and so on. Undefined when nothing around the target is shown at all.
+   */
+  const complementNear = (target: string) => {
+    const seen = new Set([target]);
+    let frontier = [target];
+    while (frontier.length > 0) {
+      const shown: string[] = [];
+      const next: string[] = [];
+      for (const key of frontier)
+        for (const i of equationsOf.get(key) ?? [])
+          for (const k of [equations[i].total, ...equations[i].members]) {
+            if (seen.has(k)) continue;
+            seen.add(k);
+            (unknown.has(k) ? next : shown).push(k);
+          }
+      const best = smallestShown(shown);
+      if (best) return best;
+      frontier = next;
+    }
+    return undefined;
+  };
 
-  // Stuck cells: determined, with nothing left around them to hide (inconsistent partitions); never retried.
+  // Stuck unknowns: determined with every cell around them hidden already, which only equations that force them
+  // to zero can do (inconsistent data); never retried.
   const stuck = new Set<string>();
   for (;;) {
     // Cheap pass: any equation with exactly one unknown gives it away.
@@ -111,7 +164,8 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
     while (changed) {
       changed = false;
       for (const e of equations) {
-        const unknowns = (hidden.has(e.total) ? 1 : 0) + e.members.filter((m) => hidden.has(m)).length;
+        let unknowns = unknown.has(e.total) ? 1 : 0;
+        for (const m of e.members) if (unknown.has(m)) unknowns++;
         if (unknowns !== 1) continue;
         const next = complementFor(e);
         if (next) {
@@ -121,11 +175,10 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
       }
     }
     // Exact pass: across overlapping partitions an unknown can still be pinned down by combining equations.
-    const determined = determinedUnknowns(equations, hidden).filter((k) => !stuck.has(k));
+    const determined = determinedUnknowns(equations, unknown).filter((k) => !stuck.has(k));
     if (determined.length === 0) return hidden;
     const target = determined[0];
-    const around = (equationsOf.get(target) ?? []).flatMap((i) => [...equations[i].members, equations[i].total]);
-    const next = smallestShown(around);
+    const next = complementNear(target);
     if (next) hidden.set(next, "complementary");
     else stuck.add(target);
   }
@@ -136,7 +189,7 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
  * row space of the equations' coefficients over the unknowns. Reduced row echelon form answers that for every
  * unknown at once: a pivot column is determined when its row has no other non-zero entry.
  */
-export function determinedUnknowns(equations: { total: string; members: string[] }[], hidden: ReadonlyMap<string, unknown> | ReadonlySet<string>): string[] {
+export function determinedUnknowns(equations: readonly Equation[], hidden: { has(key: string): boolean }): string[] {
   const isHidden = (k: string) => hidden.has(k);
   const index = new Map<string, number>();
   const rows: Map<number, number>[] = [];
