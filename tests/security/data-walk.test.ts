@@ -154,7 +154,8 @@ const categoryOf = new Map(studentGroupCatalog.map((g) => [g.name, g.category]))
  * exact equation, which leaks when its total and every member but one are known (the one left is
  * total·n − Σ value·n); with 0 < |r| < minN an equation with one more unknown, the remainder, a group too small to
  * show, which leaks when the total and every member are known; with |r| ≥ minN no equation about anything small (what
- * a subtraction leaves is at least minN students). Banded values ("< 5 %") count as known, which only makes the check
+ * a subtraction leaves is at least minN students). With the total known, the hidden members and the remainder are
+ * given away together, so together they must not be fewer than minN students either. Banded values ("< 5 %") count as known, which only makes the check
  * stricter. Returns what leaks, or null.
  */
 function leaks(total: CsvRow | undefined, members: CsvRow[], startYear: number, tally: { small: number; large: number }) {
@@ -173,8 +174,16 @@ function leaks(total: CsvRow | undefined, members: CsvRow[], startYear: number, 
   if (r !== 0) tally.small++;
   const known = (row: CsvRow) => !hiddenText(row.Value) && row.Value !== "no results";
   const unknown = [total, ...members].filter((row) => !known(row));
-  if (unknown.length + (r === 0 ? 0 : 1) !== 1) return null;
-  return unknown.length === 1 ? `${unknown[0]["Group or grade"] ?? unknown[0]["School or district"]} (remainder ${r})` : `the ${r} students in no member`;
+  if (unknown.length + (r === 0 ? 0 : 1) === 1) {
+    return unknown.length === 1 ? `${unknown[0]["Group or grade"] ?? unknown[0]["School or district"]} (remainder ${r})` : `the ${r} students in no member`;
+  }
+  // With the total known, subtracting the known members gives the hidden ones and the remainder together: a group
+  // that must not be a small one either.
+  if (known(total)) {
+    const together = unknown.reduce((sum, row) => sum + nOfRow(row, startYear)!, 0) + r;
+    if (together > 0 && together < minN) return `${unknown.map((row) => row["Group or grade"] ?? row["School or district"]).join(" + ")} (remainder ${r}): ${together} students together`;
+  }
+  return null;
 }
 
 function checkCsv(rows: CsvRow[], where: string) {

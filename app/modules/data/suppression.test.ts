@@ -34,6 +34,28 @@ describe("suppressSmallCells", () => {
     expect(out[2]).toMatchObject({ display: "hidden so a small group cannot be worked out", n: null });
   });
 
+  it("hides a third group when two small ones hidden together would still be fewer than minN students", () => {
+    const t = table(
+      [
+        ["all", 100, 50],
+        ["a", 60, 40],
+        ["b", 33, 60],
+        ["c", 3, 100],
+        ["d", 4, 75],
+      ],
+      [{ total: "all", members: ["a", "b", "c", "d"] }],
+    );
+    // c and d alone: all minus a minus b gives the 7 students of c and d together (6 of them at 100 % and 75 %).
+    const out = suppressSmallCells(t, 10);
+    expect(out.map((c) => [c.key, c.shown ? "shown" : c.reason])).toEqual([
+      ["all", "shown"],
+      ["a", "shown"],
+      ["b", "complementary"],
+      ["c", "small"],
+      ["d", "small"],
+    ]);
+  });
+
   it("leaves a table alone when every cell is large enough", () => {
     const out = suppressSmallCells(table([["all", 40, 50], ["a", 20, 40], ["b", 20, 60]], [{ total: "all", members: ["a", "b"] }], "percent"), 10);
     expect(out.every((c) => c.shown)).toBe(true);
@@ -402,6 +424,25 @@ describe("suppression properties", () => {
             const shownSum = p.members.map((k) => out.get(k)!).reduce((s, c) => s + (c.shown ? (c.value ?? 0) * c.n : 0), 0);
             throw new Error(`${p.total} = ${p.members.join(" + ")} (remainder ${r}) gives its one unknown away: ${total.shown ? (total.value ?? 0) * total.n - shownSum : "total − members"}`);
           }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("leaves no partition whose hidden members, taken together with its remainder, are a small group", () => {
+    fc.assert(
+      fc.property(tableArbitrary, ({ table, minN }) => {
+        const out = new Map(suppressSmallCells(table, minN).map((c) => [c.key, c]));
+        const nOf = new Map(table.cells.map((c) => [c.key, c.n]));
+        for (const p of table.partitions) {
+          const r = remainderOf(table, p);
+          if (Math.abs(r) >= minN || !out.get(p.total)!.shown) continue;
+          const hiddenMembers = [...new Set(p.members)].filter((k) => k !== p.total && !out.get(k)!.shown);
+          // Subtracting every shown member from the total: the hidden members and the remainder, together.
+          const together = hiddenMembers.reduce((sum, k) => sum + nOf.get(k)!, 0) + r;
+          const parts = hiddenMembers.length + (r === 0 ? 0 : 1);
+          if (parts > 1 && together > 0 && together < minN) throw new Error(`${p.total}: ${hiddenMembers.join(" + ")} (remainder ${r}) are ${together} students together`);
         }
       }),
       { numRuns: 150 },

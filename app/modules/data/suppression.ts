@@ -90,11 +90,11 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
   // right, an unknown that is never shown and must not be worked out either. |r| ≥ minN: the remainder may be
   // known as well as any shown cell, and as it sits in no other equation, the equation pins down nothing else:
   // dropped. Members missing from the table count as nothing; their students are part of the remainder.
-  const remainders = new Set<string>();
-  const remainderKey = () => {
+  const remainders = new Map<string, number>();
+  const remainderKey = (r: number) => {
     let key = `remainder#${remainders.size}`;
     while (byKey.has(key)) key += "#";
-    remainders.add(key);
+    remainders.set(key, r);
     return key;
   };
   const equations: Equation[] = [];
@@ -106,7 +106,7 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
     const r = members.reduce((rest, m) => rest - byKey.get(m)!.n, total.n);
     // A non-finite n (never from the cube) keeps the equation exact, as before remainders were counted.
     if (r === 0 || !Number.isFinite(r)) equations.push({ total: p.total, members });
-    else if (Math.abs(r) < minN) equations.push({ total: p.total, members: [...members, remainderKey()] });
+    else if (Math.abs(r) < minN) equations.push({ total: p.total, members: [...members, remainderKey(r)] });
   }
   if (hidden.size === 0 && remainders.size === 0) return hidden;
 
@@ -159,14 +159,22 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
   // to zero can do (inconsistent data); never retried.
   const stuck = new Set<string>();
   for (;;) {
-    // Cheap pass: any equation with exactly one unknown gives it away.
+    // Cheap pass: any equation with exactly one unknown gives it away; and where the total is shown, subtracting
+    // the shown members gives the hidden ones (and the remainder) together, a group that must not be a small one
+    // either: two hidden groups of 3 and 4 students would otherwise be read as one of 7.
     let changed = true;
     while (changed) {
       changed = false;
       for (const e of equations) {
         let unknowns = unknown.has(e.total) ? 1 : 0;
-        for (const m of e.members) if (unknown.has(m)) unknowns++;
-        if (unknowns !== 1) continue;
+        let together = 0;
+        for (const m of e.members) {
+          if (!unknown.has(m)) continue;
+          unknowns++;
+          together += remainders.get(m) ?? byKey.get(m)!.n;
+        }
+        const smallTogether = !unknown.has(e.total) && unknowns > 1 && together > 0 && together < minN;
+        if (unknowns !== 1 && !smallTogether) continue;
         const next = complementFor(e);
         if (next) {
           hidden.set(next, "complementary");
