@@ -55,6 +55,8 @@ const everything: JSONContent = {
     },
     { type: "goalReference", attrs: { goalId: goal.id } },
     { type: "goalReference", attrs: { goalId: "gone" } },
+    // A published report's goal block: the words it had when published, whatever the lookup says now.
+    { type: "goalReference", attrs: { goalId: goal.id, frozen: { kind: "outcome", status: "met", kindLabel: "Outcome goal", title: "Attendance as published", statusLabel: "Met" } } },
     // A report's data block: its query, note and (once published) frozen numbers stay JSON attributes.
     { type: "dataBlock", attrs: { query: { kind: "goals", cycleId: "11111111-1111-4111-8111-111111111111", options: {} }, note: "New this year", frozen: null } },
   ],
@@ -91,7 +93,10 @@ describe("JSON and Yjs", () => {
   it("keeps goal ids, task states, list starts and link targets as attributes", () => {
     const back = documentJSONFromUpdate(updateFromJSON(everything));
     const find = (type: string) => (back.content ?? []).find((node) => node.type === type)!;
-    expect(find("goalReference").attrs).toEqual({ goalId: "goal-1" });
+    const goalBlocks = (back.content ?? []).filter((node) => node.type === "goalReference");
+    // A block stored without frozen words reads them as null; a frozen one keeps them through Yjs.
+    expect(goalBlocks[0].attrs).toEqual({ goalId: "goal-1", frozen: null });
+    expect(goalBlocks[2].attrs?.frozen).toEqual({ kind: "outcome", status: "met", kindLabel: "Outcome goal", title: "Attendance as published", statusLabel: "Met" });
     expect(find("orderedList").attrs).toMatchObject({ start: 3 });
     expect(find("taskList").content!.map((node) => node.attrs?.checked)).toEqual([true, false]);
     expect(hrefsInUpdate(updateFromJSON(everything))).toEqual(["https://casel.org/"]);
@@ -167,6 +172,22 @@ describe("HTML", () => {
     );
     expect(html).toContain('<strong class="goal-ref-title">A goal that is no longer in this cycle</strong><span class="goal-ref-status">Unknown status</span>');
   });
+
+  it("draws a frozen goal block with its frozen words, not the goal as the lookup has it now, and never as attributes", () => {
+    expect(html).toContain('<span class="goal-ref-kind">Outcome goal</span><strong class="goal-ref-title">Attendance as published</strong><span class="goal-ref-status">Met</span>');
+    expect(html).not.toMatch(/frozen|kindLabel/);
+  });
+
+  it("ignores a frozen value that is not the frozen words' shape (a shared document may hold anything)", () => {
+    const odd = documentHTML({ type: "doc", content: [{ type: "goalReference", attrs: { goalId: goal.id, frozen: { title: 42 } } }] }, { lookupGoal });
+    expect(odd).toContain('<strong class="goal-ref-title">Morning meetings in every class</strong>');
+  });
+
+  it("says a goal is hidden, not gone, when the reader may not open the cycle's goals", () => {
+    const hidden = documentHTML({ type: "doc", content: [{ type: "goalReference", attrs: { goalId: goal.id } }] }, { goalsHidden: true });
+    expect(hidden).toContain("A goal of a cycle you cannot open");
+    expect(hidden).not.toContain("no longer in this cycle");
+  });
 });
 
 describe("Markdown", () => {
@@ -191,6 +212,7 @@ describe("Markdown", () => {
       lookupGoal: () => ({ ...goal, title: "Use *all* [tools] <now> `x` \\ ok" }),
     });
     expect(tricky).toBe("> **Implementation goal:** Use \\*all\\* \\[tools\\] \\<now\\> \\`x\\` \\\\ ok — On track\n");
+    expect(markdown).toContain("> **Outcome goal:** Attendance as published — Met");
   });
 });
 

@@ -13,6 +13,8 @@ export const DOCUMENT_FIELD = "default";
 
 export interface EditorExtensionOptions {
   lookupGoal?: GoalReferenceOptions["lookupGoal"];
+  /** The reader may not open the cycle's goals: goal blocks say so instead of calling the goal gone. */
+  goalsHidden?: boolean;
   /** The browser draws the goal block with React; rendering on the server uses the node's renderHTML. */
   goalNodeView?: NodeViewRenderer;
   /** The browser draws a report's data block (live or frozen numbers, note, move and remove) with React. */
@@ -21,6 +23,7 @@ export interface EditorExtensionOptions {
 
 export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
   const lookupGoal = options.lookupGoal ?? (() => undefined);
+  const goalsHidden = options.goalsHidden ?? false;
   return [
     StarterKit.configure({
       // Undo in a shared document is Yjs's (per person), which the Collaboration extension brings in the browser.
@@ -44,8 +47,8 @@ export function editorExtensions(options: EditorExtensionOptions = {}): Extensio
     TableRow,
     TableHeader,
     TableCell,
-    GoalReference.configure({ lookupGoal }).extend({
-      renderMarkdown: (node) => goalReferenceMarkdown(node.attrs?.goalId, lookupGoal),
+    GoalReference.configure({ lookupGoal, goalsHidden }).extend({
+      renderMarkdown: (node) => goalReferenceMarkdown(node.attrs, lookupGoal, goalsHidden),
       ...(options.goalNodeView ? { addNodeView: () => options.goalNodeView! } : {}),
     }),
     DataBlock.extend({

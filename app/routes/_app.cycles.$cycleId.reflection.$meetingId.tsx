@@ -15,8 +15,9 @@ import { checkpointLabels, checkpoints, formatLongDate } from "~/modules/cycles/
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { PlanEditor } from "~/modules/plans/components/PlanEditor";
+import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
 import { loadPlanState } from "~/modules/plans/plan-content.server";
-import { planDocumentAccess, planGoalSummaries } from "~/modules/plans/plan-document.server";
+import { planDocumentAccess } from "~/modules/plans/plan-document.server";
 import { dataViewLinks, findingKindLabels, findingKinds, stakeholderGroupLabels, stakeholderGroups, type StakeholderGroup } from "~/modules/reflections/reflections";
 import { answerSchema, findingSchema, meetingDecisionsSchema, meetingDetailsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
 import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer, updateMeeting } from "~/modules/reflections/reflections.server";
@@ -35,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const document = await ensureMeetingNotes(context.db, user, cycleId, meetingId, context.clientIp);
     const [{ access }, goals, stored] = await Promise.all([
       planDocumentAccess(context.db, user, document.id),
-      planGoalSummaries(context.db, user, cycleId),
+      goalBlockSummaries(context.db, user, cycleId),
       loadPlanState(context.db, document.id),
     ]);
     const byId = new Map(goals.map((goal) => [goal.id, goal]));

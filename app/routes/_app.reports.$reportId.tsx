@@ -36,10 +36,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const reportId = uuidParam(params, "reportId");
   const page = await load(() => getReportPage(context.db, user, reportId));
-  const { content, ...rest } = page;
+  const { content, goals, ...rest } = page;
+  const byId = new Map((goals ?? []).map((goal) => [goal.id, goal]));
   return {
     ...rest,
-    html: documentHTML(content),
+    goals: goals ?? [],
+    goalsHidden: goals === null,
+    html: documentHTML(content, { lookupGoal: (id) => byId.get(id), goalsHidden: goals === null }),
     presence: { id: user.id, name: user.name, color: colourFor(user.id) },
   };
 }
@@ -234,7 +237,16 @@ export default function ReportPage() {
         <h2 id="report-draft-heading">Draft</h2>
         <div lang={report.language}>
           <DataBlockLanguage.Provider value={report.language}>
-            <PlanEditor documentId={report.documentId} cycleId={data.cycle.id} readOnly={!abilities.edit} user={data.presence} goals={[]} initialHtml={data.html} kind="report" />
+            <PlanEditor
+              documentId={report.documentId}
+              cycleId={data.cycle.id}
+              readOnly={!abilities.edit}
+              user={data.presence}
+              goals={data.goals}
+              goalsHidden={data.goalsHidden}
+              initialHtml={data.html}
+              kind="report"
+            />
           </DataBlockLanguage.Provider>
         </div>
       </section>

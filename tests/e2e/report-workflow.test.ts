@@ -1,7 +1,8 @@
 // Stakeholder reports in real browsers: the lead creates a report from the cycle, lead and team co-edit it and see
-// each other's typing, the team submits it for review from the keyboard, a board member finds it on the Board home,
-// reads it without any edit control and comments, and the lead publishes version 1; the public page keeps it while
-// the draft changes, and republishing makes version 2 current and version 1 superseded. Axe on every report page.
+// each other's typing and a goal block inserted from the toolbar, the team submits it for review from the keyboard, a
+// board member finds it on the Board home, reads it without any edit control and comments, and the lead publishes
+// version 1 (its goal block frozen); the public page keeps it while the draft changes, and republishing makes version
+// 2 current and version 1 superseded. Axe on every report page.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectHeading, expectNoAxeViolations, newPage, randomSuffix, signIn, useServerAndBrowser } from "./support";
@@ -75,6 +76,17 @@ describe("a report from draft to published", () => {
       await typeAtEndOfFirstParagraph(team.page, " Checked by the team.");
       await waitForText(lead.page, "Checked by the team.");
       await team.page.locator(".ck-connection[data-state=saved]").waitFor();
+
+      // The toolbar offers the cycle's goals; an inserted goal block shows the goal's live title, for co-editors too.
+      const goalMenu = lead.page.getByLabel("Goal to insert");
+      const goalTitle = (await goalMenu.locator("option").nth(1).innerText()).trim();
+      expect(goalTitle.length).toBeGreaterThan(0);
+      await goalMenu.selectOption({ index: 1 });
+      await lead.page.getByRole("button", { name: "Insert goal" }).click();
+      for (const page of [lead.page, team.page]) {
+        await page.locator("[data-testid=plan-editor] .goal-ref .goal-ref-title", { hasText: goalTitle }).waitFor();
+      }
+      await lead.page.locator(".ck-connection[data-state=saved]").waitFor();
       await expectNoAxeViolations(lead.page, "the report page, editing");
 
       // A draft is not the board's to read.
@@ -128,6 +140,9 @@ describe("a report from draft to published", () => {
       };
       const published = await readPublic(latest);
       expect(published).toContain(title);
+      // The goal block is published with its title, frozen.
+      expect(published).toContain(goalTitle);
+      expect(published).not.toContain("A goal that is no longer in this cycle");
       await lead.page.goto(reportPage);
       await waitForText(lead.page, "What SEL means here");
       await typeAtEndOfFirstParagraph(lead.page, " Added after version 1.");

@@ -3,15 +3,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { cycles, districts, docUpdates, planDocuments } from "#db/schema";
 import { updateFromJSON } from "~/editor/document";
-import type { GoalSummary } from "~/editor/goal-reference";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
-import { goalStatusLabel } from "~/modules/cycles/goal-progress";
-import { listGoalsForCycle } from "~/modules/cycles/goals.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { can, type Actor } from "~/modules/people/permissions";
 import { reportDocumentAccess } from "~/modules/reports/reports.server";
 import { Forbidden, NotFound } from "~/utils/errors";
+import { goalBlockSummaries } from "./goal-summaries.server";
 import { planTemplate, type TemplateContext } from "./plan-template";
 
 export type PlanAccess = "edit" | "read";
@@ -26,17 +24,6 @@ export function planTemplateUpdate(context: TemplateContext): Uint8Array {
   return updateFromJSON(planTemplate(context));
 }
 
-/** The cycle's goals (its own and, for a school, the district's shared with it) as the goal reference block shows them. */
-export async function planGoalSummaries(db: Database, actor: Actor, cycleId: string): Promise<GoalSummary[]> {
-  const { own, mirrored } = await listGoalsForCycle(db, actor, cycleId);
-  return [...own, ...mirrored].map((goal) => ({
-    id: goal.id,
-    title: goal.title,
-    statusLabel: goalStatusLabel(goal.progress.status),
-    kindLabel: goal.kind === "implementation" ? "Implementation" : "Outcome",
-  }));
-}
-
 /** The cycle's plan document, created (with its template) the first time anyone who may read the cycle opens it. */
 export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: string, ip?: string) {
   const cycle = await getCycle(db, actor, cycleId);
@@ -45,7 +32,7 @@ export async function ensurePlanDocument(db: Database, actor: Actor, cycleId: st
   const [existing] = await db.select().from(planDocuments).where(isPlan);
   if (existing) return existing;
   const [district] = await db.select({ name: districts.name }).from(districts).where(eq(districts.id, cycle.districtId));
-  const goalIds = (await planGoalSummaries(db, actor, cycle.id)).map((goal) => goal.id);
+  const goalIds = (await goalBlockSummaries(db, actor, cycle.id)).map((goal) => goal.id);
   const template = planTemplateUpdate({
     organisationName: cycle.schoolId ? (cycle.schoolName ?? "the school") : (district?.name ?? "the district"),
     yearLabel: schoolYearLabel(cycle.startYear),

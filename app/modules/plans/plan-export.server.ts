@@ -9,7 +9,8 @@ import { getCycle } from "~/modules/cycles/cycles.server";
 import { formatLongDate, schoolYearLabel } from "~/modules/cycles/school-year";
 import type { Actor } from "~/modules/people/permissions";
 import { loadPlanState } from "./plan-content.server";
-import { ensurePlanDocument, planGoalSummaries } from "./plan-document.server";
+import { goalBlockSummaries } from "./goal-summaries.server";
+import { ensurePlanDocument } from "./plan-document.server";
 import { planFile, type ExportFormat, type PlanFile } from "./plan-export";
 
 /**
@@ -27,7 +28,7 @@ export async function exportPlan(
   const document = await ensurePlanDocument(db, actor, cycle.id, options.ip);
   const [{ state }, goals, [district]] = await Promise.all([
     loadPlanState(db, document.id),
-    planGoalSummaries(db, actor, cycle.id),
+    goalBlockSummaries(db, actor, cycle.id),
     db.select({ name: districts.name }).from(districts).where(eq(districts.id, cycle.districtId)),
   ]);
   const byId = new Map(goals.map((goal) => [goal.id, goal]));

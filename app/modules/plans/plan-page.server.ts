@@ -5,13 +5,14 @@ import { documentHTML, documentJSONFromUpdate } from "~/editor/document";
 import { colourFor } from "~/editor/presence";
 import type { SessionUser } from "~/modules/people/session.server";
 import { loadPlanState } from "./plan-content.server";
-import { ensurePlanDocument, planDocumentAccess, planGoalSummaries } from "./plan-document.server";
+import { goalBlockSummaries } from "./goal-summaries.server";
+import { ensurePlanDocument, planDocumentAccess } from "./plan-document.server";
 
 export async function getPlanPage(db: Database, user: SessionUser, cycleId: string, ip?: string) {
   const document = await ensurePlanDocument(db, user, cycleId, ip);
   const [{ access }, goals, stored] = await Promise.all([
     planDocumentAccess(db, user, document.id),
-    planGoalSummaries(db, user, cycleId),
+    goalBlockSummaries(db, user, cycleId),
     loadPlanState(db, document.id),
   ]);
   const byId = new Map(goals.map((goal) => [goal.id, goal]));

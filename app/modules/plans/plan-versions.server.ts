@@ -9,7 +9,8 @@ import { getCycle } from "~/modules/cycles/cycles.server";
 import { can, type Actor } from "~/modules/people/permissions";
 import { Conflict, Forbidden, NotFound, ValidationFailed } from "~/utils/errors";
 import { loadPlanState } from "./plan-content.server";
-import { ensurePlanDocument, planDocumentAccess, planGoalSummaries, type PlanAccess } from "./plan-document.server";
+import { goalBlockSummaries } from "./goal-summaries.server";
+import { ensurePlanDocument, planDocumentAccess, type PlanAccess } from "./plan-document.server";
 import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle, type VersionKind } from "./plan-versions";
 import { submitServerChange } from "./server-changes.server";
 
@@ -143,7 +144,7 @@ async function versionRow(db: Database, documentId: string, versionId: string) {
 export async function getPlanVersion(db: Database, actor: Actor & { districtName: string }, cycleId: string, versionId: string) {
   const plan = await planOf(db, actor, cycleId);
   const version = await versionRow(db, plan.documentId, versionId);
-  const goals = new Map((await planGoalSummaries(db, actor, plan.cycle.id)).map((goal) => [goal.id, goal]));
+  const goals = new Map((await goalBlockSummaries(db, actor, plan.cycle.id)).map((goal) => [goal.id, goal]));
   const html = documentHTML(documentJSONFromUpdate(version.state), { lookupGoal: (id) => goals.get(id) });
   return {
     heading: plan.heading,

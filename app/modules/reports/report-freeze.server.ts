@@ -1,11 +1,13 @@
-// Publishing freezes a report's numbers: every data block reads its query once, now, and carries the result in
-// attrs.frozen, so the published version never changes when the data do. One BlockLoader serves the whole document,
-// so blocks that share a cycle share its reads (a 200-school district is a handful of queries per block).
+// Publishing freezes a report's numbers and goals: every data block reads its query once, now, and carries the result
+// in attrs.frozen, and so does every goal block with its goal's kind, title and status, so the published version never
+// changes when the data or the goals do. One BlockLoader serves the whole document, so blocks that share a cycle share
+// its reads (a 200-school district is a handful of queries per block).
 import type { JSONContent } from "@tiptap/core";
 import type { Database } from "#db/client.server";
 import { NotFound, ValidationFailed } from "~/utils/errors";
-import { BlockLoader, type BlockOptions } from "./block-data.server";
+import { BlockLoader, reportGoals, type BlockOptions } from "./block-data.server";
 import { DATA_BLOCK_NODE, dataBlockQuerySchema, type DataBlockAttrs } from "./report-blocks";
+import { freezeGoalReferences, hasGoalReferences, type ReportGoal } from "./report-goals";
 
 /** Every data block node of a document, in document order. */
 export function dataBlockNodes(content: JSONContent): JSONContent[] {
@@ -23,7 +25,10 @@ export function dataBlockNodes(content: JSONContent): JSONContent[] {
  * valid query fails validation (naming the block); one whose cycle is in another district is NotFound.
  */
 export async function freezeDataBlocks(db: Database, districtId: string, content: JSONContent, options: BlockOptions = {}): Promise<JSONContent> {
-  const loader = new BlockLoader(db, districtId, options);
+  return freezeDataBlocksWith(new BlockLoader(db, districtId, options), content);
+}
+
+async function freezeDataBlocksWith(loader: BlockLoader, content: JSONContent): Promise<JSONContent> {
   let index = 0;
   const freeze = async (node: JSONContent): Promise<JSONContent> => {
     if (node.type === DATA_BLOCK_NODE) {
@@ -46,4 +51,28 @@ export async function freezeDataBlocks(db: Database, districtId: string, content
     return { ...node, content: children };
   };
   return freeze(content);
+}
+
+/**
+ * The goals a report's goal blocks may name: its cycle's own and, for a school, the district goals shared with it, read
+ * on the report's behalf (whoever publishes it was checked before; the cycle must be in the report's district).
+ */
+async function reportCycleGoals(loader: BlockLoader, cycleId: string): Promise<ReportGoal[]> {
+  return reportGoals(await loader.goals(cycleId)).map(({ goal }) => ({ id: goal.id, kind: goal.kind, title: goal.title, status: goal.progress.status }));
+}
+
+/**
+ * What publishing stores: the report's content with its data blocks' numbers and its goal blocks' words frozen as of
+ * now. Goal words are in the report's language; the cycle's goals are read only if the document has a goal block.
+ */
+export async function freezeReportContent(
+  db: Database,
+  report: { districtId: string; cycleId: string; language: string },
+  content: JSONContent,
+  options: BlockOptions = {},
+): Promise<JSONContent> {
+  const loader = new BlockLoader(db, report.districtId, options);
+  const withData = await freezeDataBlocksWith(loader, content);
+  if (!hasGoalReferences(withData)) return withData;
+  return freezeGoalReferences(withData, await reportCycleGoals(loader, report.cycleId), report.language);
 }

@@ -29,6 +29,8 @@ export interface ReportMessages {
   measureSource: Record<MeasureCategoryKey, string>;
   stakeholder: Record<StakeholderKey, string>;
   goalKind: { implementation: string; outcome: string };
+  /** A goal block of a published report: its label, and what it says when its goal was not in the report's cycle. */
+  goalBlock: { label: (kind: "implementation" | "outcome") => string; missingLabel: string; missingTitle: string; unknownStatus: string };
   /** Catalog focus areas by id (fa1 … fa4); others keep their own name. */
   focusArea: Record<string, string>;
   /** Catalog student groups by their English name; others keep their own name. */
@@ -81,6 +83,12 @@ const en: ReportMessages = {
   measureSource: { sel_competency: "Student survey", connectedness: "Student survey", attendance: "Attendance records", course_failure: "Course grades", custom: "District measure" },
   stakeholder: { students: "Students", families: "Families", staff: "Staff", community_partners: "Community partners", board: "Board" },
   goalKind: { implementation: "Implementation", outcome: "Outcome" },
+  goalBlock: {
+    label: (kind) => (kind === "implementation" ? "Implementation goal" : "Outcome goal"),
+    missingLabel: "Goal",
+    missingTitle: "A goal that is no longer in this cycle",
+    unknownStatus: "Unknown status",
+  },
   focusArea: {},
   group: {},
   decimal: (value, digits) => value.toFixed(digits),
@@ -198,6 +206,12 @@ const es: ReportMessages = {
   measureSource: { sel_competency: "Encuesta a estudiantes", connectedness: "Encuesta a estudiantes", attendance: "Registros de asistencia", course_failure: "Calificaciones", custom: "Medida del distrito" },
   stakeholder: { students: "Estudiantes", families: "Familias", staff: "Personal", community_partners: "Socios de la comunidad", board: "Consejo escolar" },
   goalKind: { implementation: "Implementación", outcome: "Resultados" },
+  goalBlock: {
+    label: (kind) => (kind === "implementation" ? "Meta de implementación" : "Meta de resultados"),
+    missingLabel: "Meta",
+    missingTitle: "Una meta que ya no está en este ciclo",
+    unknownStatus: "Estado desconocido",
+  },
   focusArea: {
     fa1: "Crear apoyos básicos y planificar",
     fa2: "Fortalecer las competencias y la capacidad socioemocional de los adultos",

@@ -7,9 +7,11 @@ import type { JSONContent } from "@tiptap/core";
 import { createRequire } from "node:module";
 import path from "node:path";
 import PDFDocument from "pdfkit";
+import { goalBlockWords } from "~/editor/goal-reference";
 import { formatDate } from "./public-page";
 import { formatReportDate, reportMessages } from "./report-messages";
 import { DATA_BLOCK_NODE, type DataBlockAttrs } from "./report-blocks";
+import { GOAL_REFERENCE_NODE } from "./report-goals";
 import { orderedHeadings } from "./report-render";
 
 export interface PdfInput {
@@ -196,9 +198,20 @@ class Writer {
         this.table(parent, headerRow, body);
         return;
       }
-      case "goalReference": {
-        // What the page shows for a goal block without a live goal to look up.
-        this.plain(parent, "P", "Goal A goal that is no longer in this cycle Unknown status", { indent });
+      case GOAL_REFERENCE_NODE: {
+        // The words frozen when the report was published (a version from before goal blocks were frozen has none and
+        // reads as the page does: a goal no longer in the cycle). Nothing is looked up now.
+        const words = goalBlockWords(node.attrs, () => undefined);
+        this.inline(
+          parent,
+          "P",
+          [
+            { type: "text", text: `${words.kind}: ` },
+            { type: "text", text: words.title, marks: [{ type: "bold" }] },
+            { type: "text", text: ` — ${words.status}` },
+          ],
+          { indent },
+        );
         return;
       }
       case DATA_BLOCK_NODE: {

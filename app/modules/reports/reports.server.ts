@@ -23,10 +23,11 @@ import { documentJSONFromUpdate, updateFromJSON } from "~/editor/document";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
+import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
 import { can, canCommentOnReport, canReadReport, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { ReportAudience } from "./report-blocks";
-import { freezeDataBlocks } from "./report-freeze.server";
+import { freezeReportContent } from "./report-freeze.server";
 import { generateReportContent } from "./report-generate.server";
 import { renderReportPdf } from "./report-pdf.server";
 import { renderReportBody } from "./report-render";
@@ -372,7 +373,10 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
     .leftJoin(schools, eq(schools.id, cycles.schoolId))
     .where(eq(cycles.id, report.cycleId));
   const abilities = reportAbilities(actor, report, reviewer);
-  const [versions, reviewers, comments, siblings, content] = await Promise.all([
+  // The draft's goal blocks show the cycle's goals as they are now, read as the reader: a named reviewer from another
+  // school reads the report but not that school's cycle, so for them the goals stay hidden (null).
+  const readsCycle = can(actor, "cycle:read", scopeOf(report));
+  const [versions, reviewers, comments, siblings, content, goals] = await Promise.all([
     db
       .select({
         id: publishedReports.id,
@@ -416,6 +420,7 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
       .where(and(eq(reports.translationGroupId, report.translationGroupId), ne(reports.id, report.id)))
       .orderBy(asc(reports.language)),
     db.transaction((tx) => draftContent(tx, report.documentId), { isolationLevel: "repeatable read" }),
+    readsCycle ? goalBlockSummaries(db, actor, report.cycleId) : null,
   ]);
   const candidates = abilities.manage
     ? await db
@@ -443,6 +448,7 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
     districtSlug: cycleRow.districtSlug,
     abilities,
     content,
+    goals,
     draftChanged: current ? draftChangedSince(content, current.content as JSONContent) : null,
     versions: versions.map(({ content: _content, ...v }) => v),
     reviewers,
@@ -534,7 +540,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       .leftJoin(schools, eq(schools.id, reports.schoolId))
       .where(eq(reports.id, row.id));
     const draft = withoutNulCharacters(await draftContent(tx, row.documentId));
-    const frozen = await freezeDataBlocks(tx as unknown as Database, row.districtId, draft);
+    const frozen = await freezeReportContent(tx as unknown as Database, { districtId: row.districtId, cycleId: row.cycleId, language: row.language }, draft);
     const html = renderReportBody(frozen, { language: row.language });
     const [{ previous }] = await tx.select({ previous: max(publishedReports.versionNumber) }).from(publishedReports).where(eq(publishedReports.reportId, row.id));
     const versionNumber = (previous ?? 0) + 1;

@@ -2,6 +2,7 @@
 // addresses, the languages offered, and whether a draft has changed since it was published.
 import type { JSONContent } from "@tiptap/core";
 import { DATA_BLOCK_NODE, type ReportAudience } from "./report-blocks";
+import { GOAL_REFERENCE_NODE } from "./report-goals";
 
 export type ReportState = "draft" | "in_review" | "published" | "retracted";
 
@@ -104,10 +105,14 @@ export function publicReportPath(districtSlug: string, reportSlug: string, versi
   return versionNumber === undefined ? base : `${base}/v/${versionNumber}`;
 }
 
-/** The content without what publishing adds (data blocks' frozen numbers), for comparing a draft with a version. */
+/**
+ * The content without what publishing adds (data blocks' frozen numbers, goal blocks' frozen words), for comparing a
+ * draft with a version. Set to null whether present or not, so versions published before goal blocks were frozen
+ * compare the same way.
+ */
 export function withoutFrozenData(node: JSONContent): JSONContent {
   const next: JSONContent = { ...node };
-  if (node.type === DATA_BLOCK_NODE && node.attrs) next.attrs = { ...node.attrs, frozen: null };
+  if ((node.type === DATA_BLOCK_NODE || node.type === GOAL_REFERENCE_NODE) && node.attrs) next.attrs = { ...node.attrs, frozen: null };
   if (node.content) next.content = node.content.map(withoutFrozenData);
   return next;
 }

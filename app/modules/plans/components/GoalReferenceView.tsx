@@ -1,30 +1,35 @@
-// The goal reference block in the browser: the goal's title and status as the cycle has them now.
+// The goal reference block in the browser: the goal's title and status as the cycle has them now (or, in a published
+// report's content, as they were when it was published).
 import { NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
 import { createContext, useContext } from "react";
-import type { GoalSummary } from "~/editor/goal-reference";
+import { frozenGoalOf, goalBlockWords, type GoalSummary } from "~/editor/goal-reference";
 
 export interface PlanGoals {
   cycleId: string;
   byId: Map<string, GoalSummary>;
+  /** The reader may not open the cycle's goals (see GoalReferenceOptions.goalsHidden). */
+  hidden?: boolean;
 }
 
 export const PlanGoalsContext = createContext<PlanGoals>({ cycleId: "", byId: new Map() });
 
 export function GoalReferenceView({ node, selected }: ReactNodeViewProps) {
-  const { cycleId, byId } = useContext(PlanGoalsContext);
+  const { cycleId, byId, hidden } = useContext(PlanGoalsContext);
   const goalId = typeof node.attrs.goalId === "string" ? node.attrs.goalId : "";
-  const goal = byId.get(goalId);
+  const words = goalBlockWords(node.attrs, (id) => byId.get(id), hidden);
+  // Frozen words are a record of the past: they do not link to the goal as it is now.
+  const link = !frozenGoalOf(node.attrs.frozen) && byId.has(goalId);
   return (
     <NodeViewWrapper className={`goal-ref${selected ? " goal-ref--selected" : ""}`} data-goal-reference="" data-goal-id={goalId}>
-      <span className="goal-ref-kind">{goal ? `${goal.kindLabel} goal` : "Goal"}</span>
-      {goal ? (
-        <a className="goal-ref-title" href={`/cycles/${cycleId}/goals/${goal.id}`} contentEditable={false}>
-          {goal.title}
+      <span className="goal-ref-kind">{words.kind}</span>
+      {link ? (
+        <a className="goal-ref-title" href={`/cycles/${cycleId}/goals/${goalId}`} contentEditable={false}>
+          {words.title}
         </a>
       ) : (
-        <strong className="goal-ref-title">A goal that is no longer in this cycle</strong>
+        <strong className="goal-ref-title">{words.title}</strong>
       )}
-      <span className="goal-ref-status">{goal?.statusLabel ?? "Unknown status"}</span>
+      <span className="goal-ref-status">{words.status}</span>
     </NodeViewWrapper>
   );
 }

@@ -22,6 +22,8 @@ export interface PlanEditorProps {
   readOnly: boolean;
   user: PresenceUser;
   goals: GoalSummary[];
+  /** The reader may not open the cycle's goals (a report's reviewer from another school): goal blocks say so. */
+  goalsHidden?: boolean;
   /** The plan rendered on the server: what the page shows before the live editor is ready. */
   initialHtml: string;
   /** What the document is, for its label and the read-only notices: an action plan unless said otherwise. */
@@ -67,7 +69,10 @@ export function PlanEditor(props: PlanEditorProps) {
     };
   }, [props.documentId]);
 
-  const goals = useMemo(() => ({ cycleId: props.cycleId, byId: new Map(props.goals.map((g) => [g.id, g])) }), [props.cycleId, props.goals]);
+  const goals = useMemo(
+    () => ({ cycleId: props.cycleId, byId: new Map(props.goals.map((g) => [g.id, g])), hidden: props.goalsHidden ?? false }),
+    [props.cycleId, props.goals, props.goalsHidden],
+  );
 
   return (
     <PlanGoalsContext.Provider value={goals}>
@@ -115,7 +120,7 @@ function useSaveStatus(tracker: SaveTracker): SaveStatus {
   return status;
 }
 
-function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHtml, goals, kind = "plan" }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
+function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHtml, goals, goalsHidden = false, kind = "plan" }: PlanEditorProps & { session: LiveSession; synced: boolean }) {
   const words = kindWords[kind];
   const { doc, provider, tracker } = session;
   const status = useSaveStatus(tracker);
@@ -134,6 +139,7 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
       extensions: [
         ...editorExtensions({
           lookupGoal: (id) => goalsRef.current.find((g) => g.id === id),
+          goalsHidden,
           goalNodeView: ReactNodeViewRenderer(GoalReferenceView),
           dataBlockNodeView: ReactNodeViewRenderer(DataBlockView),
         }),
