@@ -11,7 +11,7 @@ import { disparityView } from "~/modules/data/views.server";
 import { loadBlockData } from "~/modules/reports/block-data.server";
 import { renderDataBlockHTML } from "~/modules/reports/block-html";
 import type { BlockData, DataBlockAttrs } from "~/modules/reports/report-blocks";
-import { dataBlockNodes, freezeDataBlocks } from "~/modules/reports/report-freeze.server";
+import { dataBlockNodes, freezeDataBlocks, freezeReportContent } from "~/modules/reports/report-freeze.server";
 import { generateReportContent } from "~/modules/reports/report-generate.server";
 import { reportMessages } from "~/modules/reports/report-messages";
 import { liveBlock } from "~/modules/reports/block-data-request.server";
@@ -281,6 +281,16 @@ describe("freezing the demo reports", () => {
     }
     expect(blocksChecked).toBe(owners.length * 8);
     expect(hiddenChecked).toBeGreaterThan(0);
+  });
+
+  it("freezes a report's blocks in the report's language, as its draft shows them", async () => {
+    const doc: JSONContent = { type: "doc", content: [{ type: "dataBlock", attrs: { query: { kind: "goals", cycleId: districtCycleId, options: {} }, note: "", frozen: null } }] };
+    const frozenIn = async (language: string) =>
+      (dataBlockNodes(await freezeReportContent(database.db, { districtId, cycleId: districtCycleId, language }, doc))[0].attrs as DataBlockAttrs).frozen!;
+    const spanish = await frozenIn("es");
+    expect(spanish.columns.map((c) => c.label)).toEqual(["Meta", "Tipo", "Objetivo", "Situación"]);
+    expect(spanish.title).toBe((await loadBlockData(database.db, districtId, { kind: "goals", cycleId: districtCycleId, options: {} }, { language: "es" })).title);
+    expect((await frozenIn("en")).columns.map((c) => c.label)).toEqual(["Goal", "Kind", "Target", "Status"]);
   });
 
   it("refuses a block whose cycle is in another district", async () => {

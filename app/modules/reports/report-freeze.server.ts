@@ -71,7 +71,8 @@ export async function freezeReportContent(
   content: JSONContent,
   options: BlockOptions = {},
 ): Promise<JSONContent> {
-  const loader = new BlockLoader(db, report.districtId, options);
+  // The figures' titles, labels and notes in the report's own language, as its draft shows them.
+  const loader = new BlockLoader(db, report.districtId, { language: report.language, ...options });
   const withData = await freezeDataBlocksWith(loader, content);
   if (!hasGoalReferences(withData)) return withData;
   return freezeGoalReferences(withData, await reportCycleGoals(loader, report.cycleId), report.language);
