@@ -239,7 +239,7 @@ export default function GoalPage() {
                 <dd>
                   {goal.outcome.latest ? (
                     <>
-                      {goal.outcome.latest.display} <span className="ck-muted">({goal.outcome.latest.n} students)</span>
+                      {goal.outcome.latest.display} <span className="ck-muted">({goal.outcome.latest.n.toLocaleString("en-US")} students)</span>
                     </>
                   ) : goal.outcome.heldBack ? (
                     "Hidden: too few students to show"
