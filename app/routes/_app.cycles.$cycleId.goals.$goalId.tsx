@@ -14,7 +14,7 @@ import { adoptionSchema, mirrorScopeLabels, strategySchema, strategyStatuses, st
 import { addStrategy, getGoal, markGoalSeen, setAdoption, updateStrategy } from "~/modules/cycles/goals.server";
 import { goalDecisionShortLabels } from "~/modules/cycles/lifecycle";
 import { goalAcrossYears } from "~/modules/cycles/lifecycle.server";
-import { goalStatusBySchoolCycle } from "~/modules/cycles/rollup.server";
+import { goalStatusBySchoolCycle, outcomeStandingAtSchool } from "~/modules/cycles/rollup.server";
 import { checkpointLabels, formatLongDate, schoolYearLabel } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
@@ -35,6 +35,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const years = await goalAcrossYears(context.db, user, goal);
     // A shared district goal read at the district: where it stands in each school, as the roll-up judges it.
     const standing = !goal.mirrored && !cycle.schoolId && goal.mirroredTo.length ? await goalStatusBySchoolCycle(context.db, user, cycleId, goal.id) : new Map();
+    // A district outcome goal read at a school: the school's own result beside the district's.
+    const atSchool =
+      goal.mirrored && goal.kind === "outcome" && goal.measure && cycle.schoolId && cycle.districtCycleId
+        ? await outcomeStandingAtSchool(context.db, user, { cycleId, districtCycleId: cycle.districtCycleId, schoolId: cycle.schoolId, startYear: cycle.startYear }, { id: goal.id, measureId: goal.measureId! })
+        : null;
     return {
       years,
       decision: goal.decision ? { label: goalDecisionShortLabels[goal.decision], note: goal.decisionNote } : null,
@@ -70,6 +75,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
                   ? { term: dataTermLabels[goal.progress.latest.term as DataTerm] ?? goal.progress.latest.term, display: displayValue(goal.progress.latest.value, goal.measure.unit).display, n: goal.progress.latest.n }
                   : null,
                 heldBack: goal.progress.suppressedCount,
+                atSchool: atSchool
+                  ? {
+                      name: cycle.schoolName ?? "this school",
+                      status: atSchool.status,
+                      latest: atSchool.latest
+                        ? { term: dataTermLabels[atSchool.latest.term] ?? atSchool.latest.term, display: displayValue(atSchool.latest.value, goal.measure.unit).display, n: atSchool.latest.n }
+                        : null,
+                      heldBack: atSchool.heldBack,
+                    }
+                  : null,
               }
             : null,
         progressFraction: goal.progress.fraction,
@@ -253,6 +268,23 @@ export default function GoalPage() {
                 <dd>{goal.outcome.target ?? "—"}</dd>
               </div>
             </dl>
+          ) : null}
+          {goal.outcome?.atSchool ? (
+            <p>
+              {`At ${goal.outcome.atSchool.name}: `}
+              {goal.outcome.atSchool.latest
+                ? `${goal.outcome.atSchool.latest.display} (${goal.outcome.atSchool.latest.term} ${goal.outcome.yearLabel}, ${goal.outcome.atSchool.latest.n.toLocaleString("en-US")} students)`
+                : goal.outcome.atSchool.heldBack
+                  ? "hidden: too few students to show"
+                  : "no results yet"}
+              {goal.outcome.atSchool.status ? (
+                <>
+                  {" "}
+                  <GoalStatusBadge status={goal.outcome.atSchool.status} />
+                </>
+              ) : null}{" "}
+              <span className="ck-muted">(the figures above are the district’s)</span>
+            </p>
           ) : null}
           {goal.outcome?.heldBack ? <p className="ck-muted">{goal.outcome.heldBack} result{goal.outcome.heldBack === 1 ? " was" : "s were"} held back: too few students to show.</p> : null}
           {goal.population ? <p>For: {goal.population}</p> : null}

@@ -73,6 +73,13 @@ describe("a goal for all schools, carried out at one", () => {
       await page.getByText("Saved.").waitFor();
       expect(await page.getByLabel("What this goal means for our school").inputValue()).toBe("Every K–5 class, starting with kindergarten");
 
+      // The district's shared outcome goal: the school reads its own result and the roll-up's verdict beside the district's.
+      await page.getByRole("navigation", { name: "This cycle" }).getByRole("link", { name: "Goals" }).click();
+      await page.getByRole("link", { name: "Cut chronic absenteeism" }).click();
+      await expectHeading(page, "Cut chronic absenteeism");
+      await shown(page.getByText(/^At Maple Elementary: \d+\.\d % \(Fall 2026–27, \d+ students\)/));
+      await expectNoAxeViolations(page, "shared outcome goal at a school");
+
       await page.getByRole("navigation", { name: "This cycle" }).getByRole("link", { name: "Implementation rubric" }).click();
       await expectHeading(page, "Implementation rubric");
       await page.getByRole("link", { name: "Staff trust and community" }).click();

@@ -6,7 +6,7 @@ import { createDistrictCycle, getRubricBoard, scoreRubricItem } from "~/modules/
 import type { GoalInput } from "~/modules/cycles/goals.schema";
 import { createGoal, updateGoal } from "~/modules/cycles/goals.server";
 import { addDraftItem, publishRubricDraft, startRubricDraft } from "~/modules/cycles/rubrics.server";
-import { goalStatusBySchoolCycle, rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
+import { goalStatusBySchoolCycle, outcomeStandingAtSchool, rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
 import { guessMapping, parseCsv, validateRecords } from "~/modules/data/import";
 import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
@@ -249,6 +249,9 @@ describe("goals across schools", () => {
     // B reaches the target in winter; A slips back above last year.
     const winter = await importCsv("winter.csv", [`${b},2026-27,winter,all,all,${measure},200,11.5`, `${a},2026-27,winter,all,all,${measure},305,21`]);
     expect(await statusesNow()).toMatchObject({ a: "worsening", b: "met" });
+    // B's team, on the goal at its school, reads B's own latest result and the roll-up's verdict.
+    const atB = await outcomeStandingAtSchool(db(), principalB(), { cycleId: cycleB, districtCycleId, schoolId: world.schoolB.id, startYear: 2026 }, { id: goal.id, measureId: absenteeism.id });
+    expect(atB).toMatchObject({ status: "met", latest: { term: "winter", value: 11.5, n: 200 }, heldBack: false });
     // A school's team sees its own school only.
     const forB = await getRollupView(db(), principalB(), districtCycleId);
     expect(forB.goals.find((x) => x.id === goal.id)!.counts).toMatchObject({ met: 1, worsening: 0 });

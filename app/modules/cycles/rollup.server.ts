@@ -7,7 +7,7 @@ import type { Actor } from "~/modules/people/permissions";
 import { NotFound } from "~/utils/errors";
 import { getCycle, getRollup } from "./cycles.server";
 import { levelCode } from "./rollup-matrix-html";
-import { outcomeValuesInDistrict } from "~/modules/data/views.server";
+import { outcomeGoalValuesInDistrict, outcomeValuesInDistrict, type OutcomeValue } from "~/modules/data/views.server";
 import { decodeGoalStatus, goalsAcrossSchools, outcomeMemoKey, SchoolLevels, type GoalAcrossSchools, type RollupGoal, type SchoolGoalStatus, type SchoolResults } from "./rollup-goals";
 import { movement, rollupMatrix, type LevelDistribution, type SchoolMovement } from "./rubric-rollup";
 import type { Checkpoint } from "./school-year";
@@ -127,6 +127,24 @@ export async function goalStatusBySchoolCycle(db: Database, actor: Actor, distri
     if (status) found.set(row.cycleId, status);
   });
   return found;
+}
+
+/**
+ * Where a district outcome goal shared with a school stands at that school: the school's own latest shown result
+ * this year and the roll-up's status for it, so a school team reads the same verdict the district sees.
+ */
+export async function outcomeStandingAtSchool(
+  db: Database,
+  actor: Actor,
+  school: { cycleId: string; districtCycleId: string; schoolId: string; startYear: number },
+  goal: { id: string; measureId: string },
+): Promise<{ status: SchoolGoalStatus | null; latest: OutcomeValue | null; heldBack: boolean }> {
+  const [statuses, { minN, values }] = await Promise.all([
+    goalStatusBySchoolCycle(db, actor, school.districtCycleId, goal.id),
+    outcomeGoalValuesInDistrict(db, actor.districtId, { measureId: goal.measureId, startYear: school.startYear, schoolId: school.schoolId }),
+  ]);
+  const shown = values.filter((v) => v.n >= minN && Number.isFinite(v.value));
+  return { status: statuses.get(school.cycleId) ?? null, latest: shown.at(-1) ?? null, heldBack: shown.length === 0 && values.length > 0 };
 }
 
 /**
