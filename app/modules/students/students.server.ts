@@ -250,6 +250,7 @@ export async function updateCatalogItem(db: Database, actor: Actor, itemId: stri
       .set({ name: input.name, description: input.description, version: before.version + 1, updatedBy: actor.id, updatedAt: new Date() })
       .where(and(eq(interventionCatalog.id, before.id), eq(interventionCatalog.version, before.version)))
       .returning();
+    if (!row) throw await staleCatalogItem(tx, (await tx.select().from(interventionCatalog).where(eq(interventionCatalog.id, before.id)))[0]);
     await recordAudit(tx, {
       districtId: actor.districtId,
       actorId: actor.id,
@@ -280,6 +281,7 @@ export async function setCatalogItemActive(db: Database, actor: Actor, itemId: s
       .set({ active, version: before.version + 1, updatedBy: actor.id, updatedAt: new Date() })
       .where(and(eq(interventionCatalog.id, before.id), eq(interventionCatalog.version, before.version)))
       .returning();
+    if (!row) throw await staleCatalogItem(tx, (await tx.select().from(interventionCatalog).where(eq(interventionCatalog.id, before.id)))[0]);
     await recordAudit(tx, {
       districtId: actor.districtId,
       actorId: actor.id,
