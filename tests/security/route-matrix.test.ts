@@ -983,6 +983,17 @@ describe("student support writes", () => {
     expect(await database.query("select version from intervention_catalog where id = $1", [ids.catalogItem])).toEqual([{ version: 3 }]);
   });
 
+  it("answers a stale thresholds save with the saved settings beside the typed ones", async () => {
+    const body = { intent: "settings", absencePercent: "12", failingCourses: "1", behaviourIncidents: "2", selBenchmark: "3", retentionMonths: "24", expectedVersion: "1" };
+    const stale = await send("lead", "POST", "/students/settings", body);
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain(`${district.lead.name} saved version 2`);
+    expect(stale.text).toMatch(/<th scope="row">Delete student records this many months after their last school year ends<\/th><td>18<\/td><td>24<\/td>/);
+    expect(stale.text).toContain('value="12"');
+    const [settings] = await database.query("select absence_percent::float8 as absence_percent, retention_months, version from district_student_settings where district_id = $1", [district.district.id]);
+    expect(settings).toEqual({ absence_percent: 10, retention_months: 18, version: 2 });
+  });
+
   it("marks the retired item on the settings page, leaves it out of the plan form and refuses a plan with it", async () => {
     const settings = await send("lead", "GET", "/students/settings");
     expect(settings.text).toMatch(/<th scope="row">Edited by lead<\/th>.*?Retired/s);
