@@ -94,11 +94,17 @@ export const interventionCatalog = pgTable(
     districtId: uuid("district_id")
       .notNull()
       .references(() => districts.id, { onDelete: "cascade" }),
+    /** A stable key, made from the name when the item is added and kept when it is renamed: the starter catalog finds its items by it. */
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** False once retired: no longer offered for new plans, still named on every plan that used it. */
     active: boolean("active").notNull().default(true),
     sortOrder: integer("sort_order").notNull().default(0),
+    /** Bumped by every edit, retirement and return, so a form opened before someone else's save cannot overwrite it. */
+    version: integer("version").notNull().default(1),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("intervention_catalog_slug_uq").on(t.districtId, t.slug)],
 );

@@ -102,7 +102,7 @@ describe("weekly data meeting", () => {
 });
 
 describe("the lead's student support pages", () => {
-  it("reviews the access log, the settings and Maple's relationship map, all accessible", async () => {
+  it("reviews the access log, the settings and Maple's relationship map, retires an intervention, all accessible", async () => {
     const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await signIn(page, "lead@riverbend.example");
@@ -110,6 +110,7 @@ describe("the lead's student support pages", () => {
       await expectHeading(page, "Weekly data meetings");
       await page.getByRole("main").getByRole("link", { name: "Maple Elementary" }).click();
       await expectHeading(page, "Weekly meeting — Maple Elementary");
+      const meetingUrl = page.url();
       await page.getByRole("navigation", { name: "Student support" }).getByRole("link", { name: "Relationship map" }).click();
       await expectHeading(page, "Relationship map — Maple Elementary");
       await expect(page.locator("#relationship-trend tbody tr").count()).resolves.toBeGreaterThan(2);
@@ -121,7 +122,22 @@ describe("the lead's student support pages", () => {
       await expectNoAxeViolations(page, "access log");
       await page.goto(`${env.server.url}/students/settings`);
       await expectHeading(page, "Thresholds, retention and interventions");
+
+      // The district stops using check-in/check-out: retired, it leaves the plan form, and the plan that used it keeps it.
+      const retired = "Check-in/check-out with an adult";
+      await page.getByRole("link", { name: `Edit ${retired}` }).click();
+      await expectHeading(page, `Edit “${retired}”`);
+      await expectNoAxeViolations(page, "intervention edit page");
+      await page.getByRole("button", { name: `Retire “${retired}”` }).click();
+      await page.getByRole("status").filter({ hasText: "Intervention retired" }).waitFor();
+      await expect(page.getByRole("row", { name: new RegExp(retired) }).innerText()).resolves.toContain("Retired");
       await expectNoAxeViolations(page, "student support settings");
+      await page.goto(meetingUrl);
+      await page.locator("#meeting tbody tr").filter({ hasText: retired }).locator("th a").click();
+      await page.getByRole("heading", { level: 3, name: new RegExp(`^${retired}`) }).waitFor();
+      const offered = await page.getByRole("form", { name: "Start a plan" }).getByLabel("Intervention").locator("option").allInnerTexts();
+      expect(offered).toContain("Older-student mentor");
+      expect(offered).not.toContain(retired);
     } finally {
       await context.close();
     }

@@ -17,6 +17,7 @@ import { stageUpload } from "~/modules/data/import-staging.server";
 import { createMeasure } from "~/modules/data/measures.server";
 import { indicatorWeeks, students } from "#db/schema";
 import { createReport, submitForReview } from "~/modules/reports/reports.server";
+import { ensureInterventionCatalog, listInterventionCatalog } from "~/modules/students/students.server";
 import { actorOf, makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
@@ -35,8 +36,8 @@ interface Route {
   expect: Partial<Record<Actor, number>>;
   /** A download (resource route): refusals are short plain-text answers, not the app's error pages. */
   file?: true;
-  /** Student records: a 200 must write exactly one access log entry of this kind, a refusal none. */
-  logs?: "view" | "list" | "export";
+  /** Student records: a 200 must write exactly one access log entry of this kind, a refusal none; "none": no entry at all. */
+  logs?: "view" | "list" | "export" | "none";
 }
 
 interface Row {
@@ -80,6 +81,8 @@ const goalEdit = (actor: Actor) => ({
 });
 const strategyEdit = (actor: Actor) => ({ intent: "save", title: `Edited by ${actor}`, ownerName: "", dueDate: "", status: "done", expectedVersion: "1" });
 const strategyRemoval = () => ({ intent: "remove", expectedVersion: "1" });
+// Intervention catalog edits, named after the actor likewise.
+const catalogEdit = (expectedVersion: string) => (actor: Actor) => ({ intent: "save", name: `Edited by ${actor}`, description: `Reworded by ${actor}`, expectedVersion });
 // Reflection forms, named after the actor likewise.
 const protocolEdit = (actor: Actor) => ({ intent: "save", name: `Protocol by ${actor}`, purpose: "", expectedVersion: "1", dataViews: ["trend"] });
 const meetingForm = (actor: Actor) => ({ protocolId: ":protocol", title: `Meeting by ${actor}`, checkpoint: "endyear", heldOn: "2027-06-01", stakeholderGroups: ["students"] });
@@ -430,8 +433,49 @@ const routes: Route[] = [
     path: "/students/settings",
     body: () => ({ intent: "settings", absencePercent: "10", failingCourses: "1", behaviourIncidents: "2", selBenchmark: "3", retentionMonths: "18", expectedVersion: "1" }),
     location: "/students/settings?saved=settings",
+    logs: "none",
     expect: { signedOut: OUT, lead: 302, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403 },
   },
+  // The intervention catalog: the lead's, grant or not, like the rest of the settings; it names no student, so no
+  // page or write of it touches the access log. Another district's item is not found.
+  {
+    method: "POST",
+    path: "/students/settings",
+    body: (actor) => ({ intent: "catalog", name: `Added by ${actor}`, description: "" }),
+    location: "/students/settings?saved=catalog#catalog",
+    logs: "none",
+    expect: { signedOut: OUT, lead: 302, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 302 },
+  },
+  {
+    method: "GET",
+    path: "/students/settings/catalog/:catalogItem",
+    logs: "none",
+    expect: { signedOut: OUT, lead: 200, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  { method: "GET", path: "/students/settings/catalog/:otherCatalogItem", expect: { lead: 404, otherLead: 200 } },
+  { method: "GET", path: "/students/settings/catalog/:missing", expect: { lead: 404, otherLead: 404 } },
+  { method: "GET", path: "/students/settings/catalog/not-a-uuid", expect: { lead: 404 } },
+  {
+    method: "POST",
+    path: "/students/settings/catalog/:catalogItem",
+    body: catalogEdit("1"),
+    location: "/students/settings?saved=catalog-item#catalog",
+    logs: "none",
+    expect: { signedOut: OUT, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 404, lead: 302 },
+  },
+  // The same form again from the version the lead has just replaced: a conflict, answered on the page.
+  { method: "POST", path: "/students/settings/catalog/:catalogItem", body: catalogEdit("1"), expect: { lead: 409 } },
+  {
+    method: "POST",
+    path: "/students/settings/catalog/:catalogItem",
+    body: () => ({ intent: "retire", expectedVersion: "2" }),
+    location: "/students/settings?saved=retired#catalog",
+    logs: "none",
+    expect: { signedOut: OUT, team: 403, recordsTeam: 403, schoolTeam: 403, board: 403, otherLead: 404, lead: 302 },
+  },
+  { method: "POST", path: "/students/settings/catalog/:otherCatalogItem", body: catalogEdit("1"), expect: { lead: 404 } },
+  { method: "POST", path: "/students/settings/catalog/:otherCatalogItem", body: () => ({ intent: "retire", expectedVersion: "1" }), expect: { lead: 404 } },
+  { method: "POST", path: "/students/settings/catalog/:missing", body: () => ({ intent: "restore", expectedVersion: "1" }), expect: { lead: 404 } },
   { method: "GET", path: "/students/:missing", expect: { lead: 404, recordsTeam: 404, schoolTeam: 404 } },
   { method: "GET", path: "/students/not-a-uuid", expect: { recordsTeam: 404 } },
   { method: "GET", path: "/students/:missing/export", file: true, expect: { recordsTeam: 404 } },
@@ -561,6 +605,15 @@ async function studentFixtures() {
   };
 }
 
+/** Each district's starter intervention catalog; the matrix rewords and retires this district's "Tutoring". */
+async function catalogFixtures() {
+  await ensureInterventionCatalog(database.db, district.district.id);
+  await ensureInterventionCatalog(database.db, other.district.id);
+  const tutoring = async (districtId: string) => (await listInterventionCatalog(database.db, districtId)).find((c) => c.name === "Tutoring")!.id;
+  return { catalogItem: await tutoring(district.district.id), otherCatalogItem: await tutoring(other.district.id) };
+}
+
+const accessLogTotal = async () => Number((await database.query<{ n: number }>("select count(*)::int as n from student_access_log"))[0].n);
 const accessLogCount = async (kind: string) => Number((await database.query<{ n: number }>("select count(*)::int as n from student_access_log where kind = $1", [kind]))[0].n);
 
 /** Replaces :name placeholders with the fixtures' ids. */
@@ -700,6 +753,7 @@ beforeAll(async () => {
   );
   Object.assign(ids, { measure: measure.id, benchmark: benchmark.id });
   Object.assign(ids, await studentFixtures());
+  Object.assign(ids, await catalogFixtures());
   const recordsTeam = await makeUser(database.db, district.district.id, "district_team", { name: "Rita Records", studentRecords: true });
   server = await startTestServer(database);
   Object.assign(ids, await dataFixtures());
@@ -727,10 +781,12 @@ describe("role × route matrix", () => {
   const cells = rows.map((row) => [`${row.actor} ${row.method} ${row.path} → ${row.status}`, row] as const);
   it.each(cells)("%s", async (_cell, { actor, method, path, status, route }) => {
     const url = fill(path);
-    const logged = route.logs ? await accessLogCount(route.logs) : 0;
+    const logged = route.logs === "none" ? await accessLogTotal() : route.logs ? await accessLogCount(route.logs) : 0;
     const res = await send(actor, method, url, route.body ? fillBody(route.body(actor)) : undefined);
     expect(res.status).toBe(status);
-    if (route.logs) {
+    if (route.logs === "none") {
+      expect(await accessLogTotal(), "entries in the student access log").toBe(logged);
+    } else if (route.logs) {
       expect(await accessLogCount(route.logs), `${route.logs} entries in the student access log`).toBe(logged + (status === 200 ? 1 : 0));
     }
     // Student records never leak: not in refusals, not in any page of those without access.
@@ -890,6 +946,65 @@ describe("student support writes", () => {
     } finally {
       await database.query("update app_user set student_records = false where id = $1", [district.lead.id]);
     }
+  });
+
+  it("kept the lead's catalog changes and nobody else's, audited without a student's name", async () => {
+    const item = (id: string) => database.query("select name, description, active, version from intervention_catalog where id = $1", [id]).then((r) => r[0]);
+    expect(await item(ids.catalogItem)).toEqual({ name: "Edited by lead", description: "Reworded by lead", active: false, version: 3 });
+    expect(await item(ids.otherCatalogItem)).toEqual({ name: "Tutoring", description: expect.any(String), active: true, version: 1 });
+    const edited = await database.query<{ name: string }>("select name from intervention_catalog where name like 'Edited by %' order by name");
+    expect(edited.map((e) => e.name)).toEqual(["Edited by lead"]);
+    const added = await database.query<{ name: string; district_id: string }>("select name, district_id from intervention_catalog where name like 'Added by %' order by name");
+    expect(added).toEqual([
+      { name: "Added by lead", district_id: district.district.id },
+      { name: "Added by otherLead", district_id: other.district.id },
+    ]);
+    const audited = await database.query<{ action: string; details: unknown }>("select action, details from audit_event where entity_id = $1 order by at", [ids.catalogItem]);
+    expect(audited.map((a) => a.action)).toEqual(["student.catalog_edit", "student.catalog_retire"]);
+    for (const name of [STUDENT_A, STUDENT_B, OTHER_STUDENT]) expect(JSON.stringify(audited)).not.toContain(name.split(" ")[1]);
+  });
+
+  it("answers catalog forms without JavaScript: a stale save beside the newer words, a bad field with what was typed kept", async () => {
+    const path = `/students/settings/catalog/${ids.catalogItem}`;
+    const stale = await send("lead", "POST", path, { intent: "save", name: "Typed late", description: "Late words", expectedVersion: "1" });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain("Someone changed this intervention after you opened it, so your change was not saved.");
+    expect(stale.text).toContain(`${district.lead.name} saved version 3`);
+    expect(stale.text).toMatch(/<td>Edited by lead<\/td><td>Typed late<\/td>/);
+    expect(stale.text).toContain('value="Typed late"');
+    const empty = await send("lead", "POST", path, { intent: "save", name: " ", description: "Kept words", expectedVersion: "3" });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain("Name the intervention.");
+    expect(empty.text).toContain("Kept words");
+    const clash = await send("lead", "POST", "/students/settings", { intent: "catalog", name: "edited BY lead", description: "Kept too" });
+    expect(clash.status).toBe(409);
+    expect(clash.text).toContain("“Edited by lead” is in the catalog but retired: bring it back rather than adding it again.");
+    expect(clash.text).toContain("Kept too");
+    expect(await database.query("select version from intervention_catalog where id = $1", [ids.catalogItem])).toEqual([{ version: 3 }]);
+  });
+
+  it("answers a stale thresholds save with the saved settings beside the typed ones", async () => {
+    const body = { intent: "settings", absencePercent: "12", failingCourses: "1", behaviourIncidents: "2", selBenchmark: "3", retentionMonths: "24", expectedVersion: "1" };
+    const stale = await send("lead", "POST", "/students/settings", body);
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain(`${district.lead.name} saved version 2`);
+    expect(stale.text).toMatch(/<th scope="row">Delete student records this many months after their last school year ends<\/th><td>18<\/td><td>24<\/td>/);
+    expect(stale.text).toContain('value="12"');
+    const [settings] = await database.query("select absence_percent::float8 as absence_percent, retention_months, version from district_student_settings where district_id = $1", [district.district.id]);
+    expect(settings).toEqual({ absence_percent: 10, retention_months: 18, version: 2 });
+  });
+
+  it("marks the retired item on the settings page, leaves it out of the plan form and refuses a plan with it", async () => {
+    const settings = await send("lead", "GET", "/students/settings");
+    expect(settings.text).toMatch(/<th scope="row">Edited by lead<\/th>.*?Retired/s);
+    const page = await send("recordsTeam", "GET", `/students/${ids.student}`);
+    expect(page.text).toContain(">Family outreach</option>");
+    expect(page.text).not.toContain("Edited by lead");
+    const refused = await send("recordsTeam", "POST", `/students/${ids.student}`, { intent: "plan", catalogId: ids.catalogItem, ownerId: district.schoolTeam.id, startDate: "2026-11-02", goal: "A goal typed before the retirement." });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("“Edited by lead” has been retired from the district's catalog; choose another intervention.");
+    expect(refused.text).toContain("A goal typed before the retirement.");
+    expect(await database.query("select 1 from intervention where catalog_id = $1", [ids.catalogItem])).toEqual([]);
   });
 
   it("shows the lead the access log with who looked at which student", async () => {

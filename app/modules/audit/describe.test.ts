@@ -55,4 +55,12 @@ describe("describeAuditEvent", () => {
   it("falls back to the raw action for events it does not know", () => {
     expect(describeAuditEvent({ action: "cycle.archive", actorName: null, details: null })).toBe("Cyclekeeper: cycle.archive");
   });
+
+  it("describes changes to the intervention catalog by the intervention's name", () => {
+    const edit = (from: string, to: string) => ({ action: "student.catalog_edit", actorName: "Dana", details: { from: { name: from, description: "" }, to: { name: to, description: "x" } } });
+    expect(describeAuditEvent(edit("Tutoring", "Academic tutoring"))).toBe("Dana renamed the intervention “Tutoring” to “Academic tutoring”");
+    expect(describeAuditEvent(edit("Tutoring", "Tutoring"))).toBe("Dana changed the intervention “Tutoring” in the catalog");
+    expect(describeAuditEvent({ action: "student.catalog_retire", actorName: "Dana", details: { name: "Tutoring" } })).toBe("Dana retired “Tutoring” from the intervention catalog");
+    expect(describeAuditEvent({ action: "student.catalog_restore", actorName: "Dana", details: {} })).toBe("Dana brought an intervention back into the intervention catalog");
+  });
 });

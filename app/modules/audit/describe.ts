@@ -152,6 +152,15 @@ export function describeAuditEvent(event: EventLike): string {
       return `${who} changed student support thresholds or retention`;
     case "student.catalog_add":
       return `${who} added ${typeof d.name === "string" ? `“${d.name}”` : "an intervention"} to the intervention catalog`;
+    case "student.catalog_edit": {
+      const from = (d.from ?? {}) as Record<string, unknown>;
+      if (typeof from.name === "string" && typeof to.name === "string" && from.name !== to.name) return `${who} renamed the intervention “${from.name}” to “${to.name}”`;
+      return `${who} changed ${typeof to.name === "string" ? `the intervention “${to.name}”` : "an intervention"} in the catalog`;
+    }
+    case "student.catalog_retire":
+      return `${who} retired ${typeof d.name === "string" ? `“${d.name}”` : "an intervention"} from the intervention catalog`;
+    case "student.catalog_restore":
+      return `${who} brought ${typeof d.name === "string" ? `“${d.name}”` : "an intervention"} back into the intervention catalog`;
     case "student.rollup":
       return `Student support rates were rolled up into the outcome measures${typeof d.rows === "number" ? ` (${d.rows} rows)` : ""}`;
     default:

@@ -41,8 +41,18 @@ export const settingsSchema = z.object({
 });
 
 export const catalogItemSchema = z.object({
-  name: z.string().trim().min(2, "Name the intervention.").max(120),
-  description: z.string().trim().max(1000).default(""),
+  name: z.string().trim().min(2, "Name the intervention.").max(120, "Keep the name under 120 characters."),
+  description: z.string().trim().max(1000, "Keep the description under 1,000 characters.").default(""),
+});
+
+/** Changing an item: the add form's fields, and the version the form was opened at. */
+export const catalogItemEditSchema = catalogItemSchema.extend({
+  expectedVersion: z.coerce.number().int().positive(),
+});
+
+/** Retiring an item or bringing it back: only the version the page showed. */
+export const catalogItemStatusSchema = z.object({
+  expectedVersion: z.coerce.number().int().positive(),
 });
 
 export const importKindSchema = z.enum(["roster", "indicators"]);

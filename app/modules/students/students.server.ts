@@ -31,7 +31,8 @@ import { suppressSmallCells } from "~/modules/data/suppression";
 import { rollupMeasures, termRates, type TermStanding } from "./rollup";
 import { parseIndicators, parseRoster, type IndicatorRow, type Parsed, type RosterRow } from "./student-import";
 import type { z } from "zod";
-import type { catalogItemSchema, checkInSchema, endSchema, interventionSchema, noteSchema, settingsSchema } from "./students.schema";
+import type { catalogItemEditSchema, catalogItemSchema, catalogItemStatusSchema, checkInSchema, endSchema, interventionSchema, noteSchema, settingsSchema } from "./students.schema";
+import { clashingItem, freeSlug } from "./catalog";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Executor = Database | Tx;
@@ -119,7 +120,14 @@ export async function updateStudentSettings(db: Database, actor: Actor, input: z
   requirePermission(actor, "student:settings", { districtId: actor.districtId });
   return db.transaction(async (tx) => {
     const before = await getStudentSettings(tx, actor.districtId);
-    if (before.version !== input.expectedVersion) throw new StaleEdit({ ...before });
+    if (before.version !== input.expectedVersion) {
+      const [row] = await tx
+        .select({ savedBy: users.name, savedAt: districtStudentSettings.updatedAt })
+        .from(districtStudentSettings)
+        .leftJoin(users, eq(users.id, districtStudentSettings.updatedBy))
+        .where(eq(districtStudentSettings.districtId, actor.districtId));
+      throw new StaleEdit({ ...before, savedBy: row?.savedBy ?? null, savedAt: row?.savedAt.toISOString() ?? null });
+    }
     const { expectedVersion: _v, ...values } = input;
     await tx
       .insert(districtStudentSettings)
@@ -153,25 +161,137 @@ export async function ensureInterventionCatalog(db: Executor, districtId: string
     .onConflictDoNothing();
 }
 
+/** The district's catalog, items still offered first; the student page offers only those (`active`). */
 export async function listInterventionCatalog(db: Executor, districtId: string) {
   return db
-    .select({ id: interventionCatalog.id, name: interventionCatalog.name, description: interventionCatalog.description, active: interventionCatalog.active })
+    .select({ id: interventionCatalog.id, name: interventionCatalog.name, description: interventionCatalog.description, active: interventionCatalog.active, version: interventionCatalog.version })
     .from(interventionCatalog)
     .where(eq(interventionCatalog.districtId, districtId))
-    .orderBy(asc(interventionCatalog.sortOrder), asc(interventionCatalog.name));
+    .orderBy(desc(interventionCatalog.active), asc(interventionCatalog.sortOrder), asc(interventionCatalog.name));
+}
+
+/**
+ * Every item of the district's catalog, read after locking them: the lead's catalog writes take turns, so two saves
+ * cannot give two items the same name. The read is a statement of its own so it also sees an item a save that held
+ * the lock just added.
+ */
+async function lockedCatalog(tx: Tx, districtId: string) {
+  await tx.select({ id: interventionCatalog.id }).from(interventionCatalog).where(eq(interventionCatalog.districtId, districtId)).for("update");
+  return tx.select().from(interventionCatalog).where(eq(interventionCatalog.districtId, districtId));
+}
+
+type CatalogRow = typeof interventionCatalog.$inferSelect;
+
+function refuseClash(items: CatalogRow[], name: string, exceptId?: string) {
+  const clash = clashingItem(items, name, exceptId);
+  if (!clash) return;
+  throw new Conflict(
+    clash.active ? `The catalog already has “${clash.name}”.` : `“${clash.name}” is in the catalog but retired: bring it back rather than adding it again.`,
+    "name",
+  );
+}
+
+async function savedBy(db: Executor, item: CatalogRow) {
+  const [row] = item.updatedBy ? await db.select({ name: users.name }).from(users).where(eq(users.id, item.updatedBy)) : [];
+  return { savedBy: row?.name ?? null, savedAt: item.updatedAt.toISOString() };
+}
+
+/** The saved version of an item, for the form that was opened before it: what it says now, who saved it and when. */
+async function staleCatalogItem(db: Executor, item: CatalogRow) {
+  return new StaleEdit(
+    { name: item.name, description: item.description, active: item.active, version: item.version, ...(await savedBy(db, item)) },
+    "Someone changed this intervention after you opened it, so your change was not saved.",
+  );
+}
+
+/** One item of the actor's district for its edit page; another district's item is not found. */
+export async function getCatalogItem(db: Database, actor: Actor, itemId: string) {
+  requirePermission(actor, "student:settings", { districtId: actor.districtId });
+  const [item] = await db
+    .select()
+    .from(interventionCatalog)
+    .where(and(eq(interventionCatalog.id, itemId), eq(interventionCatalog.districtId, actor.districtId)));
+  if (!item) throw new NotFound("intervention");
+  return { id: item.id, name: item.name, description: item.description, active: item.active, version: item.version, ...(await savedBy(db, item)) };
 }
 
 export async function addCatalogItem(db: Database, actor: Actor, input: z.output<typeof catalogItemSchema>, ip?: string) {
   requirePermission(actor, "student:settings", { districtId: actor.districtId });
-  const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "item";
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const items = await lockedCatalog(tx, actor.districtId);
+    refuseClash(items, input.name);
     const [row] = await tx
       .insert(interventionCatalog)
-      .values({ districtId: actor.districtId, slug, name: input.name, description: input.description, sortOrder: 100 })
+      .values({ districtId: actor.districtId, slug: freeSlug(input.name, items.map((i) => i.slug)), name: input.name, description: input.description, sortOrder: 100, updatedBy: actor.id })
       .onConflictDoNothing()
       .returning();
+    // Only a district with no catalog yet has nothing to lock; two first adds of one name meet here.
     if (!row) throw new Conflict("The catalog already has an intervention with that name.", "name");
     await recordAudit(tx, { districtId: actor.districtId, actorId: actor.id, action: "student.catalog_add", entityType: "intervention_catalog", entityId: row.id, details: { name: input.name }, ip });
+    return row;
+  });
+}
+
+/**
+ * Renames an item or rewrites its description. Plans name their intervention through the catalog, so the new name
+ * shows on every plan that used the item, open or ended. A save that changes nothing writes nothing.
+ */
+export async function updateCatalogItem(db: Database, actor: Actor, itemId: string, input: z.output<typeof catalogItemEditSchema>, ip?: string) {
+  requirePermission(actor, "student:settings", { districtId: actor.districtId });
+  return db.transaction(async (tx) => {
+    const items = await lockedCatalog(tx, actor.districtId);
+    const before = items.find((i) => i.id === itemId);
+    if (!before) throw new NotFound("intervention");
+    if (before.version !== input.expectedVersion) throw await staleCatalogItem(tx, before);
+    refuseClash(items, input.name, before.id);
+    if (before.name === input.name && before.description === input.description) return before;
+    const [row] = await tx
+      .update(interventionCatalog)
+      .set({ name: input.name, description: input.description, version: before.version + 1, updatedBy: actor.id, updatedAt: new Date() })
+      .where(and(eq(interventionCatalog.id, before.id), eq(interventionCatalog.version, before.version)))
+      .returning();
+    if (!row) throw await staleCatalogItem(tx, (await tx.select().from(interventionCatalog).where(eq(interventionCatalog.id, before.id)))[0]);
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "student.catalog_edit",
+      entityType: "intervention_catalog",
+      entityId: before.id,
+      details: { from: { name: before.name, description: before.description }, to: { name: input.name, description: input.description } },
+      ip,
+    });
+    return row;
+  });
+}
+
+/**
+ * Retires an item (`active` false: no longer offered for new plans, still named on every plan that used it, in the
+ * student page's history and the export) or brings it back.
+ */
+export async function setCatalogItemActive(db: Database, actor: Actor, itemId: string, active: boolean, input: z.output<typeof catalogItemStatusSchema>, ip?: string) {
+  requirePermission(actor, "student:settings", { districtId: actor.districtId });
+  return db.transaction(async (tx) => {
+    const items = await lockedCatalog(tx, actor.districtId);
+    const before = items.find((i) => i.id === itemId);
+    if (!before) throw new NotFound("intervention");
+    if (before.version !== input.expectedVersion) throw await staleCatalogItem(tx, before);
+    if (before.active === active) return before;
+    const [row] = await tx
+      .update(interventionCatalog)
+      .set({ active, version: before.version + 1, updatedBy: actor.id, updatedAt: new Date() })
+      .where(and(eq(interventionCatalog.id, before.id), eq(interventionCatalog.version, before.version)))
+      .returning();
+    if (!row) throw await staleCatalogItem(tx, (await tx.select().from(interventionCatalog).where(eq(interventionCatalog.id, before.id)))[0]);
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: active ? "student.catalog_restore" : "student.catalog_retire",
+      entityType: "intervention_catalog",
+      entityId: before.id,
+      details: { name: before.name },
+      ip,
+    });
+    return row;
   });
 }
 
@@ -524,10 +644,12 @@ export async function createIntervention(db: Database, actor: Actor, studentId: 
   return db.transaction(async (tx) => {
     const student = await studentFor(tx, actor, studentId, "student:work");
     const [item] = await tx
-      .select({ id: interventionCatalog.id, name: interventionCatalog.name })
+      .select({ id: interventionCatalog.id, name: interventionCatalog.name, active: interventionCatalog.active })
       .from(interventionCatalog)
-      .where(and(eq(interventionCatalog.id, input.catalogId), eq(interventionCatalog.districtId, actor.districtId), eq(interventionCatalog.active, true)));
+      .where(and(eq(interventionCatalog.id, input.catalogId), eq(interventionCatalog.districtId, actor.districtId)));
     if (!item) throw new ValidationFailed({ catalogId: ["Choose an intervention from the district's catalog."] });
+    // A form opened before the district retired the item still offers it.
+    if (!item.active) throw new ValidationFailed({ catalogId: [`“${item.name}” has been retired from the district's catalog; choose another intervention.`] });
     const owners = await possibleOwners(tx, actor.districtId, student.schoolId);
     if (!owners.some((o) => o.id === input.ownerId)) throw new ValidationFailed({ ownerId: ["Choose someone on the school's team."] });
     const [plan] = await tx
