@@ -86,7 +86,10 @@ export default function EditMeasure() {
       {inUse ? (
         <Notice tone="info">
           This measure has {inUse}. Its unit and which way is better stay as they are, because they decide how all of them read
-          {savedValues ? `, and its scale must keep every saved value (from ${savedValues.low} to ${savedValues.high})` : ""}.
+          {savedValues
+            ? `, and its scale must keep every saved value (${savedValues.low === savedValues.high ? savedValues.low : `from ${savedValues.low} to ${savedValues.high}`})`
+            : ""}
+          .
         </Notice>
       ) : null}
       <Card title="Change the measure">

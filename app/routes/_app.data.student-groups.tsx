@@ -89,13 +89,12 @@ export default function StudentGroups() {
                 <td>{g.category}</td>
                 {canManage ? (
                   <td>
+                    {/* The catalog's groups are shared by every district and read-only. */}
                     {g.own ? (
                       <Link to={`/data/student-groups/${g.id}/edit`} aria-label={`Edit “${g.name}”`}>
                         Edit
                       </Link>
-                    ) : (
-                      <span className="ck-muted">Catalog, read-only</span>
-                    )}
+                    ) : null}
                   </td>
                 ) : null}
               </tr>
