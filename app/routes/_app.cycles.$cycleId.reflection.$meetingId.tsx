@@ -1,8 +1,10 @@
 // One reflection meeting: the protocol's questions with the group's answers, shared notes edited live, findings tied to
-// goals or rubric items and their evidence, and the group's decision per goal. Every form works without JavaScript.
+// goals or rubric items and their evidence (added, edited and removed), and the group's decision per goal. Every form
+// works without JavaScript.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
+import { StaleEditNotice } from "~/components/ui/conflict";
 import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
 import { documentHTML, documentJSONFromUpdate } from "~/editor/document";
@@ -18,9 +20,17 @@ import { PlanEditor } from "~/modules/plans/components/PlanEditor";
 import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
 import { loadPlanState } from "~/modules/plans/plan-content.server";
 import { planDocumentAccess } from "~/modules/plans/plan-document.server";
-import { dataViewLinks, findingKindLabels, findingKinds, stakeholderGroupLabels, stakeholderGroups, type StakeholderGroup } from "~/modules/reflections/reflections";
-import { answerSchema, findingSchema, meetingDecisionsSchema, meetingDetailsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
-import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer, updateMeeting } from "~/modules/reflections/reflections.server";
+import {
+  dataViewLinks,
+  findingConflictRows,
+  findingKindLabels,
+  findingKinds,
+  stakeholderGroupLabels,
+  stakeholderGroups,
+  type StakeholderGroup,
+} from "~/modules/reflections/reflections";
+import { answerSchema, findingEditSchema, findingSchema, meetingDecisionsSchema, meetingDetailsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
+import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer, updateFinding, updateMeeting } from "~/modules/reflections/reflections.server";
 import { ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
@@ -61,7 +71,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intent = z.enum(["details", "answer", "finding", "remove-finding", "decide"]);
+const intent = z.enum(["details", "answer", "finding", "edit-finding", "remove-finding", "decide"]);
+
+/**
+ * A conflict means the page shows something outdated (a finding changed or removed meanwhile): load it again, though
+ * an error answer would normally skip that. Typed values still win in the forms.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) => actionStatus === 409 || defaultShouldRevalidate;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -89,6 +105,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "finding": {
         await addFinding(context.db, user, cycleId, meetingId, parseForm(form, findingSchema), context.clientIp);
         throw redirect(`${here}?saved=finding#findings`);
+      }
+      case "edit-finding": {
+        const input = parseForm(form, findingEditSchema);
+        await updateFinding(context.db, user, cycleId, meetingId, input, context.clientIp);
+        throw redirect(`${here}?saved=finding-edited#finding-${input.findingId}`);
       }
       case "remove-finding": {
         const input = parseForm(form, removeFindingSchema);
@@ -120,6 +141,7 @@ const savedMessages: Record<string, string> = {
   created: "Meeting created. Answer the questions together, take notes, then record findings and decisions.",
   answer: "Answer saved.",
   finding: "Finding added.",
+  "finding-edited": "Finding saved.",
   removed: "Finding removed.",
   details: "Meeting details saved.",
   decisions: "Decisions saved. They show on the year-end page and carry into next year when the district launches it.",
@@ -132,6 +154,10 @@ export default function ReflectionMeeting() {
   const saved = params.get("saved") ?? (params.has("created") ? "created" : null);
   const failed = (name: string) => (failure?.values.intent === name ? failure : undefined);
   const base = `/cycles/${data.heading.id}`;
+  const editFailure = failed("edit-finding");
+  // An edit of a finding removed meanwhile has no form left to show it in: the add form takes what was typed.
+  const orphanEdit = editFailure && !data.findings.some((f) => f.id === editFailure.values.findingId) ? editFailure : undefined;
+  const addState = orphanEdit ?? failed("finding");
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title={data.meeting.title} />
@@ -235,7 +261,7 @@ export default function ReflectionMeeting() {
         ) : (
           <ul className="ck-findings">
             {data.findings.map((f) => (
-              <li key={f.id} className={`ck-finding ck-finding--${f.kind}`}>
+              <li key={f.id} id={`finding-${f.id}`} className={`ck-finding ck-finding--${f.kind}`}>
                 <span className="ck-badge">{findingKindLabels[f.kind]}</span> {f.summary}
                 <div className="ck-muted">
                   {f.about}
@@ -251,14 +277,17 @@ export default function ReflectionMeeting() {
                   ) : null}
                 </div>
                 {data.canEdit ? (
-                  <Form method="post" className="ck-inline-form">
-                    <input type="hidden" name="intent" value="remove-finding" />
-                    <input type="hidden" name="findingId" value={f.id} />
-                    <input type="hidden" name="expectedVersion" value={f.version} />
-                    <button type="submit" className="ck-button ck-button--secondary">
-                      Remove<span className="ck-visually-hidden"> finding: {f.summary}</span>
-                    </button>
-                  </Form>
+                  <>
+                    <Form method="post" className="ck-inline-form">
+                      <input type="hidden" name="intent" value="remove-finding" />
+                      <input type="hidden" name="findingId" value={f.id} />
+                      <input type="hidden" name="expectedVersion" value={f.version} />
+                      <button type="submit" className="ck-button ck-button--secondary">
+                        Remove<span className="ck-visually-hidden"> finding: {f.summary}</span>
+                      </button>
+                    </Form>
+                    <FindingEditForm data={data} finding={f} failure={editFailure?.values.findingId === f.id ? editFailure : undefined} />
+                  </>
                 ) : null}
               </li>
             ))}
@@ -268,12 +297,12 @@ export default function ReflectionMeeting() {
           <Form method="post" className="ck-form" noValidate>
             <h3>Add a finding</h3>
             <input type="hidden" name="intent" value="finding" />
-            <FormError state={failed("finding")} />
-            <SelectField name="kind" label="Kind" state={failed("finding")} options={findingKinds.map((k) => ({ value: k, label: findingKindLabels[k] }))} />
-            <TextAreaField name="summary" label="What the group found" rows={2} state={failed("finding")} />
-            <SelectField name="target" label="About (a goal or rubric item)" state={failed("finding")} options={[{ value: "", label: "Choose…" }, ...data.targets]} />
-            <SelectField name="evidence" label="Evidence" state={failed("finding")} options={[{ value: "", label: "Choose…" }, ...data.evidenceOptions]} />
-            <TextField name="evidenceLabel" label="Evidence note (optional)" state={failed("finding")} hint="For example: grade 7, spring survey" />
+            <FormError state={addState} />
+            <SelectField name="kind" label="Kind" state={addState} options={findingKinds.map((k) => ({ value: k, label: findingKindLabels[k] }))} />
+            <TextAreaField name="summary" label="What the group found" rows={2} state={addState} />
+            <SelectField name="target" label="About (a goal or rubric item)" state={addState} options={[{ value: "", label: "Choose…" }, ...data.targets]} />
+            <SelectField name="evidence" label="Evidence" state={addState} options={[{ value: "", label: "Choose…" }, ...data.evidenceOptions]} />
+            <TextField name="evidenceLabel" label="Evidence note (optional)" state={addState} hint="For example: grade 7, spring survey" />
             <div>
               <button type="submit" className="ck-button">
                 Add finding
@@ -318,6 +347,60 @@ export default function ReflectionMeeting() {
         )}
       </section>
     </div>
+  );
+}
+
+function FindingEditForm({
+  data,
+  finding,
+  failure,
+}: {
+  data: ReturnType<typeof useLoaderData<typeof loader>>;
+  finding: ReturnType<typeof useLoaderData<typeof loader>>["findings"][number];
+  failure?: FormState & ActionFailure;
+}) {
+  const stale = failure?.stale;
+  const state: FormState | undefined = failure ? { fieldErrors: failure.fieldErrors, formError: stale ? undefined : failure.formError, values: failure.values } : undefined;
+  const version = typeof stale?.version === "number" ? stale.version : finding.version;
+  const saved = finding.form;
+  return (
+    <details className="ck-details ck-finding__edit" open={failure ? true : undefined}>
+      <summary>
+        Edit<span className="ck-visually-hidden"> finding: {finding.summary}</span>
+      </summary>
+      <Form method="post" className="ck-form" noValidate key={`edit-${finding.id}-${version}`}>
+        <input type="hidden" name="intent" value="edit-finding" />
+        <input type="hidden" name="findingId" value={finding.id} />
+        <input type="hidden" name="expectedVersion" value={version} />
+        {stale ? (
+          <StaleEditNotice
+            message={failure?.formError ?? ""}
+            stale={stale}
+            rows={findingConflictRows(stale, failure?.values ?? {}, { targets: data.targets, evidenceOptions: data.evidenceOptions })}
+          >
+            <p>What you typed is still in the form below. Saving it now replaces their version with yours.</p>
+          </StaleEditNotice>
+        ) : (
+          <FormError state={state} />
+        )}
+        <SelectField name="kind" label="Kind" state={state} defaultValue={saved.kind} options={findingKinds.map((k) => ({ value: k, label: findingKindLabels[k] }))} />
+        <TextAreaField name="summary" label="What the group found" rows={2} state={state} defaultValue={saved.summary} />
+        <SelectField
+          name="target"
+          label="About (a goal or rubric item)"
+          state={state}
+          defaultValue={saved.target}
+          options={[{ value: "", label: "Choose…" }, ...data.targets]}
+        />
+        <SelectField name="evidence" label="Evidence" state={state} defaultValue={saved.evidence} options={[{ value: "", label: "Choose…" }, ...data.evidenceOptions]} />
+        <TextField name="evidenceLabel" label="Evidence note (optional)" state={state} defaultValue={saved.evidenceLabel} hint="For example: grade 7, spring survey" />
+        <div>
+          <button type="submit" className="ck-button ck-button--secondary">
+            Save finding<span className="ck-visually-hidden">: {finding.summary}</span>
+          </button>
+        </div>
+      </Form>
+    </details>
   );
 }
 

@@ -1,6 +1,7 @@
-// The measures outcome data is reported in: the shared catalog (read-only) and the district's own, which it adds here.
+// The measures outcome data is reported in: the shared catalog (read-only) and the district's own, which it adds here
+// and edits on a page of each one's own.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { DataAdminNav } from "~/modules/data/components/DataAdminNav";
@@ -59,6 +60,7 @@ export default function Measures() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const added = measures.find((m) => m.slug === params.get("added") && m.own);
+  const saved = measures.find((m) => m.slug === params.get("saved") && m.own);
   const catalog = measures.filter((m) => !m.own);
   const own = measures.filter((m) => m.own);
   return (
@@ -70,7 +72,12 @@ export default function Measures() {
           Added “{added.name}”. Files refer to it as <code>{added.slug}</code> or by its name.
         </Notice>
       ) : null}
-      <MeasureTable caption="The district's own measures" measures={own} canManage={canManage} empty="The district has not added measures of its own." />
+      {saved ? (
+        <Notice tone="success" role="status">
+          Saved “{saved.name}”.
+        </Notice>
+      ) : null}
+      <MeasureTable caption="The district's own measures" measures={own} canManage={canManage} editable={canManage} empty="The district has not added measures of its own." />
       <MeasureTable caption="Catalog measures (read-only)" measures={catalog} canManage={canManage} />
       {canManage ? (
         <Card title="Add a measure">
@@ -101,11 +108,14 @@ function MeasureTable({
   caption,
   measures,
   canManage,
+  editable = false,
   empty,
 }: {
   caption: string;
   measures: { id: string; slug: string; name: string; description: string; unit: string; direction: string; category: string; scale: string }[];
   canManage: boolean;
+  /** The district's own measures, which data managers may change; the catalog's are shared and read-only. */
+  editable?: boolean;
   empty?: string;
 }) {
   if (measures.length === 0) return <p className="ck-muted">{empty}</p>;
@@ -122,6 +132,7 @@ function MeasureTable({
             <th scope="col">Scale</th>
             <th scope="col">Better</th>
             {canManage ? <th scope="col">Template</th> : null}
+            {editable ? <th scope="col">Change</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -143,6 +154,13 @@ function MeasureTable({
                   <a href={`/data/template/${m.slug}`} download aria-label={`Download the CSV template for ${m.name}`}>
                     CSV template
                   </a>
+                </td>
+              ) : null}
+              {editable ? (
+                <td>
+                  <Link to={`/data/measures/${m.id}/edit`} aria-label={`Edit “${m.name}”`}>
+                    Edit
+                  </Link>
                 </td>
               ) : null}
             </tr>

@@ -1,6 +1,7 @@
-// The student groups results are reported by: the catalog's and the ones a district names itself.
+// The student groups results are reported by: the catalog's and the ones a district names itself (and renames on a
+// page of each one's own).
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { DataAdminNav } from "~/modules/data/components/DataAdminNav";
@@ -49,6 +50,7 @@ export default function StudentGroups() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const added = groups.find((g) => g.own && g.slug === params.get("added"));
+  const saved = groups.find((g) => g.own && g.slug === params.get("saved"));
   return (
     <div className="ck-stack">
       <PageHeader
@@ -61,6 +63,11 @@ export default function StudentGroups() {
           Added “{added.name}”. Files refer to it as <code>{added.slug}</code> or by its name.
         </Notice>
       ) : null}
+      {saved ? (
+        <Notice tone="success" role="status">
+          Saved “{saved.name}”.
+        </Notice>
+      ) : null}
       <div className="ck-table-wrap">
         <table className="ck-table">
           <caption>Student groups</caption>
@@ -69,6 +76,7 @@ export default function StudentGroups() {
               <th scope="col">Group</th>
               <th scope="col">Short name in files</th>
               <th scope="col">Category</th>
+              {canManage ? <th scope="col">Change</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -79,6 +87,16 @@ export default function StudentGroups() {
                   <code>{g.slug}</code>
                 </td>
                 <td>{g.category}</td>
+                {canManage ? (
+                  <td>
+                    {/* The catalog's groups are shared by every district and read-only. */}
+                    {g.own ? (
+                      <Link to={`/data/student-groups/${g.id}/edit`} aria-label={`Edit “${g.name}”`}>
+                        Edit
+                      </Link>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -180,6 +180,8 @@ export const measures = pgTable(
     direction: measureDirection("direction").notNull(),
     scaleMin: numeric("scale_min", { mode: "number" }).notNull(),
     scaleMax: numeric("scale_max", { mode: "number" }).notNull(),
+    // A district's own measure is edited at the version its form showed; catalog measures stay at 1.
+    version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("measure_scope_slug_uq").on(sql`coalesce(${t.districtId}::text, '')`, t.slug)],

@@ -36,6 +36,8 @@ export const studentGroups = pgTable(
     name: text("name").notNull(),
     category: studentGroupCategory("category").notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
+    // A district's own group is renamed at the version its form showed; catalog groups stay at 1.
+    version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("student_group_scope_slug_uq").on(sql`coalesce(${t.districtId}::text, '')`, t.slug)],

@@ -1,7 +1,8 @@
 // A reflection meeting in a real browser, through to the next year: the lead scores an item at the end of the year,
 // plans a meeting from a protocol, answers a question, records a finding tied to a goal with evidence, decides per
 // goal, closes 2026–27 and launches 2027–28, and finds last year's end-of-year score as the baseline and last year's
-// action plan as the start of the new one. The board member reads the meeting without a form to change it.
+// action plan as the start of the new one. The board member reads the meeting without a form to change it. Before
+// that, the district team fixes a measure's name and a finding's words.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectHeading, expectNoAxeViolations, newPage, signIn, useServerAndBrowser } from "./support";
@@ -16,6 +17,59 @@ async function openDistrictCycle(page: Page) {
   await expectHeading(page, "Cycle overview");
   return page.url();
 }
+
+// Before the year is closed below: the fall inquiry's finding can only be edited while 2026–27 is open.
+describe("fixing words after the fact", () => {
+  it("the district team renames its own measure, then rewords a finding without JavaScript", async () => {
+    const { context, page } = await newPage(env.browser, env.server.url);
+    try {
+      await signIn(page, "team@riverbend.example");
+      await page.goto("/data/measures");
+      await page.getByLabel("Name", { exact: true }).fill("Sense of belongng");
+      await page.getByRole("button", { name: "Add measure" }).click();
+      await shown(page.getByRole("status").filter({ hasText: "Added “Sense of belongng”" }));
+      await page.getByRole("link", { name: "Edit “Sense of belongng”" }).click();
+      await expectHeading(page, "Edit measure: Sense of belongng");
+      await expectNoAxeViolations(page, "edit measure form");
+      await page.getByLabel("Name", { exact: true }).fill("Sense of belonging (% favourable)");
+      await page.getByRole("button", { name: "Save measure" }).click();
+      await shown(page.getByRole("status").filter({ hasText: "Saved “Sense of belonging (% favourable)”." }));
+      // Files keep the short name the measure was added with.
+      await shown(page.getByRole("row", { name: /Sense of belonging \(% favourable\) sense-of-belongng/ }));
+
+      // The finding's edit form sits beside its Remove button, closed until asked for.
+      await page.goto("/cycles");
+      await page.getByRole("link", { name: /district cycle/ }).first().click();
+      await subnav(page, "Reflection");
+      await page.getByRole("link", { name: "Fall data inquiry with students and families" }).click();
+      await expectHeading(page, "Fall data inquiry with students and families");
+      await page.locator("#findings summary").first().click();
+      await shown(page.getByRole("button", { name: /^Save finding/ }));
+      await expectNoAxeViolations(page, "meeting with a finding's edit form open");
+      const meeting = page.url();
+
+      const plain = await env.browser.newContext({ baseURL: env.server.url, javaScriptEnabled: false });
+      plain.setDefaultTimeout(15_000);
+      try {
+        const nojs = await plain.newPage();
+        await signIn(nojs, "team@riverbend.example");
+        await nojs.goto(meeting);
+        await nojs.locator("#findings summary").first().click();
+        const form = nojs.locator("#findings details[open]");
+        const reworded = "Families of English learners are on no school's family SEL team yet; two schools asked for interpreters.";
+        await form.getByLabel("What the group found").fill(reworded);
+        await form.getByRole("button", { name: /^Save finding/ }).click();
+        await shown(nojs.getByText("Finding saved."));
+        await shown(nojs.locator(".ck-finding").filter({ hasText: reworded }));
+        expect(await nojs.getByText("Families of English learners are not yet on any school's family SEL team.").count()).toBe(0);
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 describe("a reflection meeting through to next year", () => {
   it("the board member reads last year's meeting, its findings and decisions, with nothing to edit", async () => {

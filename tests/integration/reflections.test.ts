@@ -1,5 +1,5 @@
 // Reflection against a real database: protocols seeded and edited, meetings with answers (and their concurrency),
-// findings, notes and decisions, who may do what, and launching next year from the decisions: baseline scores along
+// findings (recorded, edited, removed), notes and decisions, who may do what, and launching next year from the decisions: baseline scores along
 // rubric lineage, open strategies listed for review, the action plan carried, and the closed year left as it was.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { getYearEnd, launchNextCycle, startCycle } from "~/modules/cycles/lifecy
 import { addDraftItem, publishRubricDraft, startRubricDraft, updateDraftItem } from "~/modules/cycles/rubrics.server";
 import { loadPlanState } from "~/modules/plans/plan-content.server";
 import { ensurePlanDocument, planDocumentAccess } from "~/modules/plans/plan-document.server";
-import { answerSchema, findingSchema, meetingDetailsSchema, meetingSchema, protocolSchema } from "~/modules/reflections/reflections.schema";
+import { answerSchema, findingEditSchema, findingSchema, meetingDetailsSchema, meetingSchema, protocolSchema } from "~/modules/reflections/reflections.schema";
 import {
   addFinding,
   createMeeting,
@@ -25,6 +25,7 @@ import {
   removeFinding,
   saveAnswer,
   setProtocolArchived,
+  updateFinding,
   updateMeeting,
   updateProtocol,
 } from "~/modules/reflections/reflections.server";
@@ -265,6 +266,60 @@ describe("a reflection meeting", () => {
     expect(await db().select().from(findings).where(eq(findings.meetingId, meetingId))).toHaveLength(1);
   });
 
+  it("edits a finding's words, what it is about and its evidence at the version the page showed; stale, removed and foreign edits are refused", async () => {
+    const [finding] = await db().select().from(findings).where(eq(findings.meetingId, meetingId));
+    const shown = (await getMeeting(db(), lead(), year.id, meetingId)).findings.find((f) => f.id === finding.id)!;
+    expect(shown.form).toEqual({ kind: "success", summary: "Coaching reached every school", target: `goal:${goalsById.coaching}`, evidence: `score:${finding.evidenceScoreId}`, evidenceLabel: "" });
+    const edit = (fields: Record<string, string>, version: number) =>
+      findingEditSchema.parse({ ...shown.form, ...fields, findingId: finding.id, expectedVersion: String(version) });
+
+    const saved = await updateFinding(
+      db(),
+      team(),
+      year.id,
+      meetingId,
+      edit({ kind: "challenge", summary: "Coaching reached four schools of six", target: `item:${items[4].id}`, evidence: "view:trend", evidenceLabel: "Self-management, grades 6-8" }, 1),
+    );
+    expect(saved).toMatchObject({
+      kind: "challenge",
+      summary: "Coaching reached four schools of six",
+      goalId: null,
+      rubricItemId: items[4].id,
+      evidenceViewPath: "/data/trend",
+      evidenceLabel: "Self-management, grades 6-8",
+      evidenceScoreId: null,
+      version: 2,
+    });
+    const audits = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, finding.id), eq(auditEvents.action, "reflection.finding.update")));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorId: world.team.id, districtId: world.district.id });
+    expect((audits[0].details.changes as { field: string }[]).map((c) => c.field)).toEqual(["kind", "summary", "goalId", "rubricItemId", "evidenceViewPath", "evidenceLabel", "evidenceScoreId"]);
+    expect((await getMeeting(db(), board(), year.id, meetingId)).findings[0]).toMatchObject({
+      about: `Rubric item: ${items[4].title}`,
+      form: { kind: "challenge", target: `item:${items[4].id}`, evidence: "view:trend", evidenceLabel: "Self-management, grades 6-8" },
+    });
+
+    // The lead, still on version 1, is shown the team's version instead of overwriting it.
+    const stale = await updateFinding(db(), lead(), year.id, meetingId, edit({ summary: "Older wording" }, 1)).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(StaleEdit);
+    expect((stale as StaleEdit).current).toMatchObject({ summary: "Coaching reached four schools of six", target: `item:${items[4].id}`, evidence: "view:trend", version: 2, savedBy: world.team.name });
+    // Targets and evidence are checked as when the finding was recorded.
+    await expect(updateFinding(db(), lead(), year.id, meetingId, edit({ target: `goal:${finding.id}` }, 2))).rejects.toThrow(ValidationFailed);
+    // Those who may not record findings here may not edit them; another district does not find the meeting.
+    await expect(updateFinding(db(), board(), year.id, meetingId, edit({ summary: "Board's words" }, 2))).rejects.toThrow(Forbidden);
+    await expect(updateFinding(db(), principal(), year.id, meetingId, edit({ summary: "School's words" }, 2))).rejects.toThrow(Forbidden);
+    await expect(updateFinding(db(), stranger(), year.id, meetingId, edit({ summary: "Their words" }, 2))).rejects.toThrow(NotFound);
+    expect((await db().select().from(findings).where(eq(findings.id, finding.id)))[0]).toMatchObject({ summary: "Coaching reached four schools of six", version: 2 });
+
+    // A finding removed while someone edits it is a conflict the page can keep the typed words through, not a 404.
+    const doomed = await addFinding(db(), lead(), year.id, meetingId, findingSchema.parse({ kind: "success", summary: "Short-lived", target: `goal:${goalsById.vision}`, evidence: "view:trend" }));
+    await removeFinding(db(), team(), year.id, meetingId, doomed.id, 1);
+    const gone = await updateFinding(db(), lead(), year.id, meetingId, findingEditSchema.parse({ ...shown.form, summary: "Kept words", findingId: doomed.id, expectedVersion: "1" })).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(Conflict);
+    expect(gone).not.toBeInstanceOf(StaleEdit);
+    expect((gone as Conflict).message).toMatch(/removed this finding/);
+  });
+
   it("keeps shared notes as a collaborative document of the meeting, separate from the cycle's action plan", async () => {
     const notes = await ensureMeetingNotes(db(), board(), year.id, meetingId);
     expect(notes).toMatchObject({ kind: "meeting_notes", meetingId, cycleId: year.id });
@@ -382,6 +437,11 @@ describe("launching next year from the decisions", () => {
     const page = await getMeeting(db(), lead(), year.id, meetingId);
     expect(page.canEdit).toBe(false);
     await expect(saveAnswer(db(), lead(), year.id, meetingId, answerSchema.parse({ questionId: page.questions[1].id, answer: "x", expectedVersion: "0" }))).rejects.toThrow(Conflict);
+    const [finding] = page.findings;
+    await expect(
+      updateFinding(db(), lead(), year.id, meetingId, findingEditSchema.parse({ ...finding.form, summary: "Rewritten after closing", findingId: finding.id, expectedVersion: String(finding.version) })),
+    ).rejects.toThrow(/closed/);
+    expect((await db().select().from(findings).where(eq(findings.id, finding.id)))[0].summary).toBe(finding.summary);
     await expect(
       createMeeting(db(), lead(), year.id, meetingSchema.parse({ protocolId, title: "Late", checkpoint: "endyear", heldOn: "2027-07-01" })),
     ).rejects.toThrow(Conflict);

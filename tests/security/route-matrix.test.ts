@@ -9,12 +9,12 @@ import { goalSchema, strategySchema } from "~/modules/cycles/goals.schema";
 import { addStrategy, createGoal } from "~/modules/cycles/goals.server";
 import { createDefaultRubric } from "#db/seed/catalog.server";
 import { startRubricDraft } from "~/modules/cycles/rubrics.server";
-import { meetingSchema } from "~/modules/reflections/reflections.schema";
-import { createMeeting, listProtocols } from "~/modules/reflections/reflections.server";
+import { findingSchema, meetingSchema } from "~/modules/reflections/reflections.schema";
+import { addFinding, createMeeting, listProtocols } from "~/modules/reflections/reflections.server";
 import { importFields, parseCsv, validateRecords, guessMapping } from "~/modules/data/import";
 import { commitImport, loadImportLookups } from "~/modules/data/import.server";
 import { stageUpload } from "~/modules/data/import-staging.server";
-import { createMeasure } from "~/modules/data/measures.server";
+import { createMeasure, createStudentGroup } from "~/modules/data/measures.server";
 import { indicatorWeeks, students } from "#db/schema";
 import { createReport, submitForReview } from "~/modules/reports/reports.server";
 import { ensureInterventionCatalog, listInterventionCatalog } from "~/modules/students/students.server";
@@ -89,7 +89,28 @@ const meetingForm = (actor: Actor) => ({ protocolId: ":protocol", title: `Meetin
 const meetingDetails = (actor: Actor) => ({ intent: "details", title: `Details by ${actor}`, checkpoint: "midyear", heldOn: "2027-02-01", expectedVersion: "1" });
 const meetingAnswer = (actor: Actor) => ({ intent: "answer", questionId: "q1", answer: `Answered by ${actor}`, expectedVersion: "0" });
 const meetingFinding = (actor: Actor) => ({ intent: "finding", kind: "success", summary: `Found by ${actor}`, target: "goal::goal", evidence: "view:trend" });
+const findingEdit = (actor: Actor) => ({
+  intent: "edit-finding",
+  findingId: ":finding",
+  kind: "challenge",
+  summary: `Reworded by ${actor}`,
+  target: "goal::goal",
+  evidence: "view:trend",
+  evidenceLabel: "",
+  expectedVersion: "1",
+});
 const meetingDecision = (actor: Actor) => ({ intent: "decide", expectedVersion: "1", "decision.:goal": "sustain", "note.:goal": `Decided by ${actor}` });
+const measureEdit = (actor: Actor) => ({
+  name: `Matrix measure by ${actor}`,
+  description: "",
+  unit: "mean",
+  direction: "higher_is_better",
+  category: "custom",
+  scaleMin: "1",
+  scaleMax: "5",
+  expectedVersion: "1",
+});
+const groupEdit = (actor: Actor) => ({ name: `Matrix group by ${actor}`, expectedVersion: "1" });
 const goalPath = "/cycles/:districtCycle/goals/:goal";
 const schoolGoalPath = "/cycles/:cycleA/goals/:schoolGoal";
 const districtStepPath = `${goalPath}/strategies/:districtStep/edit`;
@@ -277,6 +298,16 @@ const routes: Route[] = [
     expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404 },
   },
   { method: "POST", path: "/cycles/:cycleA/reflection/:meeting", body: meetingFinding, expect: { lead: 404, schoolTeam: 404 } },
+  // Editing a finding: whoever may record one. The lead saves version 1; the team, still on version 1, is shown the lead's.
+  {
+    method: "POST",
+    path: "/cycles/:districtCycle/reflection/:meeting",
+    body: findingEdit,
+    location: "/cycles/:districtCycle/reflection/:meeting?saved=finding-edited#finding-:finding",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302, team: 409 },
+  },
+  { method: "POST", path: "/cycles/:cycleA/reflection/:meeting", body: findingEdit, expect: { lead: 404, schoolTeam: 404 } },
+  { method: "POST", path: "/cycles/:otherCycle/reflection/:otherMeeting", body: findingEdit, expect: { lead: 404, team: 404 } },
   // Outcome data: everyone in the district reads suppressed aggregates in their reach (a school team its own schools
   // and the district); only district SEL roles keep benchmarks. Another district's school is not found.
   { method: "GET", path: "/data", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
@@ -345,6 +376,32 @@ const routes: Route[] = [
     location: /^\/data\/student-groups\?added=group-by-(lead|team|otherlead)$/,
     expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 302 },
   },
+  // Editing the district's own measures and groups: its data managers. The catalog's are shared, readable by every
+  // district and edited by none (403); another district's are not found. The lead saves version 1 first; the team,
+  // still on version 1, is shown the lead's save.
+  { method: "GET", path: "/data/measures/:ownMeasure/edit", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/data/measures/:measure/edit", expect: { signedOut: OUT, lead: 403, team: 403, schoolTeam: 403, board: 403, otherLead: 403 } },
+  { method: "GET", path: "/data/measures/:missing/edit", expect: { lead: 404, board: 404 } },
+  { method: "GET", path: "/data/measures/not-a-uuid/edit", expect: { lead: 404 } },
+  {
+    method: "POST",
+    path: "/data/measures/:ownMeasure/edit",
+    body: measureEdit,
+    location: "/data/measures?saved=matrix-measure#measure-matrix-measure",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302, team: 409 },
+  },
+  { method: "POST", path: "/data/measures/:measure/edit", body: measureEdit, expect: { signedOut: OUT, lead: 403, team: 403, otherLead: 403 } },
+  { method: "GET", path: "/data/student-groups/:ownGroup/edit", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/data/student-groups/:catalogGroup/edit", expect: { signedOut: OUT, lead: 403, team: 403, board: 403, otherLead: 403 } },
+  { method: "GET", path: "/data/student-groups/:missing/edit", expect: { lead: 404 } },
+  {
+    method: "POST",
+    path: "/data/student-groups/:ownGroup/edit",
+    body: groupEdit,
+    location: "/data/student-groups?saved=matrix-group",
+    expect: { signedOut: OUT, schoolTeam: 403, board: 403, otherLead: 404, lead: 302, team: 409 },
+  },
+  { method: "POST", path: "/data/student-groups/:catalogGroup/edit", body: groupEdit, expect: { lead: 403, otherLead: 403 } },
   { method: "GET", path: "/data/template/sel-growth-mindset-mean", file: true, expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 200 } },
   { method: "GET", path: "/data/template/matrix-measure", file: true, expect: { lead: 200, otherLead: 404 } },
   { method: "GET", path: "/data/template/no-such-measure", file: true, expect: { lead: 404 } },
@@ -679,13 +736,27 @@ async function goalFixtures() {
 }
 
 /** The district's two protocols, a meeting in the district's cycle, and the other district's protocol and meeting. */
-async function reflectionFixtures(districtCycle: string, otherCycle: string) {
+async function reflectionFixtures(districtCycle: string, otherCycle: string, goal: string) {
   const { protocols } = await listProtocols(database.db, actorOf(district.lead));
   const { protocols: theirs } = await listProtocols(database.db, actorOf(other.lead));
   const meetingInput = (protocolId: string) => meetingSchema.parse({ protocolId, title: "Fixture meeting", checkpoint: "endyear", heldOn: "2027-06-01" });
   const meeting = await createMeeting(database.db, actorOf(district.lead), districtCycle, meetingInput(protocols[0].id));
   const otherMeeting = await createMeeting(database.db, actorOf(other.lead), otherCycle, meetingInput(theirs[0].id));
-  return { protocol: protocols[0].id, protocolTwo: protocols[1].id, otherProtocol: theirs[0].id, meeting: meeting.id, otherMeeting: otherMeeting.id };
+  const finding = await addFinding(
+    database.db,
+    actorOf(district.lead),
+    districtCycle,
+    meeting.id,
+    findingSchema.parse({ kind: "success", summary: "Fixture finding", target: `goal:${goal}`, evidence: "view:groups" }),
+  );
+  return {
+    protocol: protocols[0].id,
+    protocolTwo: protocols[1].id,
+    otherProtocol: theirs[0].id,
+    meeting: meeting.id,
+    otherMeeting: otherMeeting.id,
+    finding: finding.id,
+  };
 }
 
 /** Reports: a district draft, one in review, a school's own draft, and another district's report. */
@@ -716,8 +787,10 @@ async function dataFixtures() {
     text,
     bytes: text.length,
   });
-  await createMeasure(database.db, lead, { name: "Matrix measure", description: "", unit: "mean", direction: "higher_is_better", category: "custom", scaleMin: 1, scaleMax: 5 });
-  return { dataImport: committed.importId, upload: staged.token };
+  const ownMeasure = await createMeasure(database.db, lead, { name: "Matrix measure", description: "", unit: "mean", direction: "higher_is_better", category: "custom", scaleMin: 1, scaleMax: 5 });
+  const ownGroup = await createStudentGroup(database.db, lead, { name: "Matrix group" });
+  const [catalogGroup] = await database.query<{ id: string }>("select id from student_group where slug = 'all' and district_id is null");
+  return { dataImport: committed.importId, upload: staged.token, ownMeasure: ownMeasure.id, ownGroup: ownGroup.id, catalogGroup: catalogGroup.id };
 }
 
 beforeAll(async () => {
@@ -744,7 +817,7 @@ beforeAll(async () => {
     missing: randomUUID(),
   };
   Object.assign(ids, await goalFixtures());
-  Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle));
+  Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle, ids.goal));
   Object.assign(ids, await reportFixtures(ids.districtCycle, ids.cycleA, ids.otherCycle));
   const [measure] = await database.query<{ id: string }>("select id from measure where slug = 'sel-self-management-favourable' and district_id is null");
   const [benchmark] = await database.query<{ id: string }>(
@@ -805,8 +878,9 @@ describe("role × route matrix", () => {
       if (route.file) expect(res.text).toBe("Not found");
       else expect(res.text, "the app's 404 page").toContain("Page not found");
     }
-    if (status >= 400) {
-      // A refusal says nothing about the records behind it.
+    if (status >= 400 && status !== 409) {
+      // A refusal says nothing about the records behind it. (A conflict is no refusal: it answers with the page the
+      // actor may read, say a meeting with its participants, the typed values kept beside the newer ones.)
       for (const secret of unreadable(actor)) expect(res.text).not.toContain(secret);
     }
     if (status === 200 && method === "GET") {
@@ -881,6 +955,38 @@ describe("what the matrix left in the database", () => {
     expect(found.map((f) => f.summary)).toEqual(["Found by lead", "Found by team"]);
     expect(await database.query("select id from goal where decision_note like 'Decided by %'")).toEqual([]);
     expect(await database.query("select id from reflection_protocol where archived_at is not null")).toEqual([]);
+  });
+
+  it("kept the edits of measures, groups and findings by those who may make them, and nobody else's", async () => {
+    const measures = await database.query<{ name: string; slug: string; version: number }>(
+      "select name, slug, version from measure where name like 'Matrix measure%' or id = $1 order by name",
+      [ids.measure],
+    );
+    const [catalog] = await database.query<{ name: string; version: number }>("select name, version from measure where id = $1", [ids.measure]);
+    expect(catalog.version).toBe(1);
+    expect(measures.filter((m) => m.name.startsWith("Matrix measure"))).toEqual([{ name: "Matrix measure by lead", slug: "matrix-measure", version: 2 }]);
+    const groups = await database.query<{ name: string; version: number }>("select name, version from student_group where name like 'Matrix group%' or id = $1 order by name", [
+      ids.catalogGroup,
+    ]);
+    expect(groups).toEqual([
+      { name: "All students", version: 1 },
+      { name: "Matrix group by lead", version: 2 },
+    ]);
+    const found = await database.query<{ summary: string; version: number }>("select summary, version from finding where id = $1 or summary like 'Reworded by %'", [ids.finding]);
+    expect(found).toEqual([{ summary: "Reworded by lead", version: 2 }]);
+    const audited = await database.query<{ action: string }>(
+      "select action from audit_event where district_id = $1 and action in ('measure.update', 'student_group.update', 'reflection.finding.update') order by action",
+      [district.district.id],
+    );
+    expect(audited.map((a) => a.action)).toEqual(["measure.update", "reflection.finding.update", "student_group.update"]);
+
+    // A stale save answers with the page: the newer values, who saved them, and what was typed still in the form.
+    const stale = await send("team", "POST", fill("/data/measures/:ownMeasure/edit"), measureEdit("team"));
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain("Someone saved a newer version while you were editing.");
+    expect(stale.text).toContain(`${district.lead.name} saved version 2`);
+    expect(stale.text).toMatch(/<td>Matrix measure by lead<\/td><td>Matrix measure by team<\/td>/);
+    expect(stale.text).toMatch(/<input[^>]*name="name"[^>]*value="Matrix measure by team"/);
   });
 
   it("lets the lead rename a school but not the board", async () => {

@@ -1,5 +1,5 @@
 // Appends to the audit log; called inside the same transaction as the write it describes.
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { auditEvents, users } from "#db/schema";
 
@@ -25,6 +25,26 @@ export async function recordAudit(db: Executor, entry: AuditEntry) {
     details: entry.details ?? {},
     ip: entry.ip ?? null,
   });
+}
+
+/**
+ * Who last wrote a record and when, from its newest audit event: what a stale edit shows beside the newer values
+ * ("Dana Okafor saved version 3 on …") for records that keep no author of their own.
+ */
+export async function lastSavedBy(
+  db: Pick<Database, "select">,
+  districtId: string,
+  entityType: string,
+  entityId: string,
+): Promise<{ savedBy: string | null; savedAt: string | null }> {
+  const [row] = await db
+    .select({ name: users.name, at: auditEvents.at })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.districtId, districtId), eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
+    .orderBy(desc(auditEvents.at))
+    .limit(1);
+  return { savedBy: row?.name ?? null, savedAt: row?.at.toISOString() ?? null };
 }
 
 export async function listRecentAudit(db: Database, districtId: string, limit = 10) {

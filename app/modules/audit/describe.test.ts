@@ -52,6 +52,14 @@ describe("describeAuditEvent", () => {
     expect(describeAuditEvent({ action: "plan.export", actorName: "Grace", details: { format: "exe" } })).toBe("Grace downloaded the action plan");
   });
 
+  it("describes edits of the district's measures, groups and findings", () => {
+    expect(describeAuditEvent({ action: "measure.update", actorName: "Luis", details: { name: "Belonging index" } })).toBe("Luis changed the measure “Belonging index”");
+    expect(describeAuditEvent({ action: "student_group.update", actorName: "Luis", details: { from: { name: "Newcomer" }, to: { name: "Newcomers" } } })).toBe(
+      "Luis renamed the student group “Newcomer” to “Newcomers”",
+    );
+    expect(describeAuditEvent({ action: "reflection.finding.update", actorName: "Grace", details: { title: "Fall inquiry" } })).toBe("Grace edited a finding in “Fall inquiry”");
+  });
+
   it("falls back to the raw action for events it does not know", () => {
     expect(describeAuditEvent({ action: "cycle.archive", actorName: null, details: null })).toBe("Cyclekeeper: cycle.archive");
   });

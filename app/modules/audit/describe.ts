@@ -80,6 +80,8 @@ export function describeAuditEvent(event: EventLike): string {
       return typeof d.title === "string" ? `${who} answered a question in “${d.title}”` : `${who} answered a reflection question`;
     case "reflection.finding.add":
       return `${who} recorded a ${d.kind === "success" ? "success" : d.kind === "challenge" ? "challenge" : "finding"}${typeof d.title === "string" ? ` in “${d.title}”` : ""}`;
+    case "reflection.finding.update":
+      return `${who} edited a finding${typeof d.title === "string" ? ` in “${d.title}”` : ""}`;
     case "reflection.finding.remove":
       return `${who} removed a finding${typeof d.title === "string" ? ` from “${d.title}”` : ""}`;
     case "reflection.notes.create":
@@ -127,6 +129,14 @@ export function describeAuditEvent(event: EventLike): string {
       return typeof d.name === "string" ? `${who} added the measure “${d.name}”` : `${who} added a measure`;
     case "student_group.create":
       return typeof d.name === "string" ? `${who} added the student group “${d.name}”` : `${who} added a student group`;
+    case "measure.update":
+      return typeof d.name === "string" ? `${who} changed the measure “${d.name}”` : `${who} changed a measure`;
+    case "student_group.update": {
+      const from = ((d.from ?? {}) as Record<string, unknown>).name;
+      return typeof from === "string" && typeof to.name === "string" && from !== to.name
+        ? `${who} renamed the student group “${from}” to “${to.name}”`
+        : `${who} changed a student group`;
+    }
     // Student support: no student's name ever goes into the audit log, only counts and kinds.
     case "student.import":
       return `${who} imported a student ${d.kind === "roster" ? "roster" : "indicator"} file${typeof d.rows === "number" ? ` (${d.rows} rows)` : ""}`;

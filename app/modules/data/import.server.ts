@@ -64,6 +64,23 @@ const sliceJoin = sql`o.measure_id = s.measure_id and o.start_year = s.start_yea
  * alone; the others have their current rows marked replaced by this import and the file's rows inserted. When no
  * slice changes, nothing is written and no history entry is made: importing the same file twice changes nothing.
  */
+/**
+ * The rows were checked against each measure's scale before this transaction; a district measure's scale may have
+ * been changed since (it may while nothing reads it). Under the district's lock, which measure edits take too, the
+ * check holds until commit.
+ */
+async function assertWithinScales(tx: Tx, rows: ImportRow[]) {
+  const ids = [...new Set(rows.map((r) => r.measureId))];
+  const scales = await tx.select({ id: measures.id, name: measures.name, scaleMin: measures.scaleMin, scaleMax: measures.scaleMax }).from(measures).where(inArray(measures.id, ids));
+  const byId = new Map(scales.map((m) => [m.id, m]));
+  for (const row of rows) {
+    const m = byId.get(row.measureId);
+    if (m && (row.value < m.scaleMin || row.value > m.scaleMax)) {
+      throw new Conflict(`The scale of “${m.name}” changed to ${m.scaleMin} to ${m.scaleMax} while this file waited, and row ${row.row} is outside it. Check the file again.`);
+    }
+  }
+}
+
 export async function commitImport(
   db: Database,
   actor: Actor,
@@ -78,6 +95,7 @@ export async function commitImport(
     return await db.transaction(async (tx) => {
       // One import or undo at a time per district, so "is this slice unchanged" and "may this be undone" hold until commit.
       await tx.execute(sql`select id from district where id = ${actor.districtId} for update`);
+      await assertWithinScales(tx, input.rows);
       const changed = await changedSlices(tx, actor.districtId, allSlices, input.rows);
       if (changed.length === 0) return { status: "unchanged" as const, slices: allSlices.length };
       const changedKeys = new Set(changed.map(sliceKey));

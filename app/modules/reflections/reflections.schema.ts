@@ -76,6 +76,9 @@ export const findingSchema = z.object({
   evidenceLabel: z.string().trim().max(200, "Keep the label under 200 characters.").default(""),
 });
 
+/** Changing a finding: what recording one takes, at the version the page showed. */
+export const findingEditSchema = findingSchema.extend({ findingId: z.uuid({ error: "The form names a finding that does not exist; reload the page." }), expectedVersion: version });
+
 export const removeFindingSchema = z.object({ findingId: z.uuid(), expectedVersion: version });
 
 /** Decisions taken in a meeting: like the year-end form, but each one needs its rationale. */
@@ -100,4 +103,5 @@ export type MeetingInput = z.output<typeof meetingSchema>;
 export type MeetingDetailsInput = z.output<typeof meetingDetailsSchema>;
 export type AnswerInput = z.output<typeof answerSchema>;
 export type FindingInput = z.output<typeof findingSchema>;
+export type FindingEditInput = z.output<typeof findingEditSchema>;
 export type MeetingDecisionsInput = z.output<typeof meetingDecisionsSchema>;

@@ -20,14 +20,14 @@ import {
   users,
 } from "#db/schema";
 import { updateFromJSON } from "~/editor/document";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { lastSavedBy, recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { saveYearEndDecisions } from "~/modules/cycles/lifecycle.server";
 import { checkpointLabels, schoolYearLabel } from "~/modules/cycles/school-year";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
-import { applyQuestionEdits, dataViewPath, dataViews, defaultProtocols, openStrategyFate, type OpenStrategyFate } from "./reflections";
-import type { AnswerInput, FindingInput, MeetingDecisionsInput, MeetingDetailsInput, MeetingInput, ProtocolInput } from "./reflections.schema";
+import { applyQuestionEdits, dataViewPath, dataViews, defaultProtocols, findingFormValues, openStrategyFate, type OpenStrategyFate } from "./reflections";
+import type { AnswerInput, FindingEditInput, FindingInput, MeetingDecisionsInput, MeetingDetailsInput, MeetingInput, ProtocolInput } from "./reflections.schema";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Executor = Pick<Database, "select" | "insert">;
@@ -370,6 +370,8 @@ export async function getMeeting(db: Database, actor: Actor, cycleId: string, me
       kind: f.kind,
       summary: f.summary,
       version: f.version,
+      /** The finding as its edit form writes it. */
+      form: { kind: f.kind, summary: f.summary, ...findingFormValues(f, cycle.id) },
       about: f.goalId ? `Goal: ${goalById.get(f.goalId)?.title ?? "a goal no longer in this cycle"}` : f.rubricItemId ? `Rubric item: ${itemById.get(f.rubricItemId)?.title ?? "an item"}` : "",
       aboutGoalId: f.goalId,
       evidence: f.evidenceViewPath
@@ -436,10 +438,11 @@ export async function saveAnswer(db: Database, actor: Actor, cycleId: string, me
   });
 }
 
-/** Records a success or challenge, tied to a goal or rubric item of the cycle and to a data view or one of its rubric scores. */
-export async function addFinding(db: Database, actor: Actor, cycleId: string, meetingId: string, input: FindingInput, ip?: string) {
-  const cycle = await editableCycle(db, actor, cycleId);
-  const meeting = await meetingOf(db, cycle.id, meetingId);
+/**
+ * What a finding form's target and evidence point to, checked against the cycle: a goal of the cycle (or a shared
+ * goal of its district cycle) or an item of its rubric, and a data view or one of the cycle's rubric scores.
+ */
+async function resolveFinding(db: Database, cycle: CycleRow, input: FindingInput) {
   if (input.target.goalId) {
     const goalCycleIds = cycle.districtCycleId ? [cycle.id, cycle.districtCycleId] : [cycle.id];
     const [goal] = await db.select({ id: goals.id }).from(goals).where(and(eq(goals.id, input.target.goalId), inArray(goals.cycleId, goalCycleIds)));
@@ -464,21 +467,27 @@ export async function addFinding(db: Database, actor: Actor, cycleId: string, me
       .where(and(eq(rubricScores.id, input.evidence.scoreId!), eq(rubricScores.cycleId, cycle.id)));
     if (!score) throw new ValidationFailed({ evidence: ["Choose one of this cycle's rubric scores."] });
   }
+  return {
+    kind: input.kind,
+    summary: input.summary,
+    goalId: input.target.goalId,
+    rubricItemId: input.target.rubricItemId,
+    evidenceViewPath,
+    evidenceLabel,
+    evidenceScoreId: input.evidence.scoreId,
+  };
+}
+
+/** Records a success or challenge, tied to a goal or rubric item of the cycle and to a data view or one of its rubric scores. */
+export async function addFinding(db: Database, actor: Actor, cycleId: string, meetingId: string, input: FindingInput, ip?: string) {
+  const cycle = await editableCycle(db, actor, cycleId);
+  const meeting = await meetingOf(db, cycle.id, meetingId);
+  const columns = await resolveFinding(db, cycle, input);
   return db.transaction(async (tx) => {
     await holdOpenCycle(tx, cycle.id);
     const [finding] = await tx
       .insert(findings)
-      .values({
-        meetingId: meeting.id,
-        kind: input.kind,
-        summary: input.summary,
-        goalId: input.target.goalId,
-        rubricItemId: input.target.rubricItemId,
-        evidenceViewPath,
-        evidenceLabel,
-        evidenceScoreId: input.evidence.scoreId,
-        createdBy: actor.id,
-      })
+      .values({ meetingId: meeting.id, ...columns, createdBy: actor.id })
       .returning();
     await recordAudit(tx, {
       districtId: actor.districtId,
@@ -490,6 +499,59 @@ export async function addFinding(db: Database, actor: Actor, cycleId: string, me
       ip,
     });
     return finding;
+  });
+}
+
+const findingColumns = ["kind", "summary", "goalId", "rubricItemId", "evidenceViewPath", "evidenceLabel", "evidenceScoreId"] as const;
+
+/**
+ * Rewords a finding or changes what it is about and its evidence, by those who may record findings, while the cycle
+ * is open, at the version the page showed. A finding removed meanwhile is a conflict, not a missing page, so the
+ * page can keep what was typed.
+ */
+export async function updateFinding(db: Database, actor: Actor, cycleId: string, meetingId: string, input: FindingEditInput, ip?: string) {
+  const cycle = await editableCycle(db, actor, cycleId);
+  const meeting = await meetingOf(db, cycle.id, meetingId);
+  const after = await resolveFinding(db, cycle, input);
+  return db.transaction(async (tx) => {
+    await holdOpenCycle(tx, cycle.id);
+    const [row] = await tx
+      .select()
+      .from(findings)
+      .where(and(eq(findings.id, input.findingId), eq(findings.meetingId, meeting.id)))
+      .for("update");
+    if (!row) {
+      const [elsewhere] = await tx.select({ id: findings.id }).from(findings).where(eq(findings.id, input.findingId));
+      if (elsewhere) throw new NotFound("finding");
+      throw new Conflict("Someone removed this finding while you were editing it, so your changes were not saved. What you typed is in the form to add a finding.");
+    }
+    if (row.version !== input.expectedVersion) {
+      throw new StaleEdit({
+        findingId: row.id,
+        kind: row.kind,
+        summary: row.summary,
+        ...findingFormValues(row, cycle.id),
+        version: row.version,
+        ...(await lastSavedBy(tx, actor.districtId, "finding", row.id)),
+      });
+    }
+    const changes = findingColumns.filter((field) => row[field] !== after[field]).map((field) => ({ field, before: row[field], after: after[field] }));
+    if (changes.length === 0) return row;
+    const [saved] = await tx
+      .update(findings)
+      .set({ ...after, version: row.version + 1 })
+      .where(eq(findings.id, row.id))
+      .returning();
+    await recordAudit(tx, {
+      districtId: actor.districtId,
+      actorId: actor.id,
+      action: "reflection.finding.update",
+      entityType: "finding",
+      entityId: row.id,
+      details: { meetingId: meeting.id, title: meeting.title, kind: saved.kind, version: saved.version, changes },
+      ip,
+    });
+    return saved;
   });
 }
 

@@ -4,6 +4,8 @@ import {
   carriedScoreEvidence,
   dataViewLinks,
   defaultProtocols,
+  findingConflictRows,
+  findingFormValues,
   openStrategyFate,
   parseFindingEvidence,
   parseFindingTarget,
@@ -61,6 +63,34 @@ describe("findings and data views", () => {
     expect(parseFindingEvidence("view:groups")).toEqual({ viewKey: "groups", scoreId: null });
     expect(parseFindingEvidence("view:nonsense")).toBeNull();
     expect(parseFindingEvidence("score:s1")).toEqual({ viewKey: null, scoreId: "s1" });
+  });
+
+  it("writes a saved finding back as its form's values, a view's own label standing for no note", () => {
+    const base = { goalId: null, rubricItemId: null, evidenceViewPath: null, evidenceScoreId: null, evidenceLabel: "" };
+    expect(findingFormValues({ ...base, goalId: "g1", evidenceViewPath: "/data/groups", evidenceLabel: "Results by grade and student group" }, "c-1")).toEqual({
+      target: "goal:g1",
+      evidence: "view:groups",
+      evidenceLabel: "",
+    });
+    expect(findingFormValues({ ...base, rubricItemId: "i1", evidenceViewPath: "/cycles/c-1/goals", evidenceLabel: "Grade 7" }, "c-1")).toEqual({
+      target: "item:i1",
+      evidence: "view:goal-progress",
+      evidenceLabel: "Grade 7",
+    });
+    expect(findingFormValues({ ...base, goalId: "g1", evidenceScoreId: "s1", evidenceLabel: "Walkthroughs" }, "c-1")).toMatchObject({ evidence: "score:s1", evidenceLabel: "Walkthroughs" });
+    // A view that moved since (or a score deleted) leaves the choice open rather than guessing.
+    expect(findingFormValues({ ...base, goalId: "g1", evidenceViewPath: "/data/old-page", evidenceLabel: "Old" }, "c-1")).toMatchObject({ evidence: "", evidenceLabel: "Old" });
+  });
+
+  it("puts a finding saved meanwhile beside what was typed, in the form's words", () => {
+    const options = { targets: [{ value: "goal:g1", label: "Goal: Coaching" }, { value: "item:i1", label: "Rubric item: Vision" }], evidenceOptions: [{ value: "view:trend", label: "Data view: Trend" }] };
+    const saved = { kind: "success", summary: "Coaching reached every school", target: "goal:g1", evidence: "view:trend", evidenceLabel: "" };
+    expect(findingConflictRows(saved, { ...saved, summary: " Coaching reached every school " }, options)).toEqual([]);
+    expect(findingConflictRows(saved, { kind: "challenge", summary: "Coaching reached four schools", target: "item:i1", evidence: "view:trend", evidenceLabel: "" }, options)).toEqual([
+      { field: "kind", label: "Kind", saved: "Success", typed: "Challenge" },
+      { field: "summary", label: "What the group found", saved: "Coaching reached every school", typed: "Coaching reached four schools" },
+      { field: "target", label: "About (a goal or rubric item)", saved: "Goal: Coaching", typed: "Rubric item: Vision" },
+    ]);
   });
 
   it("links a protocol's data views under /data, skipping keys it does not know", () => {

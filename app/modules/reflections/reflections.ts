@@ -145,6 +145,51 @@ export function parseFindingEvidence(value: string): FindingEvidence | null {
   return null;
 }
 
+/** A stored finding's target and evidence as the finding form writes them, so an edit form starts from what is saved. */
+export function findingFormValues(
+  finding: { goalId: string | null; rubricItemId: string | null; evidenceViewPath: string | null; evidenceScoreId: string | null; evidenceLabel: string },
+  cycleId: string,
+): { target: string; evidence: string; evidenceLabel: string } {
+  const target = finding.goalId ? `goal:${finding.goalId}` : finding.rubricItemId ? `item:${finding.rubricItemId}` : "";
+  const viewKey = finding.evidenceViewPath ? dataViewKeys.find((key) => dataViewPath(key, cycleId) === finding.evidenceViewPath) : undefined;
+  const evidence = viewKey ? `view:${viewKey}` : finding.evidenceScoreId ? `score:${finding.evidenceScoreId}` : "";
+  // A view's own label is filled in when no note was given; the form shows that as no note.
+  const evidenceLabel = viewKey && finding.evidenceLabel === dataViews[viewKey].label ? "" : finding.evidenceLabel;
+  return { target, evidence, evidenceLabel };
+}
+
+export const findingFieldLabels: Record<string, string> = {
+  kind: "Kind",
+  summary: "What the group found",
+  target: "About (a goal or rubric item)",
+  evidence: "Evidence",
+  evidenceLabel: "Evidence note (optional)",
+};
+
+/**
+ * The fields of a finding where the version saved since the form was opened differs from what was typed, in the
+ * words the form shows (a goal's title, not its id).
+ */
+export function findingConflictRows(
+  saved: Record<string, unknown>,
+  typed: Record<string, string | string[] | undefined>,
+  options: { targets: { value: string; label: string }[]; evidenceOptions: { value: string; label: string }[] },
+): { field: string; label: string; saved: string; typed: string }[] {
+  const text = (v: unknown) => (typeof v === "string" ? v.trim() : Array.isArray(v) ? String(v[0] ?? "").trim() : "");
+  const words = (field: string, value: string) => {
+    if (value === "") return "(empty)";
+    if (field === "kind") return findingKindLabels[value as FindingKind] ?? value;
+    if (field === "target") return options.targets.find((o) => o.value === value)?.label ?? "(not in the list)";
+    if (field === "evidence") return options.evidenceOptions.find((o) => o.value === value)?.label ?? "(not in the list)";
+    return value;
+  };
+  return Object.keys(findingFieldLabels).flatMap((field) => {
+    const theirs = text(saved[field]);
+    const yours = text(typed[field]);
+    return theirs === yours ? [] : [{ field, label: findingFieldLabels[field], saved: words(field, theirs), typed: words(field, yours) }];
+  });
+}
+
 /** What happened to a strategy left open at the end of a year, by the decision about its goal. */
 export type OpenStrategyFate = "carried" | "to_rewrite" | "ended";
 
