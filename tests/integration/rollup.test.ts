@@ -10,6 +10,7 @@ import { goalStatusBySchoolCycle, outcomeStandingAtSchool, rollupCacheSize, getR
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
 import { guessMapping, parseCsv, validateRecords } from "~/modules/data/import";
 import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
+import { createMeasure, updateMeasure } from "~/modules/data/measures.server";
 import { updateSchool } from "~/modules/districts/districts.server";
 import { Forbidden, NotFound } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
@@ -266,4 +267,26 @@ describe("goals across schools", () => {
     await undoImport(db(), lead(), fall);
     expect(await statusesNow()).toMatchObject({ a: "no_data", b: "no_data" });
   });
+
+  it("shows a district measure's new name on the next request after it is renamed", async () => {
+    const fields = { description: "", unit: "percent" as const, direction: "higher_is_better" as const, category: "custom" as const, scaleMin: 0, scaleMax: 100 };
+    const measure = await createMeasure(db(), lead(), { name: "Belonging indx", ...fields });
+    const goal = await createGoal(db(), lead(), districtCycleId, {
+      kind: "outcome",
+      title: "More students feel they belong",
+      ...text,
+      mirrorScope: "all_schools",
+      schoolIds: [],
+      expectedVersion: null,
+      measureId: measure.id,
+      baselineValue: 60,
+      targetValue: 70,
+      dueDate: "2027-05-31",
+    });
+    const nameNow = async () => (await getRollupView(db(), lead(), districtCycleId)).goals.find((g) => g.id === goal.id)!.measureName;
+    expect(await nameNow()).toBe("Belonging indx");
+    await updateMeasure(db(), lead(), measure.id, { name: "Belonging index", ...fields, expectedVersion: measure.version });
+    expect(await nameNow()).toBe("Belonging index");
+  });
 });
+

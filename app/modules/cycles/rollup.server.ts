@@ -149,7 +149,8 @@ export async function outcomeStandingAtSchool(
 
 /**
  * Digests of what the roll-up shows besides scores, in one round trip: its schools' ids and names (a rename changes
- * the page without touching a score) and its goals' ids, versions and last change (every goal edit bumps both).
+ * the page without touching a score), its goals' ids, versions and last change (every goal edit bumps both) with
+ * their measures' versions, and the data stamp of outcome results.
  * Digests rather than the latest updated_at, so no clock (or two servers' clocks) can hide a change.
  */
 async function freshness(db: Database, districtId: string, districtCycleId: string) {
@@ -159,8 +160,9 @@ async function freshness(db: Database, districtId: string, districtCycleId: stri
       // Aliased column names: inside a select's fields drizzle writes columns unqualified, and "id" is in both tables.
       schools: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(s.id::text || '=' || s.name, ',' order by s.id))
          from ${cycles} c join ${schools} s on s.id = c.school_id where c.district_cycle_id = ${districtCycleId})`,
-      goals: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(g.id::text || '@' || g.version || '@' || g.updated_at::text, ',' order by g.id))
-         from ${goals} g where g.cycle_id = ${districtCycleId})`,
+      // With each goal's measure's version: a renamed measure changes how its goals read.
+      goals: sql<string | null>`(select count(*)::text || ':' || md5(string_agg(g.id::text || '@' || g.version || '@' || g.updated_at::text || '@' || coalesce(m.version::text, ''), ',' order by g.id))
+         from ${goals} g left join ${measures} m on m.id = g.measure_id where g.cycle_id = ${districtCycleId})`,
       // Every change of outcome results is an import or an undo; the minimum group size changes what may be shown.
       data: sql<string | null>`(select count(*)::text || ':' || coalesce(max(i.imported_at)::text, '') || ':' || coalesce(max(i.undone_at)::text, '')
          || ':' || (select d.min_cell_size::text from ${districts} d where d.id = ${districtId})
