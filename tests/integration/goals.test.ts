@@ -417,8 +417,17 @@ describe("who may do what", () => {
       "schoolIds",
     ]);
     expect(await fieldsOf(createGoal(db(), lead(), districtCycleId, outcomeGoal({ mirrorScope: "chosen_schools", schoolIds: [] })))).toEqual(["schoolIds"]);
+    // Values the measure can never take (a percentage runs 0–100): each named, with the measure's range.
+    const outside = await createGoal(db(), lead(), districtCycleId, outcomeGoal({ measureId: ownMeasureId, baselineValue: -3, targetValue: 120 })).catch((e) => e);
+    expect(outside).toBeInstanceOf(ValidationFailed);
+    expect(outside.fieldErrors).toEqual({
+      baselineValue: ["“Office referrals (local)” runs from 0 to 100 %; enter a baseline within it."],
+      targetValue: ["“Office referrals (local)” runs from 0 to 100 %; enter a target within it."],
+    });
+    expect(await fieldsOf(createGoal(db(), lead(), districtCycleId, outcomeGoal({ measureId: ownMeasureId, baselineValue: 0, targetValue: 100 })))).toBeNull();
     const own = await createGoal(db(), lead(), districtCycleId, outcomeGoal({ measureId: ownMeasureId }));
     expect(own.measureId).toBe(ownMeasureId);
+    expect(await fieldsOf(updateGoal(db(), lead(), own.id, outcomeGoal({ measureId: ownMeasureId, targetValue: 100.5, expectedVersion: 1 })))).toEqual(["targetValue"]);
     // Switching kind clears the other kind's fields.
     const switched = await updateGoal(db(), lead(), own.id, implementationGoal({ expectedVersion: 1 }));
     expect(switched).toMatchObject({ kind: "implementation", measureId: null, targetValue: null, dueDate: null, rubricItemId: itemIds[0] });

@@ -417,11 +417,18 @@ async function validateGoal(db: Database, actor: Actor, cycle: Pick<CycleRow, "s
   } else {
     const [measure] = isUuid(input.measureId)
       ? await db
-          .select({ id: measures.id })
+          .select({ id: measures.id, name: measures.name, unit: measures.unit, scaleMin: measures.scaleMin, scaleMax: measures.scaleMax })
           .from(measures)
           .where(and(eq(measures.id, input.measureId), or(isNull(measures.districtId), eq(measures.districtId, actor.districtId))))
       : [];
     if (!measure) errors.measureId = ["Choose a measure from the list: a shared one or one of your district's."];
+    else {
+      // A value the measure can never take would make progress meaningless (a 120 % target is never met).
+      const outside = (value: number | null) => value !== null && (value < measure.scaleMin || value > measure.scaleMax);
+      const range = `“${measure.name}” runs from ${measure.scaleMin} to ${measure.scaleMax}${measure.unit === "percent" ? " %" : ""}`;
+      if (outside(input.baselineValue)) errors.baselineValue = [`${range}; enter a baseline within it.`];
+      if (outside(input.targetValue)) errors.targetValue = [`${range}; enter a target within it.`];
+    }
   }
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   return schoolIds;
