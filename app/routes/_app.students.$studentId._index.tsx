@@ -1,14 +1,15 @@
 // One student: SEL, attendance, grades and behaviour over time, the notes that explain why, trusted adults, and plans
 // with their weekly check-ins. Opening it writes the access log.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
-import { FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
+import { FormError, SelectField, TextAreaField, TextField, takesFocus, useFocusOnFailure } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { requireUser } from "~/modules/people/auth.server";
 import { mondayOf } from "~/modules/students/indicators";
+import { PlanCard, type PlanFormFailure } from "~/modules/students/components/PlanCard";
 import { SignalBadges } from "~/modules/students/components/StudentBits";
-import { checkInSchema, endSchema, interventionSchema, noteSchema, outcomeLabels, ratingLabels } from "~/modules/students/students.schema";
+import { checkInSchema, endSchema, interventionSchema, noteSchema } from "~/modules/students/students.schema";
 import {
   addCheckIn,
   addNote,
@@ -18,7 +19,9 @@ import {
   getStudentRecord,
   setRelationship,
 } from "~/modules/students/students.server";
+import { failureFor } from "~/utils/form-failure";
 import { act, load, parseForm, readForm } from "~/utils/http.server";
+import { ValidationFailed } from "~/utils/errors";
 import { uuidParam } from "~/utils/params";
 
 export const meta: MetaFunction = () => [{ title: "Student · Cyclekeeper" }];
@@ -29,6 +32,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return load(async () => ({ ...(await getStudentRecord(context.db, user, studentId)), today: new Date().toISOString().slice(0, 10) }));
 }
 
+/**
+ * A conflict (a check-in for a week already recorded, a plan someone ended meanwhile) means the page shows an outdated
+ * plan: load it again, though an error answer would normally skip that. Without JavaScript the page is loaded anyway.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) => actionStatus === 409 || defaultShouldRevalidate;
+
+// Every form on the page posts here with its intent, and a plan's forms with the plan's id, so a failed answer
+// (which carries what was sent) tells the page which form, on which plan, it belongs to.
 const intentSchema = z.enum(["note", "mark", "unmark", "plan", "check-in", "end", "delete"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -61,7 +72,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         throw back(intent.data, `#plan-${planId.data}`);
       }
       case "delete": {
-        if (form.get("confirm") !== "on") return { ok: false as const, fieldErrors: { confirm: ["Tick the box to confirm the deletion."] }, values: {} };
+        if (form.get("confirm") !== "on") throw new ValidationFailed({ confirm: ["Tick the box to confirm the deletion."] });
         await deleteStudentRecord(context.db, user, studentId, ip);
         throw redirect("/students?deleted=1");
       }
@@ -81,12 +92,17 @@ const pct = (n: number | null) => (n === null ? "–" : `${n.toFixed(1)} %`);
 
 export default function StudentPage() {
   const { student, weeks, notes, plans, adults, markedByMe, owners, catalog, canDelete, today } = useLoaderData<typeof loader>();
-  const state = useActionData<typeof action>() as FormState | undefined;
+  const failure = useActionData<typeof action>() as PlanFormFailure | undefined;
+  useFocusOnFailure(failure);
+  // Each form reads only its own answer: its errors, its message and what was typed into it (plans: PlanCard).
+  const noteState = failureFor(failure, "note");
+  const planState = failureFor(failure, "plan");
+  const deleteState = failureFor(failure, "delete");
   const [params] = useSearchParams();
-  const saved = params.get("saved");
+  // A form sent from the page a save led to still carries ?saved=…; its failure is the news now.
+  const saved = failure ? null : params.get("saved");
   const latest = weeks.at(-1);
   const thisWeek = mondayOf(today);
-  const ratingOptions = [{ value: "", label: "Choose…" }, ...[1, 2, 3, 4].map((r) => ({ value: String(r), label: `${r} — ${ratingLabels[r]}` }))];
   return (
     <div className="ck-stack">
       <PageHeader
@@ -171,9 +187,10 @@ export default function StudentPage() {
         ) : (
           <p className="ck-muted">No notes yet.</p>
         )}
-        <Form method="post" className="ck-form" noValidate>
+        <Form key={`note-${notes.length}`} method="post" className="ck-form" noValidate aria-label="Add a note">
+          <FormError state={noteState} />
           <input type="hidden" name="intent" value="note" />
-          <TextAreaField name="body" label="Add a note" hint="What explains what the data shows, e.g. works late to support family." state={state} />
+          <TextAreaField name="body" label="Add a note" hint="What explains what the data shows, e.g. works late to support family." state={noteState} />
           <div>
             <button type="submit" className="ck-button ck-button--secondary">
               Add note
@@ -195,97 +212,16 @@ export default function StudentPage() {
         <h2 id="plans-title">Intervention plans</h2>
         {plans.length === 0 ? <p className="ck-muted">No plans yet.</p> : null}
         {plans.map((p) => (
-          <article key={p.id} id={`plan-${p.id}`} className="ck-plan-card" aria-labelledby={`plan-title-${p.id}`}>
-            <h3 id={`plan-title-${p.id}`}>
-              {p.name} {p.endDate ? <span className="ck-badge ck-badge--muted">Ended</span> : <span className="ck-badge">Open</span>}
-            </h3>
-            <dl className="ck-dl">
-              <dt>Goal</dt>
-              <dd>{p.goal}</dd>
-              <dt>Owner</dt>
-              <dd>{p.ownerName ?? "–"}</dd>
-              <dt>Started</dt>
-              <dd>{p.startDate}</dd>
-              {p.endDate ? (
-                <>
-                  <dt>Ended</dt>
-                  <dd>
-                    {p.endDate}: {p.outcome ? outcomeLabels[p.outcome] : ""}
-                    {p.outcomeNote ? ` — ${p.outcomeNote}` : ""}
-                  </dd>
-                </>
-              ) : null}
-            </dl>
-            {p.checkIns.length ? (
-              <table className="ck-table">
-                <caption>Weekly check-ins</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Week of</th>
-                    <th scope="col">Progress</th>
-                    <th scope="col">Note</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.checkIns.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">{c.weekOf}</th>
-                      <td>{ratingLabels[c.rating]}</td>
-                      <td>{c.note}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="ck-muted">No check-ins yet.</p>
-            )}
-            {!p.endDate ? (
-              <div className="ck-grid">
-                <Form method="post" className="ck-form" noValidate aria-label={`Check in on ${p.name}`}>
-                  <h4>Weekly check-in</h4>
-                  <input type="hidden" name="intent" value="check-in" />
-                  <input type="hidden" name="planId" value={p.id} />
-                  <TextField name="weekOf" label="Week of" type="date" defaultValue={thisWeek} state={state} />
-                  <SelectField name="rating" label="Progress" options={ratingOptions} defaultValue="" state={state} />
-                  <TextAreaField name="note" label="Check-in note" state={state} rows={2} />
-                  <div>
-                    <button type="submit" className="ck-button">
-                      Record check-in
-                    </button>
-                  </div>
-                </Form>
-                <Form method="post" className="ck-form" noValidate aria-label={`End ${p.name}`}>
-                  <h4>End the plan</h4>
-                  <input type="hidden" name="intent" value="end" />
-                  <input type="hidden" name="planId" value={p.id} />
-                  <input type="hidden" name="expectedVersion" value={p.version} />
-                  <TextField name="endDate" label="End date" type="date" defaultValue={today} state={state} />
-                  <SelectField
-                    name="outcome"
-                    label="Outcome"
-                    options={[{ value: "", label: "Choose…" }, ...Object.entries(outcomeLabels).map(([value, label]) => ({ value, label }))]}
-                    defaultValue=""
-                    state={state}
-                  />
-                  <TextAreaField name="outcomeNote" label="Outcome note" state={state} rows={2} />
-                  <div>
-                    <button type="submit" className="ck-button ck-button--secondary">
-                      End plan
-                    </button>
-                  </div>
-                </Form>
-              </div>
-            ) : null}
-          </article>
+          <PlanCard key={p.id} plan={p} failure={failure} thisWeek={thisWeek} today={today} />
         ))}
-        <Form method="post" className="ck-form" noValidate aria-labelledby="new-plan">
+        <Form key={`plan-${plans.length}`} method="post" className="ck-form" noValidate aria-labelledby="new-plan">
           <h3 id="new-plan">Start a plan</h3>
-          <FormError state={state} />
+          <FormError state={planState} />
           <input type="hidden" name="intent" value="plan" />
-          <SelectField name="catalogId" label="Intervention" options={[{ value: "", label: "Choose…" }, ...catalog.map((c) => ({ value: c.id, label: c.name }))]} defaultValue="" state={state} />
-          <SelectField name="ownerId" label="Owner" options={[{ value: "", label: "Choose…" }, ...owners.map((o) => ({ value: o.id, label: o.name }))]} defaultValue="" state={state} />
-          <TextField name="startDate" label="Start date" type="date" defaultValue={today} state={state} />
-          <TextAreaField name="goal" label="Goal for the student" hint="What should be different, and by when?" state={state} />
+          <SelectField name="catalogId" label="Intervention" options={[{ value: "", label: "Choose…" }, ...catalog.map((c) => ({ value: c.id, label: c.name }))]} defaultValue="" state={planState} />
+          <SelectField name="ownerId" label="Owner" options={[{ value: "", label: "Choose…" }, ...owners.map((o) => ({ value: o.id, label: o.name }))]} defaultValue="" state={planState} />
+          <TextField name="startDate" label="Start date" type="date" defaultValue={today} state={planState} />
+          <TextAreaField name="goal" label="Goal for the student" hint="What should be different, and by when?" state={planState} />
           <div>
             <button type="submit" className="ck-button">
               Start plan
@@ -296,12 +232,23 @@ export default function StudentPage() {
       {canDelete ? (
         <Card title="Delete this record">
           <p className="ck-muted">On a family's request: deletes the student, their indicators, notes, plans and relationships. The access log keeps an opaque reference only.</p>
-          <Form method="post" className="ck-form" noValidate>
+          <Form method="post" className="ck-form" noValidate aria-label="Delete this record">
             <input type="hidden" name="intent" value="delete" />
             <label className="ck-check">
-              <input type="checkbox" name="confirm" /> Yes, delete {student.name}'s record for good
+              <input
+                type="checkbox"
+                name="confirm"
+                autoFocus={takesFocus(deleteState, "confirm") || undefined}
+                aria-invalid={deleteState?.fieldErrors?.confirm ? true : undefined}
+                aria-describedby={deleteState?.fieldErrors?.confirm ? "delete-confirm-error" : undefined}
+              />{" "}
+              Yes, delete {student.name}'s record for good
             </label>
-            {state?.fieldErrors?.confirm ? <p className="ck-field__error">{state.fieldErrors.confirm.join(" ")}</p> : null}
+            {deleteState?.fieldErrors?.confirm ? (
+              <p className="ck-field__error" id="delete-confirm-error">
+                {deleteState.fieldErrors.confirm.join(" ")}
+              </p>
+            ) : null}
             <div>
               <button type="submit" className="ck-button ck-button--danger">
                 Delete record

@@ -3,12 +3,13 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { StaleEditNotice } from "~/components/ui/conflict";
-import { FormError, TextAreaField, TextField, type FormState } from "~/components/ui/form";
+import { FormError, TextAreaField, TextField, useFocusOnFailure, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { catalogItemSchema, settingsSchema } from "~/modules/students/students.schema";
 import { addCatalogItem, ensureInterventionCatalog, getStudentSettings, listInterventionCatalog, updateStudentSettings } from "~/modules/students/students.server";
+import { failureFor } from "~/utils/form-failure";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Student support settings · Cyclekeeper" }];
@@ -73,11 +74,12 @@ export default function StudentSettings() {
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const [params] = useSearchParams();
   const saved = failure ? null : params.get("saved");
-  const failedIntent = failure?.values?.intent;
-  const stale = failedIntent === "settings" ? failure?.stale : undefined;
+  useFocusOnFailure(failure);
   // Each form shows its own errors and keeps what was typed into it, and only it.
-  const settingsState: FormState | undefined = failure && failedIntent === "settings" ? { fieldErrors: failure.fieldErrors, formError: stale ? undefined : failure.formError, values: failure.values } : undefined;
-  const catalogState: FormState | undefined = failure && failedIntent === "catalog" ? failure : undefined;
+  const settingsFailure = failureFor(failure, "settings");
+  const stale = settingsFailure?.stale;
+  const settingsState: FormState | undefined = settingsFailure && { ...settingsFailure, formError: stale ? undefined : settingsFailure.formError };
+  const catalogState: FormState | undefined = failureFor(failure, "catalog");
   const version = typeof stale?.version === "number" ? stale.version : settings.version;
   return (
     <div className="ck-stack">
@@ -88,8 +90,8 @@ export default function StudentSettings() {
         </Notice>
       ) : null}
       <Card title="Indicator thresholds and retention">
-        {failure && stale ? (
-          <StaleEditNotice message={failure.formError ?? ""} stale={stale} rows={settingsConflictRows(stale, failure.values)}>
+        {settingsFailure && stale ? (
+          <StaleEditNotice message={settingsFailure.formError ?? ""} stale={stale} rows={settingsConflictRows(stale, settingsFailure.values)}>
             <p>What you typed is still in the form below. Saving it now replaces their settings with yours.</p>
           </StaleEditNotice>
         ) : null}

@@ -3,12 +3,13 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { StaleEditNotice } from "~/components/ui/conflict";
-import { FormError, TextAreaField, TextField, type FormState } from "~/components/ui/form";
+import { FormError, TextAreaField, TextField, useFocusOnFailure, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { requireUser } from "~/modules/people/auth.server";
 import { catalogConflictRows, catalogItemInWords } from "~/modules/students/catalog";
 import { catalogItemEditSchema, catalogItemStatusSchema } from "~/modules/students/students.schema";
 import { getCatalogItem, setCatalogItemActive, updateCatalogItem } from "~/modules/students/students.server";
+import { failureFor } from "~/utils/form-failure";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
@@ -54,8 +55,10 @@ export default function EditCatalogItem() {
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const stale = failure?.stale;
   const failedIntent = failure?.values?.intent;
+  useFocusOnFailure(failure);
   // A failed save keeps what was typed; after a stale save the form carries the newer version, so saving again is deliberate.
-  const state: FormState | undefined = failure && failedIntent === "save" ? { fieldErrors: failure.fieldErrors, formError: stale ? undefined : failure.formError, values: failure.values } : undefined;
+  const saveFailure = failureFor(failure, "save");
+  const state: FormState | undefined = saveFailure && { ...saveFailure, formError: stale ? undefined : saveFailure.formError };
   const version = typeof stale?.version === "number" ? stale.version : item.version;
   return (
     <div className="ck-stack">

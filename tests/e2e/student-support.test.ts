@@ -1,5 +1,6 @@
 // A weekly data meeting at Maple Elementary in a real browser: a newly flagged student gets a mentoring plan and two
-// weekly check-ins, the next week's indicators are imported, and the school rates update. Axe on every page.
+// weekly check-ins, the next week's indicators are imported, and the school rates update; with a second plan open, a
+// failed check-in shows on its own plan's form only. Axe on every page.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectHeading, expectNoAxeViolations, newPage, signIn, useServerAndBrowser } from "./support";
@@ -95,6 +96,38 @@ describe("weekly data meeting", () => {
       expect(chronicAfter + failingAfter).toBeLessThan(chronicBefore + failingBefore);
       await page.screenshot({ path: "tests/.artifacts/student-support-meeting.png", fullPage: true });
       await expectNoAxeViolations(page, "weekly meeting after the import");
+
+      // A second open plan: a check-in sent without a rating is answered on the tutoring plan's form only, the cursor
+      // in its first field in error, and the mentor plan's form stays as it was.
+      await page.goto(`${new URL(page.url()).origin}${studentPath}`);
+      await expectHeading(page, name);
+      const secondPlan = page.getByRole("form", { name: "Start a plan" });
+      await secondPlan.getByLabel("Intervention").selectOption({ label: "Tutoring" });
+      await secondPlan.getByLabel("Owner").selectOption({ label: "Grace Lindqvist" });
+      await secondPlan.getByLabel("Start date").fill("2026-11-30");
+      await secondPlan.getByLabel("Goal for the student").fill("Passes the fractions unit by the winter break.");
+      await secondPlan.getByRole("button", { name: "Start plan" }).click();
+      await page.getByRole("status").filter({ hasText: "Plan started." }).waitFor();
+      const tutoring = page.getByRole("form", { name: "Check in on Tutoring" });
+      const mentor = page.getByRole("form", { name: "Check in on Older-student mentor" });
+      await mentor.getByLabel("Check-in note").fill("Half-typed for the mentor");
+      await tutoring.getByLabel("Check-in note").fill("Worked through two worksheets.");
+      await tutoring.getByRole("button", { name: "Record check-in" }).click();
+      await tutoring.getByText("Choose a progress rating.").waitFor();
+      await expect(page.getByText("Choose a progress rating.").count()).resolves.toBe(1);
+      await expect(page.getByRole("status").count(), "no success message beside the failure").resolves.toBe(0);
+      await expect(tutoring.getByLabel("Progress").evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await expect(tutoring.getByLabel("Check-in note").inputValue()).resolves.toBe("Worked through two worksheets.");
+      await expect(mentor.locator('.ck-field__error, [aria-invalid="true"]').count()).resolves.toBe(0);
+      await expect(mentor.getByLabel("Check-in note").inputValue()).resolves.toBe("Half-typed for the mentor");
+      await page.screenshot({ path: "tests/.artifacts/student-support-check-in-error.png", fullPage: true });
+      await expectNoAxeViolations(page, "student page with a failed check-in");
+      // Corrected and sent again: recorded, and the form starts empty for next week.
+      await tutoring.getByLabel("Progress").selectOption({ label: "3 — Good progress" });
+      await tutoring.getByRole("button", { name: "Record check-in" }).click();
+      await page.getByRole("row").filter({ hasText: "Worked through two worksheets." }).waitFor();
+      await expect(tutoring.getByLabel("Check-in note").inputValue()).resolves.toBe("");
+      await expect(page.getByText("Choose a progress rating.").count()).resolves.toBe(0);
     } finally {
       await context.close();
     }

@@ -18,6 +18,7 @@ import {
   weeklyMeeting,
 } from "~/modules/students/students.server";
 import { defaultThresholds, summariseWeek, type WeekFigures } from "~/modules/students/indicators";
+import { StaleEdit } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
@@ -268,7 +269,11 @@ describe("records, plans, export, deletion and retention", () => {
     const [plan] = await database.query<{ id: string; version: number }>("select id, version from intervention where student_id = $1", [studentId]);
     await expect(endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-10-01", outcome: "goal_met", outcomeNote: "", expectedVersion: 1 })).rejects.toThrow("validation failed");
     await endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-11-20", outcome: "progress", outcomeNote: "Attends four days most weeks.", expectedVersion: 1 });
-    await expect(endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-11-21", outcome: "goal_met", outcomeNote: "", expectedVersion: 1 })).rejects.toThrow("Someone changed this plan");
+    const stale = await endIntervention(database.db, principal(), studentId, plan.id, { endDate: "2026-11-21", outcome: "goal_met", outcomeNote: "", expectedVersion: 1 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(StaleEdit);
+    expect((stale as StaleEdit).message).toBe("Someone ended this plan while you were looking at it, so your ending was not saved.");
+    // How it was ended, and by whom, for the notice that sets it beside what the late form typed.
+    expect((stale as StaleEdit).current).toMatchObject({ endDate: "2026-11-20", outcome: "progress", outcomeNote: "Attends four days most weeks.", version: 2, savedBy: d.schoolTeam.name });
     await expect(addCheckIn(database.db, principal(), studentId, plan.id, { weekOf: "2026-11-23", rating: 3, note: "" })).rejects.toThrow("plan has ended");
     expect(await database.query("select end_date::text as end_date, outcome, version from intervention where id = $1", [plan.id])).toEqual([{ end_date: "2026-11-20", outcome: "progress", version: 2 }]);
     // An ended plan leaves the meeting's list.

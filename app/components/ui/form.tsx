@@ -1,14 +1,39 @@
 // Labelled form controls that show their errors beside them and keep what was typed.
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useEffect, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 
 export interface FormState {
   fieldErrors?: Record<string, string[]>;
   formError?: string;
   values?: Record<string, string | string[]>;
+  /** This form is the one that was sent (failureFor in ~/utils/form-failure): its first field in error takes the cursor. */
+  focusFirstError?: boolean;
 }
 
 function errorsFor(state: FormState | undefined, name: string) {
   return state?.fieldErrors?.[name];
+}
+
+/**
+ * Whether `name` is the field the answer to a failed form should put the cursor in: its first field in error. Errors
+ * come in the order the form's schema lists its fields, which is the order the form shows them.
+ */
+export function takesFocus(state: FormState | undefined, name: string) {
+  if (!state?.focusFirstError || !state.fieldErrors) return false;
+  return Object.keys(state.fieldErrors).find((field) => state.fieldErrors?.[field]?.length) === name;
+}
+
+/**
+ * After a failed submission, puts the cursor in the first field in error, or else on the message that explains the
+ * failure (an element marked `data-failure-notice` with tabIndex -1). Without JavaScript the server's page does this
+ * with autofocus (see takesFocus); with it the page re-renders in place, where autofocus does nothing, and this does.
+ * Pass the action's answer itself (useActionData), so the effect runs once per answer, not on every render.
+ */
+export function useFocusOnFailure(failure: object | undefined) {
+  useEffect(() => {
+    if (!failure) return;
+    const target = document.querySelector<HTMLElement>('[aria-invalid="true"]') ?? document.querySelector<HTMLElement>("[data-failure-notice]");
+    target?.focus();
+  }, [failure]);
 }
 
 export function valueOf(state: FormState | undefined, name: string, fallback?: string) {
@@ -31,7 +56,7 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "name">
   state?: FormState;
 }
 
-export function TextField({ name, label, hint, state, defaultValue, type = "text", ...rest }: FieldProps) {
+export function TextField({ name, label, hint, state, defaultValue, type = "text", autoFocus, ...rest }: FieldProps) {
   const id = useId();
   const errors = errorsFor(state, name);
   const hintId = hint ? `${id}-hint` : undefined;
@@ -51,6 +76,7 @@ export function TextField({ name, label, hint, state, defaultValue, type = "text
         type={type}
         className="ck-input"
         defaultValue={keep ? (valueOf(state, name) ?? (defaultValue as string | undefined)) : undefined}
+        autoFocus={autoFocus ?? (takesFocus(state, name) || undefined)}
         aria-invalid={errors ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
         {...rest}
@@ -93,6 +119,7 @@ export function TextAreaField({
         rows={rows}
         className="ck-input"
         defaultValue={valueOf(state, name) ?? defaultValue}
+        autoFocus={takesFocus(state, name) || undefined}
         aria-invalid={errors ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
       />
@@ -109,7 +136,7 @@ interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "nam
   options: { value: string; label: string }[];
 }
 
-export function SelectField({ name, label, hint, state, options, defaultValue, ...rest }: SelectProps) {
+export function SelectField({ name, label, hint, state, options, defaultValue, autoFocus, ...rest }: SelectProps) {
   const id = useId();
   const errors = errorsFor(state, name);
   const hintId = hint ? `${id}-hint` : undefined;
@@ -127,6 +154,7 @@ export function SelectField({ name, label, hint, state, options, defaultValue, .
         name={name}
         className="ck-select"
         defaultValue={valueOf(state, name) ?? (defaultValue as string | undefined)}
+        autoFocus={autoFocus ?? (takesFocus(state, name) || undefined)}
         aria-invalid={errors ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
         {...rest}

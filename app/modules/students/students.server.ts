@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import {
+  auditEvents,
   checkIns,
   dataImports,
   districts,
@@ -683,10 +684,27 @@ export async function addCheckIn(db: Database, actor: Actor, studentId: string, 
   });
 }
 
+/** The saved plan, for an end form opened before it changed: how it ended, who saved that and when (from the audit trail). */
+async function stalePlan(db: Executor, plan: typeof interventions.$inferSelect) {
+  const [last] = await db
+    .select({ savedBy: users.name, savedAt: auditEvents.at })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.districtId, plan.districtId), eq(auditEvents.entityType, "intervention"), eq(auditEvents.entityId, plan.id), eq(auditEvents.action, "student.plan_end")))
+    .orderBy(desc(auditEvents.at))
+    .limit(1);
+  return new StaleEdit(
+    { endDate: plan.endDate, outcome: plan.outcome, outcomeNote: plan.outcomeNote, version: plan.version, savedBy: last?.savedBy ?? null, savedAt: last?.savedAt.toISOString() ?? null },
+    plan.endDate
+      ? "Someone ended this plan while you were looking at it, so your ending was not saved."
+      : "Someone changed this plan while you were looking at it, so your ending was not saved. Check it and try again.",
+  );
+}
+
 export async function endIntervention(db: Database, actor: Actor, studentId: string, interventionId: string, input: z.output<typeof endSchema>, ip?: string) {
   await db.transaction(async (tx) => {
     const { plan } = await planFor(tx, actor, studentId, interventionId);
-    if (plan.version !== input.expectedVersion || plan.endDate) throw new StaleEdit({ endDate: plan.endDate, outcome: plan.outcome }, "Someone changed this plan while you were looking at it. Check it and try again.");
+    if (plan.version !== input.expectedVersion || plan.endDate) throw await stalePlan(tx, plan);
     if (input.endDate < plan.startDate) throw new ValidationFailed({ endDate: ["The plan cannot end before it started."] });
     await tx
       .update(interventions)
