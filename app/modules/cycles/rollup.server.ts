@@ -189,6 +189,7 @@ async function schoolResults(
   if (outcome.length === 0) return undefined;
   const known = { startYear: cycle.startYear, stamp };
   const missing = outcome.filter((g) => !memo.has(outcomeMemoKey(g, known)));
+  // Every outcome goal's statuses for this stamp are in the memo, keyed by it: nothing will ask for a value.
   if (missing.length === 0) return { ...known, minN: 0, valuesOf: () => [] };
   // Stale stamps' statuses are never asked for again.
   for (const key of [...memo.keys()]) if (key.startsWith("outcome|") && !key.endsWith(`|${stamp}`)) memo.delete(key);
