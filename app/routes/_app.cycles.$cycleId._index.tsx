@@ -14,6 +14,7 @@ import { checkpointLabels, checkpoints, formatLongDate, type Checkpoint } from "
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
+import { todayFor } from "~/utils/time-zone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.heading.organisation} ${data.heading.yearLabel} · Cyclekeeper` : "Cycle · Cyclekeeper" },
@@ -45,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       }));
     }
     const goals = await listGoalsForCycle(context.db, user, cycleId);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayFor(user);
     const overdue = cycle.status === "closed" ? [] : await overdueStrategies(context.db, user, cycleId, today);
     const allGoals = [...goals.mirrored, ...goals.own];
     const steps = nextSteps({

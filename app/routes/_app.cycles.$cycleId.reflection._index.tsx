@@ -14,6 +14,7 @@ import { meetingSchema } from "~/modules/reflections/reflections.schema";
 import { createMeeting, listMeetings, meetingFormOptions } from "~/modules/reflections/reflections.server";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
+import { todayFor } from "~/utils/time-zone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Reflection · ${data.heading.organisation} ${data.heading.yearLabel} · Cyclekeeper` : "Reflection · Cyclekeeper" },
@@ -29,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closed: cycle.status === "closed",
     meetings,
     ...options,
-    today: new Date().toISOString().slice(0, 10),
+    today: todayFor(user),
   };
 }
 

@@ -15,6 +15,7 @@ import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
+import { todayFor } from "~/utils/time-zone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Settings · ${data.heading.organisation} ${data.heading.yearLabel} · Cyclekeeper` : "Cycle settings · Cyclekeeper" },
@@ -32,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     phase: cycle.phase,
     version: cycle.version,
     dates,
-    suggestedPhase: phaseForDate(new Date().toISOString().slice(0, 10), dates),
+    suggestedPhase: phaseForDate(todayFor(user), dates),
   };
 }
 

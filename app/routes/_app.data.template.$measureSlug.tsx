@@ -8,6 +8,7 @@ import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { toCsv } from "~/utils/csv";
 import { load } from "~/utils/http.server";
+import { todayFor } from "~/utils/time-zone";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -17,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     requirePermission(user, "data:manage", { districtId: user.districtId });
     return { measure: await getMeasureBySlug(context.db, user, slug), schools: await listSchoolNames(context.db, user, { limit: 2 }) };
   });
-  const startYear = schoolYearOf(new Date().toISOString().slice(0, 10));
+  const startYear = schoolYearOf(todayFor(user));
   const body = toCsv([...importFields], templateRows(measure, startYear, schools.map((s) => s.name)));
   return new Response(body, {
     headers: {

@@ -1,13 +1,15 @@
 // District settings, for the lead: the district's name and the small-cell size every aggregate respects.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FormError, TextField, type FormState } from "~/components/ui/form";
+import { FormError, SelectField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { districtSettingsSchema } from "~/modules/districts/districts.schema";
 import { getDistrict, updateDistrictSettings } from "~/modules/districts/districts.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { act, load, parseForm, readForm } from "~/utils/http.server";
+import { formatLongDate } from "~/modules/cycles/school-year";
+import { localDate, timeZoneChoices } from "~/utils/time-zone";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Cyclekeeper" }];
 
@@ -16,7 +18,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return load(async () => {
     requirePermission(user, "district:manage", { districtId: user.districtId });
     const district = await getDistrict(context.db, user);
-    return { district: { name: district.name, slug: district.slug, minCellSize: district.minCellSize } };
+    return {
+      district: { name: district.name, slug: district.slug, minCellSize: district.minCellSize, timeZone: district.timeZone },
+      timeZones: timeZoneChoices(),
+      today: localDate(new Date(), district.timeZone),
+    };
   });
 }
 
@@ -31,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { district } = useLoaderData<typeof loader>();
+  const { district, timeZones, today } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>() as FormState | undefined;
   const [params] = useSearchParams();
   return (
@@ -64,6 +70,14 @@ export default function Settings() {
             defaultValue={String(district.minCellSize)}
             hint="Results for fewer students than this are suppressed everywhere, so no one can be identified. At least 5; 10 is common."
             required
+            state={state}
+          />
+          <SelectField
+            name="timeZone"
+            label="Time zone"
+            options={timeZones.map((zone) => ({ value: zone, label: zone.replace(/_/g, " ") }))}
+            defaultValue={district.timeZone}
+            hint={`What “today” means for due dates, checkpoints and weeks. It is ${formatLongDate(today)} there now.`}
             state={state}
           />
           <div>

@@ -23,13 +23,14 @@ import { failureFor } from "~/utils/form-failure";
 import { act, load, parseForm, readForm } from "~/utils/http.server";
 import { ValidationFailed } from "~/utils/errors";
 import { uuidParam } from "~/utils/params";
+import { todayFor } from "~/utils/time-zone";
 
 export const meta: MetaFunction = () => [{ title: "Student · Cyclekeeper" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const studentId = uuidParam(params, "studentId");
-  return load(async () => ({ ...(await getStudentRecord(context.db, user, studentId)), today: new Date().toISOString().slice(0, 10) }));
+  return load(async () => ({ ...(await getStudentRecord(context.db, user, studentId)), today: todayFor(user) }));
 }
 
 /**

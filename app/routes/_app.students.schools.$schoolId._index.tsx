@@ -9,6 +9,7 @@ import { ratingLabels } from "~/modules/students/students.schema";
 import { schoolRates, weeklyMeeting } from "~/modules/students/students.server";
 import { load } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
+import { todayFor } from "~/utils/time-zone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Weekly meeting · ${data?.school.name ?? "School"} · Cyclekeeper` }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const week = new URL(request.url).searchParams.get("week");
   return load(async () => {
     const meeting = await weeklyMeeting(context.db, user, schoolId, week && /^\d{4}-\d{2}-\d{2}$/.test(week) ? week : null);
-    const rates = await schoolRates(context.db, user, schoolId, startYearOf(meeting.week ?? new Date().toISOString().slice(0, 10)));
+    const rates = await schoolRates(context.db, user, schoolId, startYearOf(meeting.week ?? todayFor(user)));
     return { ...meeting, rates };
   });
 }

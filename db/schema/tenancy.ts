@@ -10,6 +10,8 @@ export const districts = pgTable("district", {
   name: text("name").notNull(),
   // Smallest group size whose aggregates may be shown; later data views suppress below it.
   minCellSize: integer("min_cell_size").notNull().default(10),
+  /** IANA time zone (e.g. "America/Chicago"): the district's "today" for due dates, checkpoints and weeks. */
+  timeZone: text("time_zone").notNull().default("UTC"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

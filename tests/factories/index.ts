@@ -58,7 +58,7 @@ export function actorOf(
   user: { id: string; districtId: string; role: Role; email: string; name: string; studentRecords: boolean },
   schoolIds: string[] = [],
 ): SessionUser {
-  return { ...user, schoolIds, districtName: "", districtSlug: "" };
+  return { ...user, schoolIds, districtName: "", districtSlug: "", timeZone: "UTC" };
 }
 
 /** A district with two schools and one active user per role; the school team serves the first school. */

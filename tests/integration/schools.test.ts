@@ -1,5 +1,5 @@
 // School commands against a real database: scoping, name clashes, archive and restore.
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, schools } from "#db/schema";
 import {
@@ -11,11 +11,16 @@ import {
   getDistrict,
   updateSchool,
 } from "~/modules/districts/districts.server";
-import { Conflict, Forbidden, NotFound } from "~/utils/errors";
+import { districtSettingsSchema } from "~/modules/districts/districts.schema";
+import { createSession, findSessionUser } from "~/modules/people/session.server";
+import { Conflict, Forbidden, NotFound, ValidationFailed } from "~/utils/errors";
+import { parseForm } from "~/utils/http.server";
+import { todayFor } from "~/utils/time-zone";
 import { actorOf, makeDistrictWithPeople } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;
+const testConfig = { sessionIdleMs: 30 * 60_000, sessionMaxMs: 12 * 3_600_000 };
 let world: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
 let elsewhere: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
 
@@ -73,4 +78,37 @@ describe("district settings", () => {
     expect(await getDistrict(database.db, actorOf(world.board))).toMatchObject({ name: "Renamed District", minCellSize: 15 });
     await expect(updateDistrictSettings(database.db, actorOf(world.team), { name: "X", minCellSize: 5 })).rejects.toThrow(Forbidden);
   });
+
+  it("keeps the district's time zone, which every signed-in request then carries, and refuses a made-up one", async () => {
+    expect((await getDistrict(database.db, actorOf(world.lead))).timeZone).toBe("UTC");
+    await updateDistrictSettings(database.db, actorOf(world.lead), parseForm(settingsForm({ timeZone: "America/Chicago" }), districtSettingsSchema));
+    expect(await getDistrict(database.db, actorOf(world.lead))).toMatchObject({ timeZone: "America/Chicago", minCellSize: 15 });
+    // A session reads it with the user, so "today" on every page is the district's.
+    const token = await createSession(database.db, world.lead.id, testConfig);
+    const user = await findSessionUser(database.db, token, testConfig);
+    expect(user?.timeZone).toBe("America/Chicago");
+    expect(todayFor(user!, new Date("2026-12-01T02:30:00Z"))).toBe("2026-11-30");
+    // Left out of the form, the zone stays; a zone that does not exist is refused, naming the field.
+    await updateDistrictSettings(database.db, actorOf(world.lead), parseForm(settingsForm({}), districtSettingsSchema));
+    expect((await getDistrict(database.db, actorOf(world.lead))).timeZone).toBe("America/Chicago");
+    const refused = (() => {
+      try {
+        parseForm(settingsForm({ timeZone: "Mars/Olympus_Mons" }), districtSettingsSchema);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(ValidationFailed);
+    expect((refused as ValidationFailed).fieldErrors).toEqual({ timeZone: ["Choose a time zone from the list."] });
+    const [audit] = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "district.update"), eq(auditEvents.districtId, world.district.id))).orderBy(desc(auditEvents.at)).limit(1);
+    expect(audit.details).toMatchObject({ to: { timeZone: "America/Chicago" } });
+  });
 });
+
+function settingsForm(extra: Record<string, string>) {
+  const form = new FormData();
+  form.set("name", "Renamed District");
+  form.set("minCellSize", "15");
+  for (const [key, value] of Object.entries(extra)) form.set(key, value);
+  return form;
+}

@@ -1,5 +1,6 @@
 // Forms about the district and its schools.
 import { z } from "zod";
+import { isTimeZone } from "~/utils/time-zone";
 import { districtNameSchema } from "~/modules/people/people.schema";
 
 export const schoolLevels = ["elementary", "middle", "high", "k8", "other"] as const;
@@ -23,6 +24,12 @@ export const districtSettingsSchema = z.object({
     .int("Enter a whole number.")
     .min(5, "Use at least 5: smaller groups can identify students.")
     .max(100, "Use at most 100."),
+  // Optional for clients that predate it: left out, the district keeps its zone.
+  timeZone: z
+    .string()
+    .trim()
+    .refine(isTimeZone, "Choose a time zone from the list.")
+    .optional(),
 });
 
 export type SchoolInput = z.infer<typeof schoolSchema>;

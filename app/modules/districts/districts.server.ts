@@ -18,7 +18,7 @@ export async function getDistrict(db: Database, actor: Actor) {
 export async function updateDistrictSettings(
   db: Database,
   actor: Actor,
-  input: { name: string; minCellSize: number },
+  input: { name: string; minCellSize: number; timeZone?: string },
   ip?: string,
 ) {
   requirePermission(actor, "district:manage", { districtId: actor.districtId });
@@ -27,7 +27,7 @@ export async function updateDistrictSettings(
     if (!before) throw new NotFound("district");
     await tx
       .update(districts)
-      .set({ name: input.name, minCellSize: input.minCellSize, updatedAt: new Date() })
+      .set({ name: input.name, minCellSize: input.minCellSize, timeZone: input.timeZone ?? before.timeZone, updatedAt: new Date() })
       .where(eq(districts.id, actor.districtId));
     await recordAudit(tx, {
       districtId: actor.districtId,
@@ -35,7 +35,10 @@ export async function updateDistrictSettings(
       action: "district.update",
       entityType: "district",
       entityId: actor.districtId,
-      details: { from: { name: before.name, minCellSize: before.minCellSize }, to: input },
+      details: {
+        from: { name: before.name, minCellSize: before.minCellSize, timeZone: before.timeZone },
+        to: { ...input, timeZone: input.timeZone ?? before.timeZone },
+      },
       ip,
     });
   });

@@ -12,6 +12,8 @@ export interface SessionUser extends Actor {
   name: string;
   districtName: string;
   districtSlug: string;
+  /** The district's IANA time zone: what "today" means for its people (due dates, checkpoints, weeks). */
+  timeZone: string;
 }
 
 type CookieConfig = Pick<AppConfig, "secureCookies">;
@@ -90,6 +92,7 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
       districtId: districts.id,
       districtName: districts.name,
       districtSlug: districts.slug,
+      timeZone: districts.timeZone,
       // In the same round trip as the session: every signed-in request needs it, and a second query was a fifth of
       // a light page's cost on the embedded database. Text, not uuid[], so both drivers hand back the same thing.
       schoolIds: sql<string>`array_to_string(array(select ${schoolMemberships.schoolId} from ${schoolMemberships} where ${schoolMemberships.userId} = ${users.id} order by 1), ',')`,
@@ -115,6 +118,7 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
     role: row.role as Role,
     studentRecords: row.studentRecords,
     districtId: row.districtId,
+    timeZone: row.timeZone,
     districtName: row.districtName,
     districtSlug: row.districtSlug,
     schoolIds: row.role === "school_team" && row.schoolIds ? row.schoolIds.split(",") : [],
