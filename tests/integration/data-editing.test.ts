@@ -8,13 +8,13 @@ import { createDistrictCycle } from "~/modules/cycles/cycles.server";
 import { goalSchema } from "~/modules/cycles/goals.schema";
 import { createGoal } from "~/modules/cycles/goals.server";
 import { addBenchmark } from "~/modules/data/benchmarks.server";
-import { guessMapping, parseCsv, validateRecords, type ImportRow } from "~/modules/data/import";
-import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
+import { commitImport, undoImport } from "~/modules/data/import.server";
 import type { MeasureEdit, MeasureInput } from "~/modules/data/measures.schema";
 import { createMeasure, createStudentGroup, getMeasureForEdit, getStudentGroupForEdit, updateMeasure, updateStudentGroup } from "~/modules/data/measures.server";
 import type { SessionUser } from "~/modules/people/session.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople } from "../factories";
+import { importRowsOf } from "../factories/imports";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;
@@ -30,15 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const HEADER = "school,school_year,term,grade,student_group,measure,n,value";
-
-async function rowsOf(lines: string[]): Promise<ImportRow[]> {
-  const parsed = parseCsv([HEADER, ...lines].join("\n"));
-  if (!parsed.ok) throw new Error(parsed.error);
-  const result = validateRecords(parsed, guessMapping(parsed.headers), await loadImportLookups(database.db, lead));
-  if (result.errors.length) throw new Error(JSON.stringify(result.errors));
-  return result.rows;
-}
+const rowsOf = (lines: string[]) => importRowsOf(database.db, lead, lines);
 
 const measureInput = (name: string, overrides: Partial<MeasureInput> = {}): MeasureInput => ({
   name,

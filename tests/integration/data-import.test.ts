@@ -9,6 +9,7 @@ import { createMeasure, createStudentGroup, listMeasures } from "~/modules/data/
 import type { SessionUser } from "~/modules/people/session.server";
 import { Conflict, Forbidden, NotFound } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople } from "../factories";
+import { IMPORT_HEADER, importRowsOf } from "../factories/imports";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;
@@ -24,15 +25,11 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const HEADER = "school,school_year,term,grade,student_group,measure,n,value";
+const HEADER = IMPORT_HEADER;
 
 /** Rows for a file, validated as the import page does; throws if the file has errors. */
-async function rowsOf(lines: string[], actor: SessionUser = lead): Promise<ImportRow[]> {
-  const parsed = parseCsv([HEADER, ...lines].join("\n"));
-  if (!parsed.ok) throw new Error(parsed.error);
-  const result = validateRecords(parsed, guessMapping(parsed.headers), await loadImportLookups(database.db, actor));
-  if (result.errors.length) throw new Error(JSON.stringify(result.errors));
-  return result.rows;
+function rowsOf(lines: string[], actor: SessionUser = lead): Promise<ImportRow[]> {
+  return importRowsOf(database.db, actor, lines);
 }
 
 async function currentValues() {

@@ -8,12 +8,12 @@ import { createGoal, updateGoal } from "~/modules/cycles/goals.server";
 import { addDraftItem, publishRubricDraft, startRubricDraft } from "~/modules/cycles/rubrics.server";
 import { goalStatusBySchoolCycle, outcomeStandingAtSchool, rollupCacheSize, getRollupView } from "~/modules/cycles/rollup.server";
 import { decodeGoalStatus } from "~/modules/cycles/rollup-goals";
-import { guessMapping, parseCsv, validateRecords } from "~/modules/data/import";
-import { commitImport, loadImportLookups, undoImport } from "~/modules/data/import.server";
+import { commitImport, undoImport } from "~/modules/data/import.server";
 import { createMeasure, updateMeasure } from "~/modules/data/measures.server";
 import { updateSchool } from "~/modules/districts/districts.server";
 import { Forbidden, NotFound } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople, makeUser } from "../factories";
+import { importRowsOf } from "../factories/imports";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;
@@ -210,11 +210,7 @@ describe("goals across schools", () => {
 
   it("judges an outcome goal in each school on that school's own results, and follows imports and undo", async () => {
     const importCsv = async (fileName: string, lines: string[]) => {
-      const parsed = parseCsv(["school,school_year,term,grade,student_group,measure,n,value", ...lines].join("\n"));
-      if (!parsed.ok) throw new Error(parsed.error);
-      const checked = validateRecords(parsed, guessMapping(parsed.headers), await loadImportLookups(db(), lead()));
-      if (checked.errors.length) throw new Error(JSON.stringify(checked.errors));
-      const result = await commitImport(db(), lead(), { fileName, rows: checked.rows });
+      const result = await commitImport(db(), lead(), { fileName, rows: await importRowsOf(db(), lead(), lines) });
       if (result.status !== "committed") throw new Error(`expected ${fileName} to change something`);
       return result.importId;
     };
