@@ -1,5 +1,7 @@
-// Test projects: unit and integration tests on PGlite; the same integration tests on PostgreSQL when
-// TEST_DATABASE_URL is set; browser and process tests once, against real servers.
+// Test projects: pure unit tests once, with no database and no build ("unit"); integration, security and collaboration
+// tests on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set; browser and process tests once, against real
+// servers. Only the projects that start the production app build it first (tests/setup/global-build.ts), so an edit
+// to a pure module re-runs its tests in seconds: `npm run test:unit -- app/utils/csv.test.ts`.
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
@@ -8,12 +10,16 @@ const alias = {
   "#db": fileURLToPath(new URL("./db", import.meta.url)),
 };
 
-const dbTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/security/**/*.test.ts", "tests/collab/**/*.test.ts"];
+// Tests beside the code are pure (no database, no server); tests under tests/ use a real database or a real server.
+const unitTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/security/links.test.ts"];
+const dbTests = ["tests/integration/**/*.test.ts", "tests/security/**/*.test.ts", "tests/collab/**/*.test.ts"];
+const dbExclude = [...configDefaults.exclude, "tests/security/links.test.ts"];
+// The production build, made (or found current) once before a project that starts the real app.
+const build = ["tests/setup/global-build.ts"];
 
 export default defineConfig({
   resolve: { alias },
   test: {
-    globalSetup: ["tests/setup/global-build.ts"],
     reporters: ["default", "./tests/setup/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -21,7 +27,8 @@ export default defineConfig({
     // multi-instance projects still run one file at a time, after them.
     maxWorkers: Number(process.env.CK_TEST_WORKERS) || 2,
     projects: [
-      { extends: true as const, test: { name: "pglite", include: dbTests, env: { CK_TEST_DRIVER: "pglite" } } },
+      { extends: true as const, test: { name: "unit", include: unitTests } },
+      { extends: true as const, test: { name: "pglite", include: dbTests, exclude: dbExclude, globalSetup: build, env: { CK_TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
         ? [
             {
@@ -31,7 +38,8 @@ export default defineConfig({
                 include: dbTests,
                 // The data and report walks check what pages, exports and PDFs show, which no database driver changes; once (on
                 // PGlite) is enough.
-                exclude: [...configDefaults.exclude, "tests/security/data-walk.test.ts", "tests/security/report-walk.test.ts"],
+                exclude: [...dbExclude, "tests/security/data-walk.test.ts", "tests/security/report-walk.test.ts"],
+                globalSetup: build,
                 env: { CK_TEST_DRIVER: "postgres" },
               },
             },
@@ -45,6 +53,7 @@ export default defineConfig({
               test: {
                 name: "scale",
                 include: ["tests/scale/**/*.test.ts"],
+                globalSetup: build,
                 env: { CK_TEST_DRIVER: "postgres" },
                 poolOptions: { forks: { singleFork: true } },
                 testTimeout: 90_000,
@@ -58,6 +67,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: build,
           // One file at a time: each starts real servers and a browser.
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 90_000,
