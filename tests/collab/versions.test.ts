@@ -264,7 +264,7 @@ describe("daily versions and who changed the plan", () => {
     let editor = await connect(plan, world.lead.id);
     addParagraph(editor.doc, "Day one");
     await waitFor(async () => (await versionsOf(plan)).length === 1, "the first daily version");
-    let [today] = await versionsOf(plan);
+    const [today] = await versionsOf(plan);
     expect(today).toMatchObject({ kind: "daily", day: new Date(noonToday).toISOString().slice(0, 10), name: null });
     expect(documentJSONFromUpdate(today.state)).toEqual(template);
     addParagraph(editor.doc, "Day one, later");

@@ -25,7 +25,6 @@ const textOf = (page: Page) =>
     copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
     return copy.innerText;
   });
-const connectionState = (page: Page) => page.locator(".ck-connection").getAttribute("data-state");
 
 async function waitForText(page: Page, text: string, timeout = 10_000) {
   await page.waitForFunction((t) => document.querySelector("[data-testid=plan-editor] .ProseMirror")?.textContent?.includes(t), text, { timeout });

@@ -33,7 +33,7 @@ describe("data block node view", () => {
       await page.waitForFunction(() => Boolean((document.querySelector("[data-testid=plan-editor] .ProseMirror") as { editor?: unknown } | null)?.editor));
 
       await page.evaluate((id) => {
-        const dom = document.querySelector("[data-testid=plan-editor] .ProseMirror") as HTMLElement & { editor: { chain(): any } };
+        const dom = document.querySelector("[data-testid=plan-editor] .ProseMirror") as HTMLElement & { editor: import("@tiptap/core").Editor };
         dom.editor.chain().focus("start").insertContent({ type: "dataBlock", attrs: { query: { kind: "goals", cycleId: id, options: {} }, note: "", frozen: null } }).run();
       }, cycleId);
       const figure = page.locator(".ck-data-block figure.ck-block");

@@ -1,7 +1,7 @@
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
-import { documentHTML, documentJSON, updateFromJSON } from "~/editor/document";
+import { documentJSON, updateFromJSON } from "~/editor/document";
 import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle } from "./plan-versions";
 
 const paragraph = (text: string): JSONContent => ({ type: "paragraph", content: [{ type: "text", text }] });
