@@ -11,9 +11,9 @@ const alias = {
 };
 
 // Tests beside the code are pure (no database, no server); tests under tests/ use a real database or a real server.
-const unitTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/security/links.test.ts"];
+const unitTests = ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "server/**/*.test.ts", "tests/security/links.test.ts", "tests/security/route-coverage.test.ts"];
 const dbTests = ["tests/integration/**/*.test.ts", "tests/security/**/*.test.ts", "tests/collab/**/*.test.ts"];
-const dbExclude = [...configDefaults.exclude, "tests/security/links.test.ts"];
+const dbExclude = [...configDefaults.exclude, "tests/security/links.test.ts", "tests/security/route-coverage.test.ts"];
 // The production build, made (or found current) once before a project that starts the real app.
 const build = ["tests/setup/global-build.ts"];
 
