@@ -6,7 +6,10 @@ import { Card, Notice } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { requireUser } from "~/modules/people/auth.server";
 import { dayLabel, VERSION_NAME_MAX } from "~/modules/plans/plan-versions";
-import { closedPlanMessage, planHistory, saveNamedVersion } from "~/modules/plans/plan-versions.server";
+import { DamagedDocumentNotice } from "~/modules/plans/components/DamagedDocumentNotice";
+import { closedPlanMessage, planHistory, restoreLastGoodPlan, saveNamedVersion } from "~/modules/plans/plan-versions.server";
+import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
+import { Conflict } from "~/utils/errors";
 import { act, load, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
@@ -28,6 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closedMessage: history.closed ? closedPlanMessage : null,
     versions: history.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
     activity: history.activity.map((a) => ({ ...a, firstAt: a.firstAt.toISOString(), lastAt: a.lastAt.toISOString() })),
+    damage: history.damage,
   };
 }
 
@@ -36,6 +40,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const cycleId = uuidParam(params, "cycleId");
   const form = await readForm(request);
   return act(form, async () => {
+    if (form.get("intent") === "restore-last-good") {
+      try {
+        await restoreLastGoodPlan(context.db, user, cycleId, context.clientIp);
+      } catch (error) {
+        if (error instanceof CollaborationUnavailable) throw new Conflict(error.message);
+        throw error;
+      }
+      throw redirect(`/cycles/${cycleId}/plan?restored=1`);
+    }
     // Who may save is decided before the name is looked at: a reader is refused whatever they send.
     await saveNamedVersion(context.db, user, cycleId, { name: form.get("name") }, context.clientIp);
     throw redirect(`/cycles/${cycleId}/plan/history?saved=1`);
@@ -69,12 +82,21 @@ export default function PlanHistory() {
           {data.closedMessage}
         </Notice>
       ) : null}
+      {data.damage ? (
+        <DamagedDocumentNotice
+          damage={data.damage}
+          canRestore={data.canEdit}
+          restoreAction={`${base}/history`}
+          versionPath={(id) => `${base}/versions/${id}`}
+          error={failure?.formError}
+        />
+      ) : null}
 
       {data.canEdit ? (
         <Card title="Save this version">
           <p className="ck-muted">Keep the plan as it is now under a name, for example after the board approves it. Saving changes nothing in the plan.</p>
           <Form method="post" className="ck-form ck-form--inline" noValidate>
-            <FormError state={failure} />
+            {data.damage ? null : <FormError state={failure} />}
             <TextField
               name="name"
               label="Version name"
