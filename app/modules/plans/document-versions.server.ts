@@ -94,13 +94,14 @@ export async function lastGoodState(db: Database, documentId: string): Promise<L
     ...snapshots.map((s): LastGood => ({ kind: "snapshot", seq: s.seq, createdAt: s.createdAt })),
   ].sort((a, b) => b.seq - a.seq || (a.kind === b.kind ? 0 : a.kind === "version" ? -1 : 1));
   for (const candidate of candidates.slice(0, LAST_GOOD_CANDIDATES)) {
-    const state = await candidateState(db, documentId, candidate);
+    const state = await stateOf(db, documentId, candidate);
     if (state && readDocument(state).ok) return candidate;
   }
   return null;
 }
 
-async function candidateState(db: Database, documentId: string, candidate: LastGood): Promise<Uint8Array | null> {
+/** The stored state of a past version or snapshot (null if compaction removed the snapshot since). */
+export async function stateOf(db: Database, documentId: string, candidate: LastGood): Promise<Uint8Array | null> {
   if (candidate.kind === "version") {
     const [row] = await db.select({ state: docVersions.state }).from(docVersions).where(eq(docVersions.id, candidate.versionId));
     return row?.state ?? null;
