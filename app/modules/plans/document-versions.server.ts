@@ -145,8 +145,8 @@ export async function damageNotice(
 
 interface VersionAudit {
   districtId: string;
-  /** "plan" or "report": the audit actions are `<prefix>.version.create` and `<prefix>.restore`. */
-  auditPrefix: "plan" | "report";
+  /** The audit actions are `<prefix>.version.create` and `<prefix>.restore`. */
+  auditPrefix: "plan" | "report" | "meeting_notes";
   details: Record<string, unknown>;
   ip?: string;
 }
@@ -237,4 +237,17 @@ export async function restoreDocumentVersion(db: Database, actor: Actor, documen
     ip: audit.ip,
   });
   return { seq, keptVersionId: kept.id, title: versionTitle(version) };
+}
+
+/**
+ * "Restore the last good version" of a damaged document: the newest version or snapshot that reads cleanly, found
+ * again here (never taken from a form), a snapshot first kept as a named version. The caller checked edit access.
+ */
+export async function restoreLastGood(db: Database, actor: Actor, documentId: string, what: string, audit: VersionAudit) {
+  const reading = await readStoredDocument(db, documentId);
+  if (reading.ok) throw new Conflict(`The ${what} reads cleanly now: nothing needs restoring. Reload the page.`);
+  const good = await lastGoodState(db, documentId);
+  if (!good) throw new Conflict(`No earlier version of the ${what} reads cleanly, so there is nothing to restore.`);
+  const versionId = good.kind === "version" ? good.versionId : (await keepSnapshotAsVersion(db, actor, documentId, good.seq, audit)).id;
+  return restoreDocumentVersion(db, actor, documentId, versionId, audit);
 }

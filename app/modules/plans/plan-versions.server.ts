@@ -11,9 +11,8 @@ import {
   damageNotice,
   documentVersion,
   documentVersions,
-  keepSnapshotAsVersion,
-  lastGoodState,
   readStoredDocument,
+  restoreLastGood,
   restoreDocumentVersion,
   saveDocumentVersion,
   type VersionSummary,
@@ -141,10 +140,12 @@ export async function restorePlanVersion(db: Database, actor: Actor & { district
 export async function restoreLastGoodPlan(db: Database, actor: Actor & { districtName: string }, cycleId: string, ip?: string) {
   const plan = await planOf(db, actor, cycleId, ip);
   requireEdit(plan, actor);
-  const reading = await readStoredDocument(db, plan.documentId);
-  if (reading.ok) throw new Conflict("The plan reads cleanly now: nothing needs restoring. Pick a version below to restore one anyway.");
-  const good = await lastGoodState(db, plan.documentId);
-  if (!good) throw new Conflict("No earlier version of this plan reads cleanly, so there is nothing to restore. Start its sections again by hand.");
-  const versionId = good.kind === "version" ? good.versionId : (await keepSnapshotAsVersion(db, actor, plan.documentId, good.seq, auditOf(plan, ip))).id;
-  return restoreDocumentVersion(db, actor, plan.documentId, versionId, auditOf(plan, ip));
+  return restoreLastGood(db, actor, plan.documentId, "plan", auditOf(plan, ip));
+}
+
+/** Restores the last good version of a reflection meeting's damaged notes; people who may edit the notes only. */
+export async function restoreLastGoodNotes(db: Database, actor: Actor, documentId: string, ip?: string) {
+  const notes = await planDocumentAccess(db, actor, documentId);
+  if (notes.access !== "edit") throw new Forbidden("Only people who may edit these notes can restore them.");
+  return restoreLastGood(db, actor, documentId, "meeting notes", { districtId: actor.districtId, auditPrefix: "meeting_notes", details: { cycleId: notes.cycleId }, ip });
 }

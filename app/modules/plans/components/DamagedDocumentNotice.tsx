@@ -17,8 +17,8 @@ export function DamagedDocumentNotice({
   canRestore: boolean;
   /** Where the "restore the last good version" form posts (intent=restore-last-good). */
   restoreAction: string;
-  /** The page of a version, to read it before restoring. */
-  versionPath: (versionId: string) => string;
+  /** The page of a version, to read it before restoring (documents without a history page have none). */
+  versionPath?: (versionId: string) => string;
   error?: string;
 }) {
   const good = damage.lastGood;
@@ -35,7 +35,7 @@ export function DamagedDocumentNotice({
           The last version that reads cleanly is{" "}
           {good.kind === "version" ? (
             <>
-              <Link to={versionPath(good.versionId)}>“{good.title}”</Link>, saved {when}
+              {versionPath ? <Link to={versionPath(good.versionId)}>“{good.title}”</Link> : `“${good.title}”`}, saved {when}
             </>
           ) : (
             <>an automatic copy taken {when}</>
@@ -58,7 +58,9 @@ export function DamagedDocumentNotice({
           ) : null}
         </Form>
       ) : good ? (
-        <p>Someone who may edit it can restore that version{damage.historyPath ? <> from <Link to={damage.historyPath}>its history</Link></> : null}.</p>
+        <p>
+          Someone who may edit it can restore that version{damage.historyPath ? <> from <Link to={damage.historyPath}>its history</Link></> : null}.
+        </p>
       ) : null}
       <p className="ck-muted">Restoring is a new change: the damaged state is kept as a version named “Before restoring …”, so it can still be examined.</p>
     </section>
