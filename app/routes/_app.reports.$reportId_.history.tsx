@@ -10,7 +10,8 @@ import { ActivityTable, VersionsTable } from "~/modules/plans/components/Documen
 import { VERSION_NAME_MAX } from "~/modules/plans/plan-versions";
 import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
 import { ReportStateBadge } from "~/modules/reports/components/ReportBits";
-import { reportHistory, restoreLastGoodReport, retractedReportMessage, saveReportVersion } from "~/modules/reports/report-versions.server";
+import { retractedReportMessage } from "~/modules/reports/reports";
+import { reportHistory, restoreLastGoodReport, saveReportVersion } from "~/modules/reports/report-versions.server";
 import { Conflict } from "~/utils/errors";
 import { act, load, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";

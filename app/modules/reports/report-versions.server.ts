@@ -17,9 +17,8 @@ import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
 import { planActivity } from "~/modules/plans/plan-versions.server";
 import { saveVersionSchema, versionTitle } from "~/modules/plans/plan-versions";
 import { Conflict, StaleEdit, ValidationFailed } from "~/utils/errors";
+import { retractedReportMessage } from "./reports";
 import { loadReport, reportAbilities, reportDamageLabel, type ReportRow } from "./reports.server";
-
-export const retractedReportMessage = "This report was retracted: its draft and versions can be read but not changed.";
 
 /** The report and what the actor may do with its draft; its history needs report:edit (another district's report is NotFound). */
 async function reportOf(db: Database, actor: Actor, reportId: string) {

@@ -25,9 +25,9 @@ export function DamagedDocumentNotice({
   const when = good ? `${moment.format(new Date(good.createdAt))} UTC` : "";
   return (
     <section className="ck-notice ck-notice--error ck-stack" aria-labelledby="damaged-heading">
-      <h2 id="damaged-heading">{damage.documentLabel} cannot be shown</h2>
+      <h2 id="damaged-heading">{`${damage.documentLabel} cannot be shown`}</h2>
       <p>
-        It is damaged: {damage.description}. Nothing has been changed or thrown away; it is not shown so that nobody's editor works on it as it is.
+        {`It is damaged: ${damage.description}.`} Nothing has been changed or thrown away; it is not shown so that nobody's editor works on it as it is.
       </p>
       {error ? <p role="alert"><strong>{error}</strong></p> : null}
       {good ? (
@@ -35,7 +35,7 @@ export function DamagedDocumentNotice({
           The last version that reads cleanly is{" "}
           {good.kind === "version" ? (
             <>
-              {versionPath ? <Link to={versionPath(good.versionId)}>“{good.title}”</Link> : `“${good.title}”`}, saved {when}
+              {versionPath ? <Link to={versionPath(good.versionId)}>{`“${good.title}”`}</Link> : `“${good.title}”`}, saved {when}
             </>
           ) : (
             <>an automatic copy taken {when}</>
