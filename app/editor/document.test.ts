@@ -1,7 +1,18 @@
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
-import { documentHTML, documentJSON, documentJSONFromUpdate, documentMarkdown, documentText, hrefsInUpdate, unsafeHrefInUpdate, updateFromJSON, withoutUnsafeLinks } from "./document";
+import {
+  documentHTML,
+  documentJSON,
+  documentJSONFromUpdate,
+  documentMarkdown,
+  documentText,
+  hrefsInUpdate,
+  readDocument,
+  unsafeHrefInUpdate,
+  updateFromJSON,
+  withoutUnsafeLinks,
+} from "./document";
 import { DOCUMENT_FIELD, editorSchema } from "./extensions";
 import type { GoalSummary } from "./goal-reference";
 
@@ -239,5 +250,60 @@ describe("text and link clean-up", () => {
     expect(clean.content![0].content!.map((node) => node.marks)).toEqual([[{ type: "bold" }], [{ type: "link", attrs: { href: "/cycles/x" } }], undefined]);
     // The input is left as it was.
     expect(json.content![0].content![0].marks).toHaveLength(2);
+  });
+});
+
+describe("readDocument: is a stored document damaged?", () => {
+  /** A readable document plus one change made with Yjs's real encoding, as a collaborator could send it. */
+  const damagedBy = (change: (fragment: Y.XmlFragment) => void) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, updateFromJSON({ type: "doc", content: [paragraph(text("Kept"))] }));
+    doc.transact(() => change(doc.getXmlFragment(DOCUMENT_FIELD)));
+    return Y.encodeStateAsUpdate(doc);
+  };
+  const element = (name: string, attrs: Record<string, unknown> = {}, children: (Y.XmlElement | Y.XmlText)[] = []) => {
+    const node = new Y.XmlElement(name);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value as string);
+    node.insert(0, children);
+    return node;
+  };
+
+  it("reads every node and mark the schema has, and the JSON it gives is the document's", () => {
+    const reading = readDocument(updateFromJSON(everything));
+    expect(reading.ok ? "ok" : `${reading.damage}: ${reading.detail}`).toBe("ok");
+    expect(reading.ok && reading.json).toEqual(documentJSONFromUpdate(updateFromJSON(everything)));
+    expect(readDocument(Y.encodeStateAsUpdate(new Y.Doc()))).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ["a bare text at the top level", (f: Y.XmlFragment) => f.push([new Y.XmlText("loose")]), "misplaced-text"],
+    ["an element the schema does not know", (f: Y.XmlFragment) => f.push([element("marquee", {}, [new Y.XmlText("x")])]), "unknown-content"],
+    ["a list holding text instead of items", (f: Y.XmlFragment) => f.push([element("bulletList", {}, [new Y.XmlText("x")])]), "unknown-content"],
+    ["a table row outside a table", (f: Y.XmlFragment) => f.push([element("tableRow", {}, [element("tableCell", {}, [element("paragraph")])])]), "invalid-structure"],
+    ["a heading level that is an object", (f: Y.XmlFragment) => f.push([element("heading", { level: { two: 2 } }, [new Y.XmlText("h")])]), "invalid-attributes"],
+    ["a heading level that is a word", (f: Y.XmlFragment) => f.push([element("heading", { level: "two" }, [new Y.XmlText("h")])]), "invalid-attributes"],
+    ["a checked box that is a string", (f: Y.XmlFragment) => f.push([element("taskList", {}, [element("taskItem", { checked: "yes" }, [element("paragraph")])])]), "invalid-attributes"],
+    [
+      "a column width that is not a list of numbers",
+      (f: Y.XmlFragment) => f.push([element("table", {}, [element("tableRow", {}, [element("tableCell", { colwidth: "wide" }, [element("paragraph")])])])]),
+      "invalid-attributes",
+    ],
+  ] as const)("calls a document with %s damaged, and says how", (_what, change, damage) => {
+    const reading = readDocument(damagedBy(change));
+    expect(reading).toMatchObject({ ok: false, damage });
+  });
+
+  it("calls bytes that are no Yjs update damaged instead of throwing", () => {
+    expect(readDocument(new Uint8Array([1, 2, 3, 4, 5]))).toMatchObject({ ok: false, damage: "unreadable-changes" });
+  });
+
+  it("accepts what the editor writes for structured attributes: column widths, a data block's query, a goal id", () => {
+    const update = damagedBy((f) =>
+      f.push([
+        element("table", {}, [element("tableRow", {}, [element("tableCell", { colwidth: [120], colspan: 1 }, [element("paragraph")])])]),
+        element("goalReference", { goalId: "goal-1" }),
+      ]),
+    );
+    expect(readDocument(update)).toMatchObject({ ok: true });
   });
 });

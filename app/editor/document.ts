@@ -3,6 +3,7 @@
 import type { JSONContent } from "@tiptap/core";
 import { MarkdownManager } from "@tiptap/markdown";
 import { renderToHTMLString } from "@tiptap/static-renderer/pm/html-string";
+import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { prosemirrorJSONToYDoc, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { DATA_BLOCK_NODE_NAME, dataBlockLabel } from "./data-block";
@@ -21,6 +22,112 @@ export function documentJSONFromUpdate(update: Uint8Array): JSONContent {
   const json = documentJSON(ydoc);
   ydoc.destroy();
   return json;
+}
+
+/** Why a stored document cannot be read, in words a district lead understands (what was wrong, not how to fix it). */
+export type DocumentDamage = "unreadable-changes" | "misplaced-text" | "unknown-content" | "invalid-structure" | "invalid-attributes" | "cannot-render";
+
+export const damageDescriptions: Record<DocumentDamage, string> = {
+  "unreadable-changes": "its stored changes cannot be read back",
+  "misplaced-text": "it holds text outside any paragraph or heading, which the editor cannot place",
+  "unknown-content": "it holds content the editor does not know, such as a kind of block Cyclekeeper never makes",
+  "invalid-structure": "its blocks are put together in a way the editor does not allow",
+  "invalid-attributes": "some of its blocks carry settings the editor never writes",
+  "cannot-render": "it could not be drawn as a page",
+};
+
+export type DocumentReading = { ok: true; json: JSONContent } | { ok: false; damage: DocumentDamage; detail: string };
+
+/** Attributes whose value is structured rather than a string: what shape the editor writes for each. */
+const structuredAttributes: Record<string, (value: unknown) => boolean> = {
+  colwidth: (value) => Array.isArray(value) && value.every((width) => typeof width === "number" && Number.isFinite(width)),
+  frozen: (value) => typeof value === "object" && !Array.isArray(value),
+  query: (value) => typeof value === "object" && !Array.isArray(value),
+};
+
+/**
+ * The first attribute (of a node or a mark) whose value is not of the kind the editor writes, or null. ProseMirror's
+ * check() only runs an attribute's own `validate`, and our extensions declare none, so without this a heading level
+ * of `{}` or a column width of "wide" would pass; the type follows from the schema: a number, boolean or string
+ * default wants that type, a null default a string (or the shape above).
+ */
+function attributeProblem(root: ProseMirrorNode): string | null {
+  const wrong = (owner: string, specs: Record<string, { default?: unknown }>, values: Record<string, unknown>) => {
+    for (const [name, spec] of Object.entries(specs)) {
+      const value = values[name];
+      if (value === null || value === undefined) continue;
+      const expected = spec.default;
+      const fine =
+        expected !== null && expected !== undefined
+          ? typeof value === typeof expected && (typeof value !== "number" || Number.isFinite(value))
+          : name in structuredAttributes
+            ? structuredAttributes[name](value)
+            : typeof value === "string";
+      if (!fine) return `${owner}.${name} is ${JSON.stringify(value)?.slice(0, 80)}`;
+    }
+    return null;
+  };
+  let found: string | null = null;
+  root.descendants((node) => {
+    if (found) return false;
+    found = wrong(node.type.name, node.type.spec.attrs ?? {}, node.attrs);
+    for (const mark of node.marks) found ??= wrong(mark.type.name, mark.type.spec.attrs ?? {}, mark.attrs);
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Reads a stored document the way the editor would, and says whether it is damaged. The one rule for the readers
+ * (pages, exports, versions, publishing, closing the year); the collaboration server refuses such changes as they
+ * arrive, but what is already stored — or came from before a rule — must never take a page down with it.
+ *
+ * Damaged means: the state does not apply; the editor's conversion throws (a bare text at the top level) or has to
+ * throw something away (y-prosemirror deletes what the schema cannot hold: in a browser that deletion would be
+ * stored as the opener's own change); the node fails ProseMirror's check(); or drawing it as HTML or Markdown throws
+ * (an attribute of the wrong type, say).
+ */
+export function readDocument(update: Uint8Array): DocumentReading {
+  const ydoc = new Y.Doc({ gc: false });
+  try {
+    try {
+      Y.applyUpdate(ydoc, update);
+    } catch (error) {
+      return { ok: false, damage: "unreadable-changes", detail: String(error) };
+    }
+    const fragment = ydoc.getXmlFragment(DOCUMENT_FIELD);
+    if (fragment.toArray().some((child) => child instanceof Y.XmlText)) {
+      return { ok: false, damage: "misplaced-text", detail: "a text node at the top level of the document" };
+    }
+    // The conversion repairs by deleting from the doc it reads: any change it makes means it found something to drop.
+    let dropped = false;
+    ydoc.on("update", () => (dropped = true));
+    let json: JSONContent;
+    try {
+      const node = yXmlFragmentToProseMirrorRootNode(fragment, editorSchema());
+      if (dropped) return { ok: false, damage: "unknown-content", detail: "the editor's schema cannot hold some of its content" };
+      try {
+        // A document nobody has written in (or everyone emptied) is no damage: the editor fills it with a paragraph.
+        if (node.childCount > 0) node.check();
+      } catch (error) {
+        return { ok: false, damage: "invalid-structure", detail: String(error) };
+      }
+      json = node.toJSON() as JSONContent;
+      const badAttribute = attributeProblem(node);
+      if (badAttribute) return { ok: false, damage: "invalid-attributes", detail: badAttribute };
+    } catch (error) {
+      return { ok: false, damage: "invalid-structure", detail: String(error) };
+    }
+    try {
+      documentHTML(json);
+      documentMarkdown(json);
+    } catch (error) {
+      return { ok: false, damage: "cannot-render", detail: String(error) };
+    }
+    return { ok: true, json };
+  } finally {
+    ydoc.destroy();
+  }
 }
 
 /** A Yjs update that, applied to an empty document, gives the JSON's content. */

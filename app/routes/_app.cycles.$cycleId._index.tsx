@@ -10,6 +10,7 @@ import { GoalStatusBadge, SmartieTally } from "~/modules/cycles/components/GoalB
 import { listGoalsForCycle, overdueStrategies } from "~/modules/cycles/goals.server";
 import { rollupMatrix, rubricSummary, type RubricScoreInput } from "~/modules/cycles/rubric-rollup";
 import { nextSteps } from "~/modules/cycles/lifecycle";
+import { damagedPlansAtLaunch } from "~/modules/cycles/lifecycle.server";
 import { checkpointLabels, checkpoints, formatLongDate, type Checkpoint } from "~/modules/cycles/school-year";
 import { requireUser } from "~/modules/people/auth.server";
 import { load } from "~/utils/http.server";
@@ -87,6 +88,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       })),
       overall: summaries.map(({ checkpoint, summary }) => ({ checkpoint, ...summary.overall })),
       schools,
+      // Read from the launch's own record, not the address: a link cannot make the page claim a plan is damaged.
+      plansDamaged: new URL(request.url).searchParams.has("launched") ? await damagedPlansAtLaunch(context.db, user, cycle.id) : [],
     };
   });
 }
@@ -118,6 +121,16 @@ export default function CycleOverview() {
           {plansCarried ? `${plansCarried === 1 ? "1 action plan starts" : `${plansCarried} action plans start`} from last year's. ` : ""}
           <Link to={`/cycles/${data.heading.id}/carried-over`}>Review the strategies left open</Link>,
           check the dates and goals, then start it from Settings.
+        </Notice>
+      ) : null}
+      {launched !== null && data.plansDamaged.length ? (
+        <Notice tone="warning" role="status">
+          <strong>Some of last year's action plans were damaged:</strong>
+          <ul>
+            {data.plansDamaged.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
         </Notice>
       ) : null}
       <div className="ck-grid">

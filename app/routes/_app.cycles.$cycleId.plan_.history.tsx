@@ -5,18 +5,18 @@ import { FormError, TextField } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { requireUser } from "~/modules/people/auth.server";
-import { dayLabel, VERSION_NAME_MAX } from "~/modules/plans/plan-versions";
-import { closedPlanMessage, planHistory, saveNamedVersion } from "~/modules/plans/plan-versions.server";
+import { ActivityTable, VersionsTable } from "~/modules/plans/components/DocumentHistory";
+import { VERSION_NAME_MAX } from "~/modules/plans/plan-versions";
+import { DamagedDocumentNotice } from "~/modules/plans/components/DamagedDocumentNotice";
+import { closedPlanMessage, planHistory, restoreLastGoodPlan, saveNamedVersion } from "~/modules/plans/plan-versions.server";
+import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
+import { Conflict } from "~/utils/errors";
 import { act, load, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Plan history · ${data.heading.organisation} ${data.heading.yearLabel} · Cyclekeeper` : "Plan history · Cyclekeeper" },
 ];
-
-const moment = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const time = new Intl.DateTimeFormat("en-US", { timeStyle: "short", timeZone: "UTC" });
-const at = (iso: string) => `${moment.format(new Date(iso))} UTC`;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -28,6 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closedMessage: history.closed ? closedPlanMessage : null,
     versions: history.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
     activity: history.activity.map((a) => ({ ...a, firstAt: a.firstAt.toISOString(), lastAt: a.lastAt.toISOString() })),
+    damage: history.damage,
   };
 }
 
@@ -36,6 +37,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const cycleId = uuidParam(params, "cycleId");
   const form = await readForm(request);
   return act(form, async () => {
+    if (form.get("intent") === "restore-last-good") {
+      try {
+        await restoreLastGoodPlan(context.db, user, cycleId, context.clientIp);
+      } catch (error) {
+        if (error instanceof CollaborationUnavailable) throw new Conflict(error.message);
+        throw error;
+      }
+      throw redirect(`/cycles/${cycleId}/plan?restored=1`);
+    }
     // Who may save is decided before the name is looked at: a reader is refused whatever they send.
     await saveNamedVersion(context.db, user, cycleId, { name: form.get("name") }, context.clientIp);
     throw redirect(`/cycles/${cycleId}/plan/history?saved=1`);
@@ -48,6 +58,7 @@ export default function PlanHistory() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const base = `/cycles/${data.heading.id}/plan`;
+  const restoreFailure = failure?.values.intent === "restore-last-good" ? failure : undefined;
   return (
     <div className="ck-stack">
       <CycleHeader cycle={data.heading} title="Action plan history" />
@@ -69,12 +80,21 @@ export default function PlanHistory() {
           {data.closedMessage}
         </Notice>
       ) : null}
+      {data.damage ? (
+        <DamagedDocumentNotice
+          damage={data.damage}
+          canRestore={data.canEdit}
+          restoreAction={`${base}/history`}
+          versionPath={(id) => `${base}/versions/${id}`}
+          error={restoreFailure?.formError}
+        />
+      ) : null}
 
       {data.canEdit ? (
         <Card title="Save this version">
           <p className="ck-muted">Keep the plan as it is now under a name, for example after the board approves it. Saving changes nothing in the plan.</p>
           <Form method="post" className="ck-form ck-form--inline" noValidate>
-            <FormError state={failure} />
+            <FormError state={restoreFailure ? undefined : failure} />
             <TextField
               name="name"
               label="Version name"
@@ -96,67 +116,11 @@ export default function PlanHistory() {
           Named versions are saved by people. Daily versions are kept automatically: each day the plan changed ends with one, taken when the next day's
           first change arrives (days are UTC). The plan as it is now is always on <Link to={base}>its own page</Link>.
         </p>
-        {data.versions.length === 0 ? (
-          <p>No versions yet.</p>
-        ) : (
-          <div className="ck-table-wrap">
-            <table className="ck-table">
-              <caption className="ck-visually-hidden">Versions of the action plan, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Saved by</th>
-                  <th scope="col">Saved</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.versions.map((v) => (
-                  <tr key={v.id}>
-                    <th scope="row">
-                      <Link to={`${base}/versions/${v.id}`}>{v.title}</Link>
-                    </th>
-                    <td>{v.kind === "named" ? "Named" : "Daily"}</td>
-                    <td>{v.kind === "daily" ? "Automatic" : (v.createdBy ?? "A former member")}</td>
-                    <td>{at(v.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <VersionsTable versions={data.versions} versionPath={(id) => `${base}/versions/${id}`} what="the action plan" />
       </Card>
 
       <Card title="Who changed this plan">
-        {data.activity.length === 0 ? (
-          <p>Nobody has changed the plan yet.</p>
-        ) : (
-          <div className="ck-table-wrap">
-            <table className="ck-table">
-              <caption className="ck-visually-hidden">Changes to the action plan by person and day (UTC), newest day first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Day</th>
-                  <th scope="col">Changes</th>
-                  <th scope="col">First change</th>
-                  <th scope="col">Last change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.activity.map((a) => (
-                  <tr key={`${a.day}-${a.person ?? ""}-${a.firstAt}`}>
-                    <th scope="row">{a.person ?? "Cyclekeeper (the starting template)"}</th>
-                    <td>{dayLabel(a.day)}</td>
-                    <td>{a.changes}</td>
-                    <td>{time.format(new Date(a.firstAt))} UTC</td>
-                    <td>{time.format(new Date(a.lastAt))} UTC</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ActivityTable activity={data.activity} what="the plan" startedBy="Cyclekeeper (the starting template)" />
         <p className="ck-muted">Each change is one edit as the editor sends it (a few typed words, a formatting change, a restore).</p>
       </Card>
     </div>

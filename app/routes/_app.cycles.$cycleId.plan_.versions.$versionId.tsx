@@ -26,6 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closedMessage: found.closed ? closedPlanMessage : null,
     version: { ...found.version, createdAt: found.version.createdAt.toISOString() },
     html: found.html,
+    damage: found.damage,
   };
 }
 
@@ -69,7 +70,14 @@ export default function PlanVersion() {
 
       {data.closedMessage ? <Notice tone="info">{data.closedMessage}</Notice> : null}
 
-      {data.canEdit ? (
+      {data.damage ? (
+        <Notice tone="error">
+          <strong>This version is damaged, so it is not shown and cannot be restored:</strong> {data.damage}. It is kept so that nothing is lost;
+          restore another version from <Link to={`${base}/history`}>the plan's history</Link>.
+        </Notice>
+      ) : null}
+
+      {data.canEdit && !data.damage ? (
         confirming ? (
           <Card title="Restore this version?">
             {failure?.formError ? (
@@ -100,7 +108,9 @@ export default function PlanVersion() {
         )
       ) : null}
 
-      <article className="ck-card ck-document" aria-label={`Action plan: ${version.title}`} dangerouslySetInnerHTML={{ __html: data.html }} />
+      {data.html === null ? null : (
+        <article className="ck-card ck-document" aria-label={`Action plan: ${version.title}`} dangerouslySetInnerHTML={{ __html: data.html }} />
+      )}
     </div>
   );
 }

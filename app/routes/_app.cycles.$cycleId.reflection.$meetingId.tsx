@@ -7,7 +7,7 @@ import { z } from "zod";
 import { StaleEditNotice } from "~/components/ui/conflict";
 import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
-import { documentHTML, documentJSONFromUpdate } from "~/editor/document";
+import { documentHTML } from "~/editor/document";
 import { colourFor } from "~/editor/presence";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
@@ -18,8 +18,11 @@ import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { PlanEditor } from "~/modules/plans/components/PlanEditor";
 import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
-import { loadPlanState } from "~/modules/plans/plan-content.server";
+import { DamagedDocumentNotice } from "~/modules/plans/components/DamagedDocumentNotice";
+import { damageNotice, readStoredDocument } from "~/modules/plans/document-versions.server";
 import { planDocumentAccess } from "~/modules/plans/plan-document.server";
+import { restoreLastGoodNotes } from "~/modules/plans/plan-versions.server";
+import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
 import {
   dataViewLinks,
   findingConflictRows,
@@ -31,7 +34,7 @@ import {
 } from "~/modules/reflections/reflections";
 import { answerSchema, findingEditSchema, findingSchema, meetingDecisionsSchema, meetingDetailsSchema, removeFindingSchema } from "~/modules/reflections/reflections.schema";
 import { addFinding, decideInMeeting, ensureMeetingNotes, getMeeting, removeFinding, saveAnswer, updateFinding, updateMeeting } from "~/modules/reflections/reflections.server";
-import { ValidationFailed, type FieldErrors } from "~/utils/errors";
+import { Conflict, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
@@ -44,13 +47,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await load(() => getMeeting(context.db, user, cycleId, meetingId));
   const notes = await load(async () => {
     const document = await ensureMeetingNotes(context.db, user, cycleId, meetingId, context.clientIp);
-    const [{ access }, goals, stored] = await Promise.all([
+    const [{ access }, goals, reading] = await Promise.all([
       planDocumentAccess(context.db, user, document.id),
       goalBlockSummaries(context.db, user, cycleId),
-      loadPlanState(context.db, document.id),
+      readStoredDocument(context.db, document.id),
     ]);
     const byId = new Map(goals.map((goal) => [goal.id, goal]));
-    return { documentId: document.id, access, goals, html: documentHTML(documentJSONFromUpdate(stored.state), { lookupGoal: (id) => byId.get(id) }) };
+    return {
+      documentId: document.id,
+      access,
+      goals,
+      html: reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => byId.get(id) }) : "",
+      damage: await damageNotice(context.db, document.id, reading, { documentLabel: `The shared notes of “${page.meeting.title}”`, historyPath: null }),
+    };
   });
   return {
     heading: cycleHeading(page.cycle, user.districtName),
@@ -71,7 +80,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const intent = z.enum(["details", "answer", "finding", "edit-finding", "remove-finding", "decide"]);
+const intent = z.enum(["details", "answer", "finding", "edit-finding", "remove-finding", "decide", "restore-last-good"]);
 
 /**
  * A conflict means the page shows something outdated (a finding changed or removed meanwhile): load it again, though
@@ -93,6 +102,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const here = `/cycles/${cycleId}/reflection/${meetingId}`;
   return act(form, async () => {
     switch (chosen.data) {
+      case "restore-last-good": {
+        const notes = await ensureMeetingNotes(context.db, user, cycleId, meetingId, context.clientIp);
+        try {
+          await restoreLastGoodNotes(context.db, user, notes.id, context.clientIp);
+        } catch (error) {
+          if (error instanceof CollaborationUnavailable) throw new Conflict(error.message);
+          throw error;
+        }
+        throw redirect(`${here}?saved=notes-restored#notes`);
+      }
       case "details": {
         await updateMeeting(context.db, user, cycleId, meetingId, parseForm(form, meetingDetailsSchema), context.clientIp);
         throw redirect(`${here}?saved=details`);
@@ -142,6 +161,7 @@ const savedMessages: Record<string, string> = {
   answer: "Answer saved.",
   finding: "Finding added.",
   "finding-edited": "Finding saved.",
+  "notes-restored": "The notes were restored from their last good version. The damaged state is kept as a version too.",
   removed: "Finding removed.",
   details: "Meeting details saved.",
   decisions: "Decisions saved. They show on the year-end page and carry into next year when the district launches it.",
@@ -243,6 +263,9 @@ export default function ReflectionMeeting() {
       </Card>
 
       <Card title="Shared notes">
+        {data.notes.damage ? (
+          <DamagedDocumentNotice damage={data.notes.damage} canRestore={data.notes.access === "edit"} restoreAction={`/cycles/${data.heading.id}/reflection/${data.meeting.id}`} />
+        ) : (
         <PlanEditor
           documentId={data.notes.documentId}
           cycleId={data.heading.id}
@@ -252,6 +275,7 @@ export default function ReflectionMeeting() {
           initialHtml={data.notes.html}
           kind="notes"
         />
+        )}
       </Card>
 
       <section id="findings" aria-labelledby="findings-heading" className="ck-card">

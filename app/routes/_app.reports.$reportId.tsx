@@ -27,6 +27,10 @@ import {
   returnToDraft,
   submitForReview,
 } from "~/modules/reports/reports.server";
+import { restoreLastGoodReport } from "~/modules/reports/report-versions.server";
+import { CollaborationUnavailable } from "~/modules/plans/server-changes.server";
+import { DamagedDocumentNotice } from "~/modules/plans/components/DamagedDocumentNotice";
+import { Conflict } from "~/utils/errors";
 import { act, load, parseForm, readForm, type ActionFailure } from "~/utils/http.server";
 import { uuidParam } from "~/utils/params";
 
@@ -42,12 +46,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ...rest,
     goals: goals ?? [],
     goalsHidden: goals === null,
-    html: documentHTML(content, { lookupGoal: (id) => byId.get(id), goalsHidden: goals === null }),
+    html: content ? documentHTML(content, { lookupGoal: (id) => byId.get(id), goalsHidden: goals === null }) : "",
     presence: { id: user.id, name: user.name, color: colourFor(user.id) },
   };
 }
 
-const intents = z.enum(["submit", "return", "publish", "retract", "add-reviewer", "remove-reviewer", "comment", "resolve", "add-language"]);
+const intents = z.enum(["submit", "return", "publish", "retract", "add-reviewer", "remove-reviewer", "comment", "resolve", "add-language", "restore-last-good"]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -86,6 +90,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "resolve":
         await resolveComment(db, user, reportId, parseForm(form, commentIdSchema).commentId, ip);
         throw back("resolved");
+      case "restore-last-good":
+        try {
+          await restoreLastGoodReport(db, user, reportId, ip);
+        } catch (error) {
+          if (error instanceof CollaborationUnavailable) throw new Conflict(error.message);
+          throw error;
+        }
+        throw back("restored");
       case "add-language": {
         const created = await addLanguageVersion(db, user, reportId, parseForm(form, languageVersionSchema), ip);
         throw redirect(`/reports/${created.id}?created=1`);
@@ -104,6 +116,7 @@ const notices: Record<string, string> = {
   "reviewer-removed": "Reviewer removed.",
   commented: "Your comment was added.",
   resolved: "Comment marked resolved.",
+  restored: "The draft was restored from its last good version. The damaged state is kept in its history as “Before restoring …”.",
 };
 
 function formatDateTime(value: string | Date) {
@@ -235,6 +248,20 @@ export default function ReportPage() {
 
       <section aria-labelledby="report-draft-heading" className="ck-stack">
         <h2 id="report-draft-heading">Draft</h2>
+        {abilities.manage ? (
+          <p>
+            <Link to={`/reports/${report.id}/history`}>Versions of the draft</Link>
+          </p>
+        ) : null}
+        {data.damage ? (
+          <DamagedDocumentNotice
+            damage={data.damage}
+            canRestore={abilities.edit}
+            restoreAction={`/reports/${report.id}`}
+            versionPath={(id) => `/reports/${report.id}/versions/${id}`}
+            error={failed("restore-last-good")?.formError}
+          />
+        ) : (
         <div lang={report.language}>
           <DataBlockLanguage.Provider value={report.language}>
             <PlanEditor
@@ -249,6 +276,7 @@ export default function ReportPage() {
             />
           </DataBlockLanguage.Provider>
         </div>
+        )}
       </section>
 
       <Card title="Language versions">

@@ -42,3 +42,22 @@ export class StaleEdit extends Conflict {
     this.name = "StaleEdit";
   }
 }
+
+/**
+ * A stored document (an action plan, meeting notes, a report's draft) that cannot be read as the editor would read
+ * it. A Conflict, so anything that does not handle it answers 409 with its message rather than 500; pages catch it
+ * to show what is damaged and the last version that reads cleanly.
+ */
+export class DamagedDocument extends Conflict {
+  constructor(
+    /** The document in a lead's words: "Maple Elementary's action plan for 2026–27". */
+    readonly documentLabel: string,
+    /** What is wrong, in a lead's words (from damageDescriptions). */
+    readonly description: string,
+    /** Where its history is, to restore from. */
+    readonly historyPath: string | null,
+  ) {
+    super(`${documentLabel} is damaged: ${description}. ${historyPath ? `Restore its last good version from its history (${historyPath}).` : "Ask your district lead to restore its last good version."}`);
+    this.name = "DamagedDocument";
+  }
+}

@@ -592,6 +592,25 @@ const routes: Route[] = [
   { method: "POST", path: "/reports/:reviewReport", body: () => ({ intent: "retract", reason: "", expectedVersion: "3" }), expect: { lead: 400, team: 403, board: 403 } },
   { method: "POST", path: "/reports/:schoolReport", body: () => ({ intent: "add-reviewer", userId: ":member" }), location: "/reports/:schoolReport?done=reviewer-added", expect: { team: 403, board: 403, otherLead: 404, schoolTeam: 302 } },
   // Reports: the district profile (everyone in the district reads it, the lead saves it) and a data block's live figures.
+  // A report draft's history is its editors' (report:edit): readers of the report — the board, a reviewer, a school
+  // team reading the district's report — are refused; another district's report is not found.
+  { method: "GET", path: "/reports/:draftReport/history", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 403, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:reviewReport/history", expect: { lead: 200, team: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:schoolReport/history", expect: { lead: 200, team: 403, schoolTeam: 200, board: 403, otherLead: 404 } },
+  { method: "GET", path: "/reports/:otherReport/history", expect: { lead: 404, board: 404, otherLead: 200 } },
+  { method: "GET", path: "/reports/:reviewReport/versions/:missing", expect: { signedOut: OUT, lead: 404, team: 404, board: 403, otherLead: 404 } },
+  {
+    method: "POST",
+    path: "/reports/:draftReport/history",
+    body: (actor) => ({ name: `Draft saved by ${actor}` }),
+    location: "/reports/:draftReport/history?saved=1",
+    expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 403, board: 403, otherLead: 404 },
+  },
+  { method: "POST", path: "/reports/:reviewReport/versions/:missing", body: () => ({ intent: "restore", expectedVersion: "1" }), expect: { lead: 404, board: 403, otherLead: 404 } },
+  // Restoring the last good version of a draft that is not damaged is a conflict, said in words; readers are refused.
+  { method: "POST", path: "/reports/:schoolReport/history", body: () => ({ intent: "restore-last-good" }), expect: { lead: 409, schoolTeam: 409, team: 403, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/reports/:schoolReport", body: () => ({ intent: "restore-last-good" }), expect: { lead: 409, board: 403, otherLead: 404 } },
+  { method: "POST", path: "/cycles/:districtCycle/plan/history", body: () => ({ intent: "restore-last-good" }), expect: { lead: 409, schoolTeam: 403, board: 403, otherLead: 404 } },
   { method: "GET", path: "/reports/profile", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
   {
     method: "POST",

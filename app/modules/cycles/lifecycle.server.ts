@@ -2,14 +2,16 @@
 // so the next one opens with what the teams decided to carry forward.
 import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { cycles, docUpdates, goalAdoptions, goalRevisions, goals, goalSchools, planDocuments, reflectionMeetings, rubricItems, rubricScores, schools, strategies } from "#db/schema";
+import { auditEvents, cycles, districts, docUpdates, goalAdoptions, goalRevisions, goals, goalSchools, planDocuments, reflectionMeetings, rubricItems, rubricScores, schools, strategies } from "#db/schema";
 import { latestRubricVersion } from "#db/seed/catalog.server";
-import { documentJSONFromUpdate, updateFromJSON } from "~/editor/document";
+import type { JSONContent } from "@tiptap/core";
+import { readDocument, updateFromJSON } from "~/editor/document";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessChanged } from "~/modules/people/access-events.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
-import { loadPlanState } from "~/modules/plans/plan-content.server";
-import { carryPlanContent } from "~/modules/plans/plan-carry";
+import { lastGoodState, readStoredDocument, stateOf } from "~/modules/plans/document-versions.server";
+import { carryPlanContent, damagedPlanCarried, damagedPlanNotCarried } from "~/modules/plans/plan-carry";
+import { planDamageLabel } from "~/modules/plans/plan-versions";
 import { carriedScoreEvidence } from "~/modules/reflections/reflections";
 import { Conflict, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "~/utils/errors";
 import { getCycle, type CycleRow } from "./cycles.server";
@@ -336,18 +338,42 @@ export interface LaunchResult {
   baselineScoresCarried: number;
   /** Action plans next year starts from (one per cycle that had one). */
   plansCarried: number;
+  /** Damaged plans, each a sentence for the lead: carried from an earlier version, or not carried at all. */
+  plansDamaged: string[];
 }
 
-/** The action plans of a district cycle and its school cycles, as JSON, for next year's plans to start from. */
-async function plansOf(db: Database, districtCycleId: string) {
+/**
+ * The action plans of a district cycle and its school cycles, as JSON, for next year's plans to start from. A plan
+ * that is damaged does not stop the year from closing: it is carried from its last version that reads cleanly, or not
+ * at all (next year's plan then starts from the template when first opened), and either way it is named in `damaged`.
+ */
+async function plansOf(db: Database, districtCycleId: string, districtName: string) {
   const docs = await db
-    .select({ id: planDocuments.id, cycleId: planDocuments.cycleId })
+    .select({ id: planDocuments.id, cycleId: planDocuments.cycleId, schoolName: schools.name, startYear: cycles.startYear })
     .from(planDocuments)
     .innerJoin(cycles, eq(cycles.id, planDocuments.cycleId))
+    .leftJoin(schools, eq(schools.id, cycles.schoolId))
     .where(and(eq(planDocuments.kind, "action_plan"), or(eq(cycles.id, districtCycleId), eq(cycles.districtCycleId, districtCycleId))));
-  const plans = [];
-  for (const doc of docs) plans.push({ cycleId: doc.cycleId, json: documentJSONFromUpdate((await loadPlanState(db, doc.id)).state) });
-  return plans;
+  const plans: { cycleId: string; json: JSONContent }[] = [];
+  const damaged: string[] = [];
+  for (const doc of docs) {
+    const reading = await readStoredDocument(db, doc.id);
+    if (reading.ok) {
+      plans.push({ cycleId: doc.cycleId, json: reading.json });
+      continue;
+    }
+    const { documentLabel } = planDamageLabel({ id: doc.cycleId, schoolName: doc.schoolName, startYear: doc.startYear }, districtName);
+    const good = await lastGoodState(db, doc.id);
+    const goodState = good ? await stateOf(db, doc.id, good) : null;
+    const goodReading = goodState ? readDocument(goodState) : null;
+    if (good && goodReading?.ok) {
+      plans.push({ cycleId: doc.cycleId, json: goodReading.json });
+      damaged.push(damagedPlanCarried(documentLabel, good.kind === "version" ? `its version “${good.title}”` : `an automatic copy of ${good.createdAt.toISOString().slice(0, 10)}`));
+    } else {
+      damaged.push(damagedPlanNotCarried(documentLabel));
+    }
+  }
+  return { plans, damaged };
 }
 
 /**
@@ -371,7 +397,8 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
   }
   // This year's action plans, read as stored before the year closes: next year's plans start from them. (An edit typed
   // in the instant between this read and the close is kept in the closed plan, not in the copy.)
-  const previousPlans = await plansOf(db, cycleId);
+  const [district] = await db.select({ name: districts.name }).from(districts).where(eq(districts.id, actor.districtId));
+  const { plans: previousPlans, damaged: plansDamaged } = await plansOf(db, cycleId, district?.name ?? "The district");
   const launched = await db.transaction(async (tx) => {
     const row = await lockAtVersion(tx, cycleId, input.expectedVersion);
     const [taken] = await tx
@@ -579,6 +606,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
       notCarried,
       baselineScoresCarried: baselineValues.length,
       plansCarried,
+      plansDamaged,
     };
     await recordAudit(tx, {
       districtId: actor.districtId,
@@ -604,6 +632,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
         notCarried,
         baselineScoresCarried: baselineValues.length,
         plansCarried,
+        plansDamaged,
       },
       ip,
     });
@@ -612,6 +641,20 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
   // The closed year's plans are read-only now: open editors are downgraded at once, not at the next periodic check.
   accessChanged(null);
   return launched;
+}
+
+/**
+ * What the launch that opened this cycle said about damaged plans (its audit record holds the sentences), for the
+ * notice the lead sees after launching. Scoped to the actor's district; nothing for a cycle no launch opened.
+ */
+export async function damagedPlansAtLaunch(db: Database, actor: Actor, cycleId: string): Promise<string[]> {
+  const [event] = await db
+    .select({ details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.districtId, actor.districtId), eq(auditEvents.action, "cycle.launch"), eq(auditEvents.entityType, "cycle"), eq(auditEvents.entityId, cycleId)))
+    .limit(1);
+  const notes = event?.details.plansDamaged;
+  return Array.isArray(notes) ? notes.filter((note): note is string => typeof note === "string") : [];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -32,3 +32,13 @@ export function carryPlanContent(json: JSONContent, goals: CarriedGoals, yearLab
   };
   return { ...carried, content: [note, ...(carried.content ?? [])] };
 }
+
+/** The year-end note for a damaged plan next year starts from an earlier version of (`from`: "its version “…”"). */
+export function damagedPlanCarried(documentLabel: string, from: string) {
+  return `${documentLabel} is damaged, so next year’s plan starts from ${from}, the last one that reads cleanly: check it for anything written after that.`;
+}
+
+/** The year-end note for a damaged plan with no version that reads cleanly: nothing of it could be carried. */
+export function damagedPlanNotCarried(documentLabel: string) {
+  return `${documentLabel} could not be copied: it is damaged and no earlier version reads cleanly. Next year’s plan starts from the template; the closed plan’s history keeps every version.`;
+}

@@ -1,18 +1,25 @@
 // A plan's history: its named and daily versions, who changed it on which day, saving a version and restoring one.
-import { and, count, desc, eq, inArray, max, min, sql } from "drizzle-orm";
+import { count, eq, inArray, max, min, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
-import { docActivity, docUpdates, docVersions, users } from "#db/schema";
-import { documentHTML, documentJSONFromUpdate, withoutUnsafeLinks } from "~/editor/document";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { docActivity, docUpdates, users } from "#db/schema";
+import { damageDescriptions, documentHTML, readDocument } from "~/editor/document";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { can, type Actor } from "~/modules/people/permissions";
-import { Conflict, Forbidden, NotFound, ValidationFailed } from "~/utils/errors";
-import { loadPlanState } from "./plan-content.server";
+import { Conflict, Forbidden, ValidationFailed } from "~/utils/errors";
+import {
+  damageNotice,
+  documentVersion,
+  documentVersions,
+  readStoredDocument,
+  restoreLastGood,
+  restoreDocumentVersion,
+  saveDocumentVersion,
+  type VersionSummary,
+} from "./document-versions.server";
 import { goalBlockSummaries } from "./goal-summaries.server";
 import { ensurePlanDocument, planDocumentAccess, type PlanAccess } from "./plan-document.server";
-import { beforeRestoreName, mergeActivity, restoreChange, saveVersionSchema, versionTitle, type VersionKind } from "./plan-versions";
-import { submitServerChange } from "./server-changes.server";
+import { mergeActivity, planDamageLabel, saveVersionSchema, versionTitle } from "./plan-versions";
 
 export const closedPlanMessage = "This cycle is closed: its plan and versions can be read but not changed.";
 
@@ -31,14 +38,7 @@ function requireEdit(plan: { access: PlanAccess; cycle: { status: string; distri
   throw new Forbidden("Only people who may edit this cycle can save or restore versions of its plan.");
 }
 
-export interface VersionSummary {
-  id: string;
-  kind: VersionKind;
-  title: string;
-  day: string | null;
-  createdAt: Date;
-  createdBy: string | null;
-}
+export type { VersionSummary };
 
 export interface ActivitySummary {
   person: string | null;
@@ -48,22 +48,17 @@ export interface ActivitySummary {
   lastAt: Date;
 }
 
-/** The history page: every version, newest first, and who changed the plan on which day. */
+/** The history page: every version, newest first, who changed the plan on which day, and whether it is damaged now. */
 export async function planHistory(db: Database, actor: Actor & { districtName: string }, cycleId: string) {
   const plan = await planOf(db, actor, cycleId);
-  const versions = await db
-    .select({ id: docVersions.id, kind: docVersions.kind, name: docVersions.name, day: docVersions.day, createdAt: docVersions.createdAt, createdBy: users.name })
-    .from(docVersions)
-    .leftJoin(users, eq(users.id, docVersions.createdBy))
-    .where(eq(docVersions.documentId, plan.documentId))
-    .orderBy(desc(sql`coalesce(${docVersions.day}::timestamptz + interval '1 day', ${docVersions.createdAt})`), desc(docVersions.createdAt));
-  const activity = await planActivity(db, plan.documentId);
+  const [versions, activity, reading] = await Promise.all([documentVersions(db, plan.documentId), planActivity(db, plan.documentId), readStoredDocument(db, plan.documentId)]);
   return {
     heading: plan.heading,
     access: plan.access,
     closed: plan.cycle.status === "closed",
-    versions: versions.map((v): VersionSummary => ({ id: v.id, kind: v.kind, title: versionTitle(v), day: v.day, createdAt: v.createdAt, createdBy: v.createdBy })),
+    versions,
     activity,
+    damage: await damageNotice(db, plan.documentId, reading, planDamageLabel(plan.cycle, actor.districtName)),
   };
 }
 
@@ -101,52 +96,24 @@ export async function saveNamedVersion(db: Database, actor: Actor & { districtNa
   requireEdit(plan, actor);
   const parsed = saveVersionSchema.safeParse(input);
   if (!parsed.success) throw new ValidationFailed({ name: parsed.error.issues.map((issue) => issue.message) });
-  const { name } = parsed.data;
-  const stored = await loadPlanState(db, plan.documentId);
-  return db.transaction(async (tx) => {
-    const [version] = await tx
-      .insert(docVersions)
-      .values({ documentId: plan.documentId, kind: "named", name, state: stored.state, seq: stored.seq, createdBy: actor.id })
-      .returning({ id: docVersions.id });
-    await recordAudit(tx, {
-      districtId: plan.cycle.districtId,
-      actorId: actor.id,
-      action: "plan.version.create",
-      entityType: "doc_version",
-      entityId: version.id,
-      details: { documentId: plan.documentId, cycleId: plan.cycle.id, name, seq: stored.seq },
-      ip,
-    });
-    return version;
-  });
+  return saveDocumentVersion(db, actor, plan.documentId, parsed.data.name, auditOf(plan, ip));
 }
 
-async function versionRow(db: Database, documentId: string, versionId: string) {
-  const [version] = await db
-    .select({
-      id: docVersions.id,
-      kind: docVersions.kind,
-      name: docVersions.name,
-      day: docVersions.day,
-      state: docVersions.state,
-      seq: docVersions.seq,
-      createdAt: docVersions.createdAt,
-      createdBy: users.name,
-    })
-    .from(docVersions)
-    .leftJoin(users, eq(users.id, docVersions.createdBy))
-    .where(and(eq(docVersions.id, versionId), eq(docVersions.documentId, documentId)));
-  if (!version) throw new NotFound("version");
-  return version;
+/** What plan version audits carry besides the document: which cycle. */
+function auditOf(plan: { cycle: { id: string; districtId: string } }, ip?: string) {
+  return { districtId: plan.cycle.districtId, auditPrefix: "plan" as const, details: { cycleId: plan.cycle.id }, ip };
 }
 
 /** One past version, rendered read-only on the server with the cycle's goals as they are now. */
 export async function getPlanVersion(db: Database, actor: Actor & { districtName: string }, cycleId: string, versionId: string) {
   const plan = await planOf(db, actor, cycleId);
-  const version = await versionRow(db, plan.documentId, versionId);
+  const version = await documentVersion(db, plan.documentId, versionId);
   const goals = new Map((await goalBlockSummaries(db, actor, plan.cycle.id)).map((goal) => [goal.id, goal]));
-  const html = documentHTML(documentJSONFromUpdate(version.state), { lookupGoal: (id) => goals.get(id) });
+  const reading = readDocument(version.state);
+  // A damaged version (the one kept "before restoring" a damaged plan, say) is listed and named, never drawn.
+  const html = reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => goals.get(id) }) : null;
   return {
+    damage: reading.ok ? null : damageDescriptions[reading.damage],
     heading: plan.heading,
     access: plan.access,
     closed: plan.cycle.status === "closed",
@@ -163,30 +130,22 @@ export async function getPlanVersion(db: Database, actor: Actor & { districtName
 export async function restorePlanVersion(db: Database, actor: Actor & { districtName: string }, cycleId: string, versionId: string, ip?: string) {
   const plan = await planOf(db, actor, cycleId, ip);
   requireEdit(plan, actor);
-  const version = await versionRow(db, plan.documentId, versionId);
-  // Links a rule forbids now are not brought back, whenever the version was saved.
-  const content = withoutUnsafeLinks(documentJSONFromUpdate(version.state)).json;
-  const before = await loadPlanState(db, plan.documentId);
-  const [kept] = await db
-    .insert(docVersions)
-    .values({ documentId: plan.documentId, kind: "named", name: beforeRestoreName(version), state: before.state, seq: before.seq, createdBy: actor.id })
-    .returning({ id: docVersions.id });
-  let seq: number;
-  try {
-    seq = await submitServerChange(db, plan.documentId, actor.id, (current) => restoreChange(current, content));
-  } catch (error) {
-    // Nothing was restored, so there is nothing to have kept: the list shows no "Before restoring" without a restore.
-    await db.delete(docVersions).where(eq(docVersions.id, kept.id)).catch(() => {});
-    throw error;
-  }
-  await recordAudit(db, {
-    districtId: plan.cycle.districtId,
-    actorId: actor.id,
-    action: "plan.restore",
-    entityType: "doc_version",
-    entityId: version.id,
-    details: { documentId: plan.documentId, cycleId: plan.cycle.id, version: versionTitle(version), seq, keptVersionId: kept.id },
-    ip,
-  });
-  return { seq, keptVersionId: kept.id, title: versionTitle(version) };
+  return restoreDocumentVersion(db, actor, plan.documentId, versionId, auditOf(plan, ip));
+}
+
+/**
+ * "Restore the last good version" from a damaged plan's page or history: the newest version or snapshot that reads
+ * cleanly, found again here (never taken from the form), a snapshot first kept as a named version.
+ */
+export async function restoreLastGoodPlan(db: Database, actor: Actor & { districtName: string }, cycleId: string, ip?: string) {
+  const plan = await planOf(db, actor, cycleId, ip);
+  requireEdit(plan, actor);
+  return restoreLastGood(db, actor, plan.documentId, "plan", auditOf(plan, ip));
+}
+
+/** Restores the last good version of a reflection meeting's damaged notes; people who may edit the notes only. */
+export async function restoreLastGoodNotes(db: Database, actor: Actor, documentId: string, ip?: string) {
+  const notes = await planDocumentAccess(db, actor, documentId);
+  if (notes.access !== "edit") throw new Forbidden("Only people who may edit these notes can restore them.");
+  return restoreLastGood(db, actor, documentId, "meeting notes", { districtId: actor.districtId, auditPrefix: "meeting_notes", details: { cycleId: notes.cycleId }, ip });
 }

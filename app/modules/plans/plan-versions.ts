@@ -5,6 +5,7 @@ import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { z } from "zod";
 import { DOCUMENT_FIELD, editorSchema } from "~/editor/extensions";
+import { schoolYearLabel } from "~/modules/cycles/school-year";
 
 export const VERSION_NAME_MAX = 120;
 
@@ -91,4 +92,17 @@ export function mergeActivity(rows: ActivityRow[]): ActivityRow[] {
     if (row.lastAt > seen.lastAt) seen.lastAt = row.lastAt;
   }
   return [...byKey.values()].sort((a, b) => (a.day === b.day ? b.lastAt.getTime() - a.lastAt.getTime() : a.day < b.day ? 1 : -1));
+}
+
+/**
+ * How a damaged plan is named to a district lead ("Maple Elementary's action plan for 2026–27") and where its history
+ * is, to restore from.
+ */
+export function planDamageLabel(cycle: { id: string; schoolName: string | null; startYear: number }, districtName: string) {
+  return { documentLabel: `${possessive(cycle.schoolName ?? districtName)} action plan for ${schoolYearLabel(cycle.startYear)}`, historyPath: `/cycles/${cycle.id}/plan/history` };
+}
+
+/** "Maple Elementary's", "St. James'". */
+export function possessive(name: string) {
+  return /s$/i.test(name) ? `${name}’` : `${name}’s`;
 }

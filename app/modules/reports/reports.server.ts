@@ -19,13 +19,14 @@ import {
   schools,
   users,
 } from "#db/schema";
-import { documentJSONFromUpdate, updateFromJSON } from "~/editor/document";
+import { damageDescriptions, readDocument, updateFromJSON, type DocumentReading } from "~/editor/document";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
+import { damageNotice } from "~/modules/plans/document-versions.server";
 import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
 import { can, canCommentOnReport, canReadReport, requirePermission, type Actor } from "~/modules/people/permissions";
-import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
+import { Conflict, DamagedDocument, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { ReportAudience } from "./report-blocks";
 import { freezeReportContent } from "./report-freeze.server";
 import { generateReportContent } from "./report-generate.server";
@@ -138,8 +139,11 @@ export async function reportDocumentAccess(db: Reader, actor: Actor, documentId:
 // ---------------------------------------------------------------------------------------------------------------
 // Content
 
-/** The draft's content as stored (the newest snapshot and the log after it), read inside the caller's transaction. */
-async function draftContent(tx: Reader, documentId: string): Promise<JSONContent> {
+/**
+ * The draft as stored (the newest snapshot and the log after it), read inside the caller's transaction, the way the
+ * editor would read it: a damaged draft comes back as such, never as a page-wide failure.
+ */
+async function draftReading(tx: Reader, documentId: string): Promise<DocumentReading> {
   const [snapshot] = await tx
     .select({ seq: docSnapshots.seq, state: docSnapshots.state })
     .from(docSnapshots)
@@ -152,13 +156,26 @@ async function draftContent(tx: Reader, documentId: string): Promise<JSONContent
     .where(and(eq(docUpdates.documentId, documentId), gt(docUpdates.seq, snapshot?.seq ?? 0)))
     .orderBy(asc(docUpdates.seq));
   const parts = [...(snapshot ? [snapshot.state] : []), ...tail.map((row) => row.update)];
-  return documentJSONFromUpdate(parts.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(parts));
+  return readDocument(parts.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(parts));
 }
 
-/** The report's draft as it is stored now, for its page's first paint and for checks. */
+/** How a damaged draft is named to its readers, and where its history is (for those who may open it). */
+export function reportDamageLabel(report: Pick<ReportRow, "id" | "title">, historyVisible: boolean) {
+  return { documentLabel: `The draft of “${report.title}”`, historyPath: historyVisible ? `/reports/${report.id}/history` : null };
+}
+
+/** The draft's content, or DamagedDocument naming the report: for publishing and checks, which need all of it. */
+async function draftContent(tx: Reader, report: Pick<ReportRow, "id" | "title" | "documentId">): Promise<JSONContent> {
+  const reading = await draftReading(tx, report.documentId);
+  if (reading.ok) return reading.json;
+  const label = reportDamageLabel(report, true);
+  throw new DamagedDocument(label.documentLabel, damageDescriptions[reading.damage], label.historyPath);
+}
+
+/** The report's draft as it is stored now, for checks; a damaged draft is DamagedDocument. */
 export async function reportDraftContent(db: Database, actor: Actor, reportId: string): Promise<JSONContent> {
   const { report } = await loadReport(db, actor, reportId);
-  return db.transaction((tx) => draftContent(tx, report.documentId), { isolationLevel: "repeatable read" });
+  return db.transaction((tx) => draftContent(tx, report), { isolationLevel: "repeatable read" });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -376,7 +393,7 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
   // The draft's goal blocks show the cycle's goals as they are now, read as the reader: a named reviewer from another
   // school reads the report but not that school's cycle, so for them the goals stay hidden (null).
   const readsCycle = can(actor, "cycle:read", scopeOf(report));
-  const [versions, reviewers, comments, siblings, content, goals] = await Promise.all([
+  const [versions, reviewers, comments, siblings, reading, goals] = await Promise.all([
     db
       .select({
         id: publishedReports.id,
@@ -419,9 +436,12 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
       .from(reports)
       .where(and(eq(reports.translationGroupId, report.translationGroupId), ne(reports.id, report.id)))
       .orderBy(asc(reports.language)),
-    db.transaction((tx) => draftContent(tx, report.documentId), { isolationLevel: "repeatable read" }),
+    db.transaction((tx) => draftReading(tx, report.documentId), { isolationLevel: "repeatable read" }),
     readsCycle ? goalBlockSummaries(db, actor, report.cycleId) : null,
   ]);
+  const content = reading.ok ? reading.json : null;
+  // The history (and its restore) is for the report's editors; others are told who can restore.
+  const damage = await damageNotice(db, report.documentId, reading, reportDamageLabel(report, abilities.manage));
   const candidates = abilities.manage
     ? await db
         .select({ id: users.id, name: users.name, email: users.email, role: users.role })
@@ -448,8 +468,9 @@ export async function getReportPage(db: Database, actor: Actor, reportId: string
     districtSlug: cycleRow.districtSlug,
     abilities,
     content,
+    damage,
     goals,
-    draftChanged: current ? draftChangedSince(content, current.content as JSONContent) : null,
+    draftChanged: current && content ? draftChangedSince(content, current.content as JSONContent) : null,
     versions: versions.map(({ content: _content, ...v }) => v),
     reviewers,
     candidates: candidates.filter((c) => !named.has(c.id)),
@@ -539,7 +560,8 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       .innerJoin(districts, eq(districts.id, reports.districtId))
       .leftJoin(schools, eq(schools.id, reports.schoolId))
       .where(eq(reports.id, row.id));
-    const draft = withoutNulCharacters(await draftContent(tx, row.documentId));
+    // A damaged draft is refused with its name and where to restore it, not published with parts missing.
+    const draft = withoutNulCharacters(await draftContent(tx, row));
     const frozen = await freezeReportContent(tx as unknown as Database, { districtId: row.districtId, cycleId: row.cycleId, language: row.language }, draft);
     const html = renderReportBody(frozen, { language: row.language });
     const [{ previous }] = await tx.select({ previous: max(publishedReports.versionNumber) }).from(publishedReports).where(eq(publishedReports.reportId, row.id));

@@ -143,3 +143,6 @@ export function withoutNulCharacters<T>(value: T): T {
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutNulCharacters(item)])) as T;
   return value;
 }
+
+/** Why a retracted report's draft history offers no saving or restoring. */
+export const retractedReportMessage = "This report was retracted: its draft and versions can be read but not changed.";
