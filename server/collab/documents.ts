@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { unsafeHrefInUpdate } from "~/editor/document";
 import { checkHref } from "~/editor/links";
 import type { DocumentStore, MissedUpdates, StoredUpdate } from "./persistence";
-import { ChangeGate } from "./validation";
+import { ChangeGate, ChangeRefused } from "./validation";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
 
 /** A connection as a document sees it. */
@@ -25,6 +25,12 @@ export interface DocumentOptions {
   maxDocumentBytes: number;
   /** The clock changes are stamped with and daily versions go by; tests move it to another day. */
   now: () => Date;
+  /**
+   * After one of a person's changes was refused, how long changes from connections of theirs opened since are turned
+   * away unchecked (default 3 s): each refusal rebuilds the gate's copy of the document, and a modified client that
+   * reconnects after every refusal could otherwise keep the server rebuilding. Connections opened before keep working.
+   */
+  refusalCooldownMs?: number;
 }
 
 /** The UTC day of a moment, as the database's date type writes it. */
@@ -130,6 +136,9 @@ export class SharedDocument {
   destroyed = false;
   /** Checks client changes against the editor's schema; made on the first change (readers alone never need it). */
   private gate: ChangeGate | null = null;
+  /** When each person last had a change refused here, and when each peer joined (see refusalCooldownMs). */
+  private readonly refusedAt = new Map<string, number>();
+  private readonly joinedAt = new WeakMap<Peer, number>();
 
   constructor(
     readonly id: string,
@@ -177,6 +186,7 @@ export class SharedDocument {
 
   addPeer(peer: Peer) {
     this.peers.set(peer, new Set());
+    this.joinedAt.set(peer, Date.now());
     this.cancelUnload();
   }
 
@@ -223,7 +233,16 @@ export class SharedDocument {
     if (unsafe !== null) throw new UnsafeLink(unsafe);
     if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) throw new DocumentTooLarge();
     // The change must leave a document the editor could have made (ADR 0031); a refusal throws ChangeRefused.
-    this.changeGate().admit(update);
+    const refusedAt = this.refusedAt.get(peer.user.id);
+    if (refusedAt !== undefined && (this.joinedAt.get(peer) ?? 0) >= refusedAt && Date.now() - refusedAt < (this.options.refusalCooldownMs ?? 3_000)) {
+      throw new ChangeRefused({ kind: "invalid", reason: "a change of yours was refused moments ago; wait a few seconds, then reload" });
+    }
+    try {
+      this.changeGate().admit(update);
+    } catch (error) {
+      if (error instanceof ChangeRefused) this.refusedAt.set(peer.user.id, Date.now());
+      throw error;
+    }
     // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
     this.approxBytes += update.byteLength;
     this.enqueue({ kind: "update", peer, update, clientId });

@@ -2,13 +2,26 @@
 // the shared document, and the person's next small edit is still saved (receipted by the server).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentJSON } from "~/editor/document";
 import { connectProvider } from "../collab/support";
-import { artifactsDir, expectHeading, expectNoAxeViolations, newPage, signIn, useServerAndBrowser } from "./support";
+import { artifactsDir, expectHeading, expectNoAxeViolations, launchBrowser, newPage, removeTempDirs, signIn, spawnServer, waitForHealthy, type ServerProcess } from "./support";
 
-const env = useServerAndBrowser();
+// The demo server seeds its district on first start, which takes over a minute when the shared machine is busy: this
+// file waits longer for it than useServerAndBrowser's 60 s.
+const env = {} as { server: ServerProcess; browser: Browser };
+beforeAll(async () => {
+  const [server, browser] = await Promise.all([spawnServer(), launchBrowser()]);
+  env.browser = browser;
+  env.server = server;
+  await waitForHealthy(server, 240_000);
+}, 300_000);
+afterAll(async () => {
+  await env.browser?.close();
+  await env.server?.stop();
+  removeTempDirs();
+});
 const shotsDir = path.join(artifactsDir, "screenshots");
 
 const editorOf = (page: Page) => page.locator("[data-testid=plan-editor] .ProseMirror");

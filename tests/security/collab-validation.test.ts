@@ -169,7 +169,8 @@ const corpus: { what: string; mutate: (body: Y.XmlFragment, doc: Y.Doc) => void;
 beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   world = await makeDistrictWithPeople(database.db);
-  server = await startTestServer(database, {}, { compactEvery: 50, unloadAfterMs: 500 });
+  // Each malformed change below comes from a fresh socket of the same person: the cooldown after a refusal has its own test.
+  server = await startTestServer(database, {}, { compactEvery: 50, unloadAfterMs: 500, refusalCooldownMs: 0 });
   const cycle = await createDistrictCycle(database.db, actorOf(world.lead), { startYear: 2026, ...dates });
   districtCycleId = cycle.id;
   districtPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), cycle.id)).id;
@@ -476,5 +477,54 @@ describe("a sync exchange", () => {
     attacker.send(encoding.toUint8Array(encoder));
     expect(await attacker.closed()).toEqual({ code: 4422, reason: "text cannot be placed directly in the document" });
     expect(await storedRows(schoolPlan)).toBe(rows);
+  });
+});
+
+describe("after a refusal", () => {
+  it("turns away that person's new connections for a few seconds, while their open editor and everyone else keep saving", async () => {
+    // A server with the default cooldown, on a plan no other test's server opens.
+    const guarded = await startTestServer(database, {}, { unloadAfterMs: 500 });
+    try {
+      const [schoolB] = await database.db
+        .select()
+        .from(cycles)
+        .where(and(eq(cycles.districtCycleId, districtCycleId), eq(cycles.schoolId, world.schoolB.id)));
+      const plan = (await ensurePlanDocument(database.db, actorOf(world.lead), schoolB.id)).id;
+      const team = await identityOf(database.db, guarded.config, world.team.id, guarded.url);
+      const open = await connectProvider(guarded.url, plan, team);
+      cleanups.push(() => open.provider.destroy());
+      const connectTo = async (who: Identity) => {
+        const socket = new WebSocket(`${collabUrl(guarded.url)}/${plan}`, { headers: { cookie: who.cookie, origin: who.origin } });
+        let closedWith: { code: number; reason: string } | null = null;
+        socket.on("close", (code, reason) => (closedWith = { code, reason: reason.toString() }));
+        await new Promise<void>((resolve, reject) => {
+          socket.once("open", () => resolve());
+          socket.once("error", reject);
+        });
+        cleanups.push(() => socket.terminate());
+        return { send: (bytes: Uint8Array) => socket.send(bytes), closed: async () => (await waitFor(() => closedWith !== null, "closed", 10_000), closedWith!) };
+      };
+      const first = await connectTo(team);
+      first.send(updateFrame(changeOf(open.doc, (body) => body.insert(0, [text("loose")]))));
+      expect(await first.closed()).toEqual({ code: 4422, reason: "text cannot be placed directly in the document" });
+      // Reconnecting at once, even with a good change, is turned away without the server rebuilding anything…
+      const second = await connectTo(team);
+      second.send(updateFrame(changeOf(open.doc, (body) => body.insert(0, [paragraph("fine")]))));
+      expect(await second.closed()).toEqual({ code: 4422, reason: "a change of yours was refused moments ago; wait a few seconds, then reload" });
+      // …while the editor they had open before, and other people, keep saving.
+      open.doc.transact(() => open.doc.getXmlFragment(DOCUMENT_FIELD).insert(0, [paragraph("from the open editor")]));
+      const lead = await connectProvider(guarded.url, plan, await identityOf(database.db, guarded.config, world.lead.id, guarded.url));
+      cleanups.push(() => lead.provider.destroy());
+      await waitFor(() => JSON.stringify(documentJSON(lead.doc)).includes("from the open editor"), "the open editor's change");
+      expect(open.provider.wsconnected).toBe(true);
+      // After the cooldown a new connection of theirs is checked as usual again.
+      await new Promise((r) => setTimeout(r, 3_100));
+      const third = await connectTo(team);
+      third.send(updateFrame(changeOf(lead.doc, (body) => body.insert(0, [paragraph("after the cooldown")]))));
+      await waitFor(() => JSON.stringify(documentJSON(lead.doc)).includes("after the cooldown"), "a change after the cooldown");
+    } finally {
+      cleanups.splice(0).forEach((cleanup) => cleanup());
+      await guarded.close();
+    }
   });
 });
