@@ -52,6 +52,11 @@ const closeReasons: Record<number, (reason: string) => string> = {
   1008: () => "The connection was closed because a change was refused.",
 };
 
+/** What the save indicator says when the server ended the connection for good. */
+export function closeReasonFor(code: number, reason: string): string {
+  return closeReasons[code]?.(reason) ?? (reason || `The connection was closed (${code}).`);
+}
+
 /**
  * Which closes end editing for good: y-websocket's own rule (4400–4499), and 1009, because a reconnecting editor
  * would send the same oversized change again in its sync and be closed again, forever.
@@ -155,7 +160,7 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   };
 
   private onClosed = ({ code, reason }: { code: number; reason: string }) => {
-    this.closedReason = closeReasons[code]?.(reason) ?? (reason || `The connection was closed (${code}).`);
+    this.closedReason = closeReasonFor(code, reason);
     this.publish();
   };
 
