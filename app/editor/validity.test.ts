@@ -76,7 +76,7 @@ describe("the editor's own documents", () => {
 });
 
 describe("changes the editor could not make", () => {
-  const refusals: [string, (body: Y.XmlFragment, ydoc: Y.Doc) => void, RegExp][] = [
+  const refusals: [string, (body: Y.XmlFragment) => void, RegExp][] = [
     ["bare text at the top level", (body) => body.insert(0, [text("loose")]), /text cannot be placed directly in the document/],
     ["an unknown node", (body) => body.insert(0, [element("script", {}, [text("x")])]), /"script" is not something the editor makes/],
     ["a document node inside the document", (body) => body.insert(0, [element("doc", {}, [paragraph()])]), /"doc" is not something/],

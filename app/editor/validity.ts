@@ -113,7 +113,9 @@ function plainJSON(value: unknown, depth = 0): boolean {
 export function checkAttribute(owner: NodeType | MarkType, name: string, value: unknown): string | null {
   const kind = "isText" in owner ? "" : " mark";
   const where = `${owner.name}${kind}`;
-  if (!(name in owner.attrs)) return `"${name}" is not an attribute of ${where}`;
+  // Every node and mark type has its computed attributes here at run time (prosemirror-model's types leave it out).
+  const declared = (owner as unknown as { attrs: Record<string, unknown> }).attrs;
+  if (!(name in declared)) return `"${name}" is not an attribute of ${where}`;
   if (value === undefined || value === null) return null;
   if (!plainJSON(value)) return `${where} "${name}" must be plain data`;
   const key = `${owner.name}.${name}`;
@@ -277,13 +279,13 @@ function fits(type: NodeType, children: (ProseMirrorNode | null)[]) {
 }
 
 /** How deep an element is: the document body's children are at depth 1. */
-function depthOf(type: Y.AbstractType<unknown>): number {
+function depthOf(type: Y.XmlElement | Y.XmlFragment): number {
   let depth = 0;
-  for (let item = type._item; item; item = (item.parent as Y.AbstractType<unknown>)._item) depth++;
+  for (let item = type._item; item; item = (item.parent as Y.XmlElement)._item) depth++;
   return depth;
 }
 
-function containerTypeOf(schema: Schema, target: Y.AbstractType<unknown>): NodeType {
+function containerTypeOf(schema: Schema, target: Y.XmlElement | Y.XmlFragment): NodeType {
   return target instanceof Y.XmlElement ? nodeTypeOf(schema, target) : schema.topNodeType;
 }
 

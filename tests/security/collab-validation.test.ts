@@ -180,7 +180,7 @@ beforeAll(async () => {
     .where(and(eq(cycles.districtCycleId, cycle.id), eq(cycles.schoolId, world.schoolA.id)));
   schoolCycleId = schoolA.id;
   schoolPlan = (await ensurePlanDocument(database.db, actorOf(world.lead), schoolA.id)).id;
-});
+}, 180_000);
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
@@ -312,7 +312,7 @@ describe("random editor edits with malformed ones in between", () => {
     try {
       switch (edit.kind % 9) {
         case 0:
-          tr.insertText(words, at);
+          tr.insert(at, schema.text(words));
           break;
         case 1:
           tr.split(at);
