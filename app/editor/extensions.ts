@@ -6,6 +6,7 @@ import { Table, TableCell, TableHeader, TableRow } from "@tiptap/extension-table
 import StarterKit from "@tiptap/starter-kit";
 import { DataBlock, dataBlockMarkdown } from "./data-block";
 import { GoalReference, goalReferenceMarkdown, type GoalReferenceOptions } from "./goal-reference";
+import { DocumentLimits } from "./limits";
 import { isSafeHref } from "./links";
 
 /** The Yjs XmlFragment every collaborative document keeps its body in (Tiptap's Collaboration default). */
@@ -19,6 +20,8 @@ export interface EditorExtensionOptions {
   goalNodeView?: NodeViewRenderer;
   /** The browser draws a report's data block (live or frozen numbers, note, move and remove) with React. */
   dataBlockNodeView?: NodeViewRenderer;
+  /** Told why an edit was not made because it would pass a document limit (validity.ts); the page says so. */
+  onEditRefused?: (reason: string) => void;
 }
 
 export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
@@ -55,6 +58,8 @@ export function editorExtensions(options: EditorExtensionOptions = {}): Extensio
       renderMarkdown: (node) => dataBlockMarkdown(node.attrs ?? {}),
       ...(options.dataBlockNodeView ? { addNodeView: () => options.dataBlockNodeView! } : {}),
     }),
+    // Not schema: keeps the editor from making a change the collaboration server would refuse for its size.
+    DocumentLimits.configure({ onRefused: options.onEditRefused ?? (() => {}) }),
   ];
 }
 

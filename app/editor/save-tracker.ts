@@ -38,14 +38,32 @@ export interface SaveStatus {
   readOnly: boolean;
 }
 
-const closeReasons: Record<number, string> = {
-  4401: "Your session ended. Sign in again to keep editing.",
-  4403: "You no longer have access to this plan.",
-  4404: "This plan no longer exists.",
-  4413: "The plan has reached its maximum size; your last change was not saved.",
-  4422: "A change held a link that is not allowed, so it was not saved. Reload the page to continue.",
-  1008: "The connection was closed because a change was refused.",
+/** The server's reason (validity.ts, links.ts) as the start of a sentence, or nothing when it sent none. */
+const because = (reason: string) => (reason ? ` (${reason})` : "");
+
+const closeReasons: Record<number, (reason: string) => string> = {
+  4401: () => "Your session ended. Sign in again to keep editing.",
+  4403: () => "You no longer have access to this plan.",
+  4404: () => "This plan no longer exists.",
+  4413: (reason) => `Your last change was too large to save${because(reason)}. Reload the page to continue; copy anything you still need first.`,
+  4422: (reason) => `Your last change was refused${because(reason)}, so it was not saved. Reload the page to continue.`,
+  // ws closes a connection whose message passes 4 MiB: sending the same change again could never work.
+  1009: () => "A change was too large to send (over 4 MB), so it was not saved. Copy anything you still need and reload the page.",
+  1008: () => "The connection was closed because a change was refused.",
 };
+
+/** What the save indicator says when the server ended the connection for good. */
+export function closeReasonFor(code: number, reason: string): string {
+  return closeReasons[code]?.(reason) ?? (reason || `The connection was closed (${code}).`);
+}
+
+/**
+ * Which closes end editing for good: y-websocket's own rule (4400–4499), and 1009, because a reconnecting editor
+ * would send the same oversized change again in its sync and be closed again, forever.
+ */
+export function shouldReconnect(event: { code: number }): boolean {
+  return !(event.code >= 4400 && event.code < 4500) && event.code !== 1009;
+}
 
 export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => void }> {
   private localChanges = 0;
@@ -142,7 +160,7 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   };
 
   private onClosed = ({ code, reason }: { code: number; reason: string }) => {
-    this.closedReason = closeReasons[code] ?? (reason || `The connection was closed (${code}).`);
+    this.closedReason = closeReasonFor(code, reason);
     this.publish();
   };
 

@@ -3,14 +3,22 @@ import type { WebSocket } from "ws";
 import type { PlanAccess } from "~/modules/plans/plan-document.server";
 import type { Grant } from "./auth";
 import { DocumentTooLarge, UnsafeLink, type Peer, type SharedDocument } from "./documents";
-import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage } from "./protocol";
+import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage, PresenceRefused } from "./protocol";
+import { ChangeRefused } from "./validation";
 
 export interface ConnectionLimits {
   /** Sustained messages per second a connection may send… */
   messagesPerSecond: number;
   /** …and how many it may send in a burst above that. */
   messageBurst: number;
+  /** Presence (awareness) messages per second a connection may send (a caret moves with every keystroke)… */
+  presencePerSecond?: number;
+  /** …and in a burst above that. */
+  presenceBurst?: number;
 }
+
+/** Defaults for presence: a fast typist's caret, with room for a held key; far below what it takes to flood others. */
+export const PRESENCE_RATE = { perSecond: 30, burst: 120 } as const;
 
 // Close codes: the standard ones where they fit, 4xxx (application range) for access decisions.
 export const CLOSE = {
@@ -24,7 +32,9 @@ export const CLOSE = {
   forbidden: 4403,
   notFound: 4404,
   documentTooLarge: 4413,
+  /** A change the editor could not have made (a link it would refuse, a node the schema lacks): the reason says which. */
   unsafeLink: 4422,
+  invalidChange: 4422,
 } as const;
 
 export class Connection implements Peer {
@@ -33,6 +43,7 @@ export class Connection implements Peer {
   document: SharedDocument | null = null;
   private tokens: number;
   private refilledAt = Date.now();
+  private readonly presence: { tokens: number; refilledAt: number; perSecond: number; burst: number };
   closed = false;
   /** Counts re-checks of this connection's access, so a slow, older one cannot overwrite a newer answer. */
   rechecks = 0;
@@ -45,6 +56,9 @@ export class Connection implements Peer {
     this.user = { id: grant.user.id, name: grant.user.name };
     this.access = grant.access;
     this.tokens = limits.messageBurst;
+    const perSecond = limits.presencePerSecond ?? PRESENCE_RATE.perSecond;
+    const burst = limits.presenceBurst ?? PRESENCE_RATE.burst;
+    this.presence = { tokens: burst, refilledAt: Date.now(), perSecond, burst };
   }
 
   get readOnly() {
@@ -92,6 +106,7 @@ export class Connection implements Peer {
           if (this.readOnly) return;
           return this.document.receiveUpdate(this, message.update);
         case "awareness":
+          if (!this.takePresenceToken()) return this.close(CLOSE.policy, "too many presence updates");
           return this.document.receiveAwareness(this, message.update);
         case "queryAwareness": {
           const awareness = this.document.awarenessMessage();
@@ -103,9 +118,21 @@ export class Connection implements Peer {
       if (error instanceof MalformedMessage) return this.close(CLOSE.invalidPayload, error.message.slice(0, 120));
       if (error instanceof DocumentTooLarge) return this.close(CLOSE.documentTooLarge, error.message);
       if (error instanceof UnsafeLink) return this.close(CLOSE.unsafeLink, error.message);
+      if (error instanceof ChangeRefused) return this.close(error.refusal.kind === "too-large" ? CLOSE.documentTooLarge : CLOSE.invalidChange, error.message);
+      if (error instanceof PresenceRefused) return this.close(CLOSE.policy, error.message);
       console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
       this.close(CLOSE.serverError, "server error");
     }
+  }
+
+  private takePresenceToken() {
+    const bucket = this.presence;
+    const now = Date.now();
+    bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.refilledAt) / 1000) * bucket.perSecond);
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   private takeToken() {

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { unsafeHrefInUpdate } from "~/editor/document";
 import { checkHref } from "~/editor/links";
 import type { DocumentStore, MissedUpdates, StoredUpdate } from "./persistence";
+import { ChangeGate, ChangeRefused } from "./validation";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
 
 /** A connection as a document sees it. */
@@ -24,6 +25,12 @@ export interface DocumentOptions {
   maxDocumentBytes: number;
   /** The clock changes are stamped with and daily versions go by; tests move it to another day. */
   now: () => Date;
+  /**
+   * After one of a person's changes was refused, how long changes from connections of theirs opened since are turned
+   * away unchecked (default 3 s): each refusal rebuilds the gate's copy of the document, and a modified client that
+   * reconnects after every refusal could otherwise keep the server rebuilding. Connections opened before keep working.
+   */
+  refusalCooldownMs?: number;
 }
 
 /** The UTC day of a moment, as the database's date type writes it. */
@@ -127,6 +134,11 @@ export class SharedDocument {
   private catchUpRetry: NodeJS.Timeout | null = null;
   broken = false;
   destroyed = false;
+  /** Checks client changes against the editor's schema; made on the first change (readers alone never need it). */
+  private gate: ChangeGate | null = null;
+  /** When each person last had a change refused here, and when each peer joined (see refusalCooldownMs). */
+  private readonly refusedAt = new Map<string, number>();
+  private readonly joinedAt = new WeakMap<Peer, number>();
 
   constructor(
     readonly id: string,
@@ -174,6 +186,7 @@ export class SharedDocument {
 
   addPeer(peer: Peer) {
     this.peers.set(peer, new Set());
+    this.joinedAt.set(peer, Date.now());
     this.cancelUnload();
   }
 
@@ -219,9 +232,29 @@ export class SharedDocument {
     const unsafe = unsafeHrefInUpdate(update);
     if (unsafe !== null) throw new UnsafeLink(unsafe);
     if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) throw new DocumentTooLarge();
+    // The change must leave a document the editor could have made (ADR 0031); a refusal throws ChangeRefused.
+    const refusedAt = this.refusedAt.get(peer.user.id);
+    if (refusedAt !== undefined && (this.joinedAt.get(peer) ?? 0) >= refusedAt && Date.now() - refusedAt < (this.options.refusalCooldownMs ?? 3_000)) {
+      throw new ChangeRefused({ kind: "invalid", reason: "a change of yours was refused moments ago; wait a few seconds, then reload" });
+    }
+    try {
+      this.changeGate().admit(update);
+    } catch (error) {
+      if (error instanceof ChangeRefused) this.refusedAt.set(peer.user.id, Date.now());
+      throw error;
+    }
     // Counted when queued, so a burst cannot overshoot the limit while its first part is being written.
     this.approxBytes += update.byteLength;
     this.enqueue({ kind: "update", peer, update, clientId });
+  }
+
+  /** The gate, built on first use from the applied state and everything queued behind it. */
+  private changeGate(): ChangeGate {
+    this.gate ??= new ChangeGate(() => [
+      Y.encodeStateAsUpdate(this.doc),
+      ...[...this.writing, ...this.queue].flatMap((job) => (job.kind === "update" ? [job.update] : job.kind === "remote" ? [job.change.update] : [])),
+    ]);
+    return this.gate;
   }
 
   /**
@@ -236,6 +269,7 @@ export class SharedDocument {
     if (!decoded.structs.length && !decoded.ds.clients.size) return Promise.resolve(this.appliedSeq);
     if (this.approxBytes + update.byteLength > this.options.maxDocumentBytes) return Promise.reject(new DocumentTooLarge());
     this.approxBytes += update.byteLength;
+    this.gate?.follow(update);
     return new Promise((resolve, reject) => {
       this.enqueue({ kind: "update", peer: serverPeer(userId), update, clientId: decoded.structs[0]?.id.client ?? null, receipt: { resolve, reject } });
     });
@@ -262,7 +296,9 @@ export class SharedDocument {
     });
     if (!entries.length) return;
     const user = { id: peer.user.id, name: peer.user.name, color: colourFor(peer.user.id) };
-    const stamped = entries.map((entry) => (entry.state ? { ...entry, state: { ...entry.state, user } } : entry));
+    // A reader shows where it is reading and who it is, nothing more: whatever else its client sets is not relayed.
+    const keep = (state: Record<string, unknown>) => (peer.readOnly ? ("cursor" in state ? { cursor: state.cursor } : {}) : state);
+    const stamped = entries.map((entry) => (entry.state ? { ...entry, state: { ...keep(entry.state), user } } : entry));
     awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessEntries(stamped), peer);
   }
 
@@ -321,6 +357,7 @@ export class SharedDocument {
 
   private applyRemote(change: RemoteChange) {
     if (change.to <= this.appliedSeq) return;
+    this.gate?.follow(change.update);
     try {
       Y.applyUpdate(this.doc, change.update, REMOTE);
     } catch (error) {
@@ -337,6 +374,7 @@ export class SharedDocument {
   /** Applies what the log holds beyond appliedSeq (another instance's snapshot first when compaction took the rows). */
   private applyMissed(missed: MissedUpdates) {
     if (missed.snapshot && missed.snapshot.seq > this.appliedSeq) {
+      this.gate?.follow(missed.snapshot.state);
       Y.applyUpdate(this.doc, missed.snapshot.state, REMOTE);
       this.appliedSeq = missed.snapshot.seq;
       this.snapshotSeq = Math.max(this.snapshotSeq, missed.snapshot.seq);
@@ -344,6 +382,7 @@ export class SharedDocument {
     }
     for (const row of missed.rows) {
       if (row.seq <= this.appliedSeq) continue;
+      this.gate?.follow(row.update);
       // Every read of missed rows is one consistent snapshot of the database, so this should not happen; if it does,
       // the row is still applied (Yjs merges in any order) but the gap is read again in a second, never skipped over.
       if (row.seq !== this.appliedSeq + 1) {
@@ -401,6 +440,7 @@ export class SharedDocument {
     this.cancelUnload();
     if (this.catchUpRetry) clearTimeout(this.catchUpRetry);
     this.awareness.destroy();
+    this.gate?.destroy();
     this.doc.destroy();
   }
 

@@ -21,6 +21,17 @@ export type ClientMessage =
   | { kind: "awareness"; update: Uint8Array }
   | { kind: "queryAwareness" };
 
+/** Largest presence state a client may send, as JSON: a name, a caret and a selection need well under 1 KiB. */
+export const MAX_PRESENCE_STATE_BYTES = 8 * 1024;
+
+/** A presence update past a cap: the connection is closed with 1008 and this message as the reason. */
+export class PresenceRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PresenceRefused";
+  }
+}
+
 export class MalformedMessage extends Error {
   constructor(message: string) {
     super(message);
@@ -99,6 +110,8 @@ export interface AwarenessEntry {
 
 /** Reads an awareness update (the payload y-protocols/awareness encodes): a count, then client id, clock, JSON state. */
 export function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  // Refused before anything is decoded or parsed: a connection owns at most 8 client ids, each with one capped state.
+  if (update.byteLength > 8 * (MAX_PRESENCE_STATE_BYTES + 32)) throw new PresenceRefused(`presence update larger than ${(8 * MAX_PRESENCE_STATE_BYTES) / 1024} KiB`);
   try {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
@@ -107,13 +120,15 @@ export function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
-      const state = JSON.parse(decoding.readVarString(decoder)) as unknown;
+      const json = decoding.readVarString(decoder);
+      if (json.length > MAX_PRESENCE_STATE_BYTES) throw new PresenceRefused(`presence state larger than ${MAX_PRESENCE_STATE_BYTES / 1024} KiB`);
+      const state = JSON.parse(json) as unknown;
       if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new MalformedMessage("an awareness state must be an object or null");
       entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
     }
     return entries;
   } catch (error) {
-    if (error instanceof MalformedMessage) throw error;
+    if (error instanceof MalformedMessage || error instanceof PresenceRefused) throw error;
     throw new MalformedMessage(`cannot decode the awareness update: ${(error as Error).message}`);
   }
 }

@@ -9,7 +9,7 @@ import * as Y from "yjs";
 import { DOCUMENT_FIELD, editorExtensions } from "~/editor/extensions";
 import type { GoalSummary } from "~/editor/goal-reference";
 import type { PresenceUser } from "~/editor/presence";
-import { SaveTracker, type SaveStatus } from "~/editor/save-tracker";
+import { SaveTracker, shouldReconnect, type SaveStatus } from "~/editor/save-tracker";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { DataBlockView } from "~/modules/reports/components/DataBlockView";
 import { GoalReferenceView, PlanGoalsContext } from "./GoalReferenceView";
@@ -52,7 +52,7 @@ export function PlanEditor(props: PlanEditorProps) {
 
   useEffect(() => {
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(collabServerUrl(), props.documentId, doc, { maxBackoffTime: 5_000 });
+    const provider = new WebsocketProvider(collabServerUrl(), props.documentId, doc, { maxBackoffTime: 5_000, shouldReconnect });
     const tracker = new SaveTracker(provider, doc);
     const onSync = (isSynced: boolean) => {
       if (isSynced) setSynced(true);
@@ -131,6 +131,8 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
   const goalsRef = useRef(goals);
   goalsRef.current = goals;
   const closed = status.state === "closed";
+  // An edit the editor did not make because it would pass a document limit (a huge paste): said until dismissed.
+  const [refusal, setRefusal] = useState<string | null>(null);
 
   const editor = useEditor(
     {
@@ -142,6 +144,7 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
           goalsHidden,
           goalNodeView: ReactNodeViewRenderer(GoalReferenceView),
           dataBlockNodeView: ReactNodeViewRenderer(DataBlockView),
+          onEditRefused: setRefusal,
         }),
         Collaboration.configure({ document: doc, field: DOCUMENT_FIELD }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
@@ -191,6 +194,16 @@ function LiveEditor({ session, synced, readOnly: openedReadOnly, user, initialHt
       ) : (
         <PlanToolbar editor={editor} goals={goals} disabled={closed} />
       )}
+      {refusal ? (
+        <div className="ck-notice ck-notice--warning ck-plan__refused" role="alert" data-testid="edit-refused">
+          <p>
+            <strong>That change was not made:</strong> {refusal}. Everything else you write keeps saving as usual.
+          </p>
+          <button type="button" className="ck-button ck-button--secondary" onClick={() => setRefusal(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       <EditorContent editor={editor} className="ck-plan__body" data-testid="plan-editor" data-ready={synced ? "true" : "false"} />
     </div>
   );
