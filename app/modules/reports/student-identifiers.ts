@@ -175,9 +175,10 @@ function placesIn(text: string, where: string, matcher: StudentMatcher): Identif
       kind: m.kind,
       key: m.key,
       where,
-      before: (from > 0 ? "…" : "") + text.slice(from, m.start),
+      // Cut at whole words, with an ellipsis where the text goes on.
+      before: from > 0 ? `…${text.slice(from, m.start).replace(/^\S*\s+/, " ")}` : text.slice(0, m.start),
       match: m.text,
-      after: text.slice(m.end, to) + (to < text.length ? "…" : ""),
+      after: to < text.length ? `${text.slice(m.end, to).replace(/\s+\S*$/, "")} …` : text.slice(m.end),
       studentIds: m.studentIds,
     };
   });

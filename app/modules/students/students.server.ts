@@ -64,6 +64,35 @@ export async function logAccess(
   });
 }
 
+/**
+ * Every student's name and district id in the district, for publishing's check that a report names no student
+ * (ADR 0034). Read for the check only: nothing here is shown, so it needs no grant; the students a refused publish
+ * matched are logged by logPublishingCheck.
+ */
+export async function rosterForPublishingCheck(db: Executor, districtId: string) {
+  return db
+    .select({ studentId: students.id, schoolId: students.schoolId, localId: students.localId, givenName: students.givenName, familyName: students.familyName })
+    .from(students)
+    .where(eq(students.districtId, districtId));
+}
+
+/** One `view` entry per student whose name or id stopped a report from being published: their record was matched. */
+export async function logPublishingCheck(db: Pick<Database, "insert">, actor: Actor, matched: { studentId: string; schoolId: string }[], reportTitle: string) {
+  const unique = [...new Map(matched.map((m) => [m.studentId, m])).values()];
+  for (let i = 0; i < unique.length; i += 1000) {
+    await db.insert(studentAccessLog).values(
+      unique.slice(i, i + 1000).map((m) => ({
+        districtId: actor.districtId,
+        schoolId: m.schoolId,
+        studentId: m.studentId,
+        actorId: actor.id,
+        kind: "view" as const,
+        context: `publishing check of the report "${reportTitle}": refused, it names this student`.slice(0, 300),
+      })),
+    );
+  }
+}
+
 /** The school, if it is in the actor's district (else 404) and the actor may do `action` there (else 403). */
 export async function schoolFor(db: Executor, actor: Actor, schoolId: string, action: Action) {
   const [school] = await db
