@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readConfig } from "./config";
+import { isLoopbackHost, readConfig } from "./config";
 
 describe("readConfig", () => {
   it("uses the documented defaults", () => {
@@ -13,6 +13,20 @@ describe("readConfig", () => {
     const config = readConfig({ NODE_ENV: "production", PORT: "8080", CYCLEKEEPER_DEMO: "0", SESSION_IDLE_MINUTES: "15", DATABASE_URL: "" });
     expect(config).toMatchObject({ port: 8080, demo: false, production: true, secureCookies: true, databaseUrl: undefined });
     expect(config.sessionIdleMs).toBe(15 * 60_000);
+  });
+
+  it("keeps a start that may load the demo on this machine unless an address is named (ADR 0034)", () => {
+    expect(readConfig({})).toMatchObject({ host: "127.0.0.1", demo: true, demoOnNetwork: false });
+    expect(readConfig({ HOST: "" }).host).toBe("127.0.0.1");
+    expect(readConfig({ CYCLEKEEPER_DEMO: "0" }).host).toBe("0.0.0.0");
+    expect(readConfig({ DATABASE_URL: "postgres://db.internal/ck" }).host).toBe("0.0.0.0");
+    expect(readConfig({ HOST: "0.0.0.0", CYCLEKEEPER_DEMO_NETWORK: "1" })).toMatchObject({ host: "0.0.0.0", demoOnNetwork: true });
+    expect(() => readConfig({ CYCLEKEEPER_DEMO_NETWORK: "please" })).toThrow(/CYCLEKEEPER_DEMO_NETWORK/);
+  });
+
+  it("tells loopback addresses from network ones", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1", " LOCALHOST "]) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "10.0.0.11", "192.168.1.5", "example.org", "127.0.0.1.example.org", "1270.0.0.1"]) expect(isLoopbackHost(host), host).toBe(false);
   });
 
   it("names the bad setting", () => {

@@ -10,10 +10,13 @@ const minutes = (fallback: number) => z.coerce.number().int().positive().default
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  /** Unset: 127.0.0.1 while the embedded database may hold the demo, 0.0.0.0 otherwise (ADR 0034). */
+  HOST: z.string().trim().min(1).optional().or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().default(".data"),
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   CYCLEKEEPER_DEMO: flag,
+  /** Opt-in: let a database holding the demo's published passwords listen beyond this machine. */
+  CYCLEKEEPER_DEMO_NETWORK: flag,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SESSION_IDLE_MINUTES: minutes(30),
   SESSION_MAX_HOURS: minutes(12),
@@ -34,6 +37,8 @@ export interface AppConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   demo: boolean;
+  /** The operator chose to expose the demo's published passwords beyond this machine (CYCLEKEEPER_DEMO_NETWORK=1). */
+  demoOnNetwork: boolean;
   production: boolean;
   sessionIdleMs: number;
   sessionMaxMs: number;
@@ -61,12 +66,16 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
       "REDIS_URL is set but DATABASE_URL is not: several instances must share one PostgreSQL database, and the embedded database (PGlite) belongs to a single process. Set DATABASE_URL, or unset REDIS_URL to run one instance",
     );
   }
+  const demo = e.CYCLEKEEPER_DEMO ?? true;
   return {
     port: e.PORT,
-    host: e.HOST,
+    // The demo's passwords are in the README: a first run with the embedded database stays on this machine unless
+    // the operator names an address, and the server refuses a non-loopback one while demo accounts still open.
+    host: e.HOST ?? (demo && !e.DATABASE_URL ? "127.0.0.1" : "0.0.0.0"),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
-    demo: e.CYCLEKEEPER_DEMO ?? true,
+    demo,
+    demoOnNetwork: e.CYCLEKEEPER_DEMO_NETWORK ?? false,
     production,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
@@ -76,4 +85,10 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
   };
+}
+
+/** Whether an address only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) or the name localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }

@@ -7,8 +7,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
 import { ensureCatalog } from "#db/seed/catalog.server";
-import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
-import { readConfig, type AppConfig } from "~/config";
+import { demoAccounts, demoAccountsStillOpen, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
+import { isLoopbackHost, readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
 import { attachCollab, type ClusterLink, type CollabServer } from "./collab";
@@ -64,7 +64,13 @@ async function main() {
     database = await openConfiguredDatabase(config);
     await database.migrate();
     await ensureCatalog(database.db);
-    if (database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db))) {
+    const loadDemo = database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db));
+    // Nothing is served before this check: requests wait for the handler, and a refusal exits (ADR 0034).
+    if (!isLoopbackHost(config.host) && !config.demoOnNetwork) {
+      const open = loadDemo ? demoAccounts.map((a) => a.email) : await demoAccountsStillOpen(database.db);
+      if (open.length) return fail(demoExposedMessage(config.host, loadDemo, open));
+    }
+    if (loadDemo) {
       await seedDemo(database.db);
       printDemoSignIns();
     }
@@ -101,8 +107,11 @@ async function main() {
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = ["0.0.0.0", "::"].includes(config.host) ? "localhost" : config.host;
   console.log(
-    `Cyclekeeper ${dev ? "(development) " : ""}listening on http://${host}:${port} — database: ${db.kind} (${db.location})${cluster ? `, one of several instances (Redis, channels ${config.redisPrefix}*)` : ""}, ready in ${Date.now() - started} ms`,
+    `Cyclekeeper ${dev ? "(development) " : ""}listening on http://${host}:${port}${isLoopbackHost(config.host) ? " (this machine only; set HOST to listen on the network)" : ""} — database: ${db.kind} (${db.location})${cluster ? `, one of several instances (Redis, channels ${config.redisPrefix}*)` : ""}, ready in ${Date.now() - started} ms`,
   );
+  if (config.demoOnNetwork && !isLoopbackHost(config.host)) {
+    console.warn("Warning: CYCLEKEEPER_DEMO_NETWORK=1 — anyone who can reach this address can sign in to demo accounts with the published password.");
+  }
   if (config.secureCookies && config.publicOrigin?.startsWith("http:")) {
     console.warn("Note: session cookies are Secure, which browsers refuse over plain HTTP except on localhost. Serve HTTPS, or set COOKIE_SECURE=0.");
   }
@@ -140,6 +149,14 @@ async function main() {
 function printDemoSignIns() {
   console.log("Loaded the demo district. Sign in with any of these (password: cyclekeeper-demo):");
   for (const account of demoAccounts) console.log(`  ${account.email.padEnd(36)} ${account.label}`);
+}
+
+/** Why a start on a network address is refused while demo accounts open with the password the README prints. */
+function demoExposedMessage(host: string, loading: boolean, emails: string[]) {
+  const what = loading
+    ? "this first start would load the demo district, whose passwords are published"
+    : `demo accounts still sign in with the published password (${emails.slice(0, 3).join(", ")}${emails.length > 3 ? ", …" : ""})`;
+  return `HOST=${host} would let the network in, and ${what}. Unset HOST to keep the demo on this machine, set CYCLEKEEPER_DEMO=0 to start empty${loading ? "" : " (after changing or removing those accounts' passwords)"}, or set CYCLEKEEPER_DEMO_NETWORK=1 to expose the demo on purpose`;
 }
 
 /** One line, no stack, non-zero exit; the embedded database is closed first so its files and lock stay clean. */

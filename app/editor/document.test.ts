@@ -184,9 +184,23 @@ describe("HTML", () => {
     expect(html).toContain('<strong class="goal-ref-title">A goal that is no longer in this cycle</strong><span class="goal-ref-status">Unknown status</span>');
   });
 
-  it("draws a frozen goal block with its frozen words, not the goal as the lookup has it now, and never as attributes", () => {
-    expect(html).toContain('<span class="goal-ref-kind">Outcome goal</span><strong class="goal-ref-title">Attendance as published</strong><span class="goal-ref-status">Met</span>');
+  it("draws a goal block's frozen words only for published content, and never as attributes", () => {
+    const published = documentHTML(everything, { lookupGoal, trustFrozenGoals: true });
+    expect(published).toContain('<span class="goal-ref-kind">Outcome goal</span><strong class="goal-ref-title">Attendance as published</strong><span class="goal-ref-status">Met</span>');
+    expect(published).not.toMatch(/frozen|kindLabel/);
+    // Anywhere else (a plan, a draft, their exports) the attribute is a client's: the server's words, by goal id.
+    expect(html).not.toContain("Attendance as published");
     expect(html).not.toMatch(/frozen|kindLabel/);
+  });
+
+  it("never draws a client's frozen words in a plan, its Markdown or its text: the goal as the cycle has it, or missing", () => {
+    const forged = { kind: "outcome", status: "met", kindLabel: "Outcome goal", title: "Forged: goal met early", statusLabel: "Met" };
+    const plan = { type: "doc", content: [{ type: "goalReference", attrs: { goalId: goal.id, frozen: forged } }, { type: "goalReference", attrs: { goalId: "not-ours", frozen: forged } }] };
+    for (const out of [documentHTML(plan, { lookupGoal }), documentMarkdown(plan, { lookupGoal })]) {
+      expect(out).not.toContain("Forged");
+      expect(out).toContain("Morning meetings in every class");
+      expect(out).toContain("A goal that is no longer in this cycle");
+    }
   });
 
   it("ignores a frozen value that is not the frozen words' shape (a shared document may hold anything)", () => {
@@ -223,7 +237,9 @@ describe("Markdown", () => {
       lookupGoal: () => ({ ...goal, title: "Use *all* [tools] <now> `x` \\ ok" }),
     });
     expect(tricky).toBe("> **Implementation goal:** Use \\*all\\* \\[tools\\] \\<now\\> \\`x\\` \\\\ ok — On track\n");
-    expect(markdown).toContain("> **Outcome goal:** Attendance as published — Met");
+    // Frozen words only in published content; in a plan's Markdown the block reads as the cycle has the goal.
+    expect(markdown).not.toContain("Attendance as published");
+    expect(documentMarkdown(everything, { lookupGoal, trustFrozenGoals: true })).toContain("> **Outcome goal:** Attendance as published — Met");
   });
 });
 

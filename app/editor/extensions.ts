@@ -16,6 +16,8 @@ export interface EditorExtensionOptions {
   lookupGoal?: GoalReferenceOptions["lookupGoal"];
   /** The reader may not open the cycle's goals: goal blocks say so instead of calling the goal gone. */
   goalsHidden?: boolean;
+  /** Rendering a published report's stored content: goal blocks draw the words publishing froze into them. */
+  trustFrozenGoals?: boolean;
   /** The browser draws the goal block with React; rendering on the server uses the node's renderHTML. */
   goalNodeView?: NodeViewRenderer;
   /** The browser draws a report's data block (live or frozen numbers, note, move and remove) with React. */
@@ -27,6 +29,7 @@ export interface EditorExtensionOptions {
 export function editorExtensions(options: EditorExtensionOptions = {}): Extensions {
   const lookupGoal = options.lookupGoal ?? (() => undefined);
   const goalsHidden = options.goalsHidden ?? false;
+  const trustFrozen = options.trustFrozenGoals ?? false;
   return [
     StarterKit.configure({
       // Undo in a shared document is Yjs's (per person), which the Collaboration extension brings in the browser.
@@ -50,8 +53,8 @@ export function editorExtensions(options: EditorExtensionOptions = {}): Extensio
     TableRow,
     TableHeader,
     TableCell,
-    GoalReference.configure({ lookupGoal, goalsHidden }).extend({
-      renderMarkdown: (node) => goalReferenceMarkdown(node.attrs, lookupGoal, goalsHidden),
+    GoalReference.configure({ lookupGoal, goalsHidden, trustFrozen }).extend({
+      renderMarkdown: (node) => goalReferenceMarkdown(node.attrs, lookupGoal, goalsHidden, trustFrozen),
       ...(options.goalNodeView ? { addNodeView: () => options.goalNodeView! } : {}),
     }),
     DataBlock.extend({

@@ -1,5 +1,7 @@
 // The goal reference block: a plan or report points at one of its cycle's goals and shows the goal's current title and
-// status; a published report carries the words as they were when it was published (attrs.frozen, ADR 0026).
+// status; a published report carries the words as they were when it was published (attrs.frozen, ADR 0026). Only
+// publishing writes those words, but any editor of a shared document can write the attribute too, so only renderers
+// of published content trust it; everywhere else the words are the server's, looked up by goal id (ADR 0034).
 import { mergeAttributes, Node } from "@tiptap/core";
 
 export interface GoalSummary {
@@ -32,6 +34,11 @@ export interface GoalReferenceOptions {
    * calling the goal gone.
    */
   goalsHidden: boolean;
+  /**
+   * Draw the frozen words a block carries: only for a published report's stored content, which publishing wrote
+   * itself. Off (the default) for plans, drafts, notes and their exports, whatever a client put in the attribute.
+   */
+  trustFrozen: boolean;
 }
 
 export const MISSING_GOAL_TITLE = "A goal that is no longer in this cycle";
@@ -64,13 +71,17 @@ export function frozenGoalOf(value: unknown): FrozenGoal | null {
   };
 }
 
-/** What a goal block shows: its frozen words when published, else the goal as the lookup finds it now. */
+/**
+ * What a goal block shows: in published content (trustFrozen) the words frozen at publishing, else the goal as the
+ * lookup finds it now; a `frozen` attribute anywhere else is a client's, never drawn.
+ */
 export function goalBlockWords(
   attrs: { goalId?: unknown; frozen?: unknown } | null | undefined,
   lookupGoal: GoalReferenceOptions["lookupGoal"],
   goalsHidden = false,
+  trustFrozen = false,
 ): GoalBlockWords {
-  const frozen = frozenGoalOf(attrs?.frozen);
+  const frozen = trustFrozen ? frozenGoalOf(attrs?.frozen) : null;
   if (frozen) return { kind: frozen.kindLabel, title: frozen.title, status: frozen.statusLabel, found: frozen.kind !== null };
   const goal = typeof attrs?.goalId === "string" ? lookupGoal(attrs.goalId) : undefined;
   if (goal) return { kind: `${goal.kindLabel} goal`, title: goal.title, status: goal.statusLabel, found: true };
@@ -83,8 +94,9 @@ export function goalReferenceMarkdown(
   attrs: { goalId?: unknown; frozen?: unknown } | null | undefined,
   lookupGoal: GoalReferenceOptions["lookupGoal"],
   goalsHidden = false,
+  trustFrozen = false,
 ): string {
-  const words = goalBlockWords(attrs, lookupGoal, goalsHidden);
+  const words = goalBlockWords(attrs, lookupGoal, goalsHidden, trustFrozen);
   const plain = (text: string) => text.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`);
   if (!words.found) return `> **${plain(words.kind)}:** ${plain(words.title)}`;
   return `> **${plain(words.kind)}:** ${plain(words.title)} — ${plain(words.status)}`;
@@ -98,7 +110,7 @@ export const GoalReference = Node.create<GoalReferenceOptions>({
   draggable: true,
 
   addOptions() {
-    return { lookupGoal: () => undefined, goalsHidden: false };
+    return { lookupGoal: () => undefined, goalsHidden: false, trustFrozen: false };
   },
 
   addAttributes() {
@@ -123,7 +135,7 @@ export const GoalReference = Node.create<GoalReferenceOptions>({
   },
 
   renderHTML({ node, HTMLAttributes }) {
-    const words = goalBlockWords(node.attrs, this.options.lookupGoal, this.options.goalsHidden);
+    const words = goalBlockWords(node.attrs, this.options.lookupGoal, this.options.goalsHidden, this.options.trustFrozen);
     return [
       "div",
       mergeAttributes(HTMLAttributes, { "data-goal-reference": "", class: "goal-ref" }),
@@ -134,7 +146,7 @@ export const GoalReference = Node.create<GoalReferenceOptions>({
   },
 
   renderText({ node }) {
-    const words = goalBlockWords(node.attrs, this.options.lookupGoal, this.options.goalsHidden);
+    const words = goalBlockWords(node.attrs, this.options.lookupGoal, this.options.goalsHidden, this.options.trustFrozen);
     return words.found ? `Goal: ${words.title} (${words.status})` : `Goal: ${words.title}`;
   },
 });

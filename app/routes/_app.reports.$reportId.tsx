@@ -11,9 +11,10 @@ import { roleLabels } from "~/modules/people/permissions";
 import { requireUser } from "~/modules/people/auth.server";
 import { PlanEditor } from "~/modules/plans/components/PlanEditor";
 import { DataBlockLanguage } from "~/modules/reports/components/DataBlockView";
+import { PublishingCheck, studentsNamedOf } from "~/modules/reports/components/PublishingCheck";
 import { ReportStateBadge, reportLine } from "~/modules/reports/components/ReportBits";
 import { languageLabel, publicReportPath, reportLanguageCodes, reportLanguages } from "~/modules/reports/reports";
-import { commentIdSchema, commentSchema, languageVersionSchema, retractSchema, reviewerSchema, transitionSchema } from "~/modules/reports/reports.schema";
+import { commentIdSchema, commentSchema, languageVersionSchema, publishSchema, retractSchema, reviewerSchema, transitionSchema } from "~/modules/reports/reports.schema";
 import {
   addComment,
   addLanguageVersion,
@@ -73,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await returnToDraft(db, user, reportId, parseForm(form, transitionSchema), ip);
         throw back("returned");
       case "publish":
-        await publishReport(db, user, reportId, parseForm(form, transitionSchema), ip);
+        await publishReport(db, user, reportId, parseForm(form, publishSchema), ip);
         throw back("published");
       case "retract":
         await retractReport(db, user, reportId, parseForm(form, retractSchema), ip);
@@ -150,6 +151,7 @@ export default function ReportPage() {
   const failed = (intent: string) => (failure?.values.intent === intent ? failure : undefined);
   const { report, abilities } = data;
   const stepFailure = failure && ["submit", "return", "publish"].includes(String(failure.values.intent)) ? failure : undefined;
+  const studentsNamed = studentsNamedOf(stepFailure);
   const current = data.versions.find((v) => !v.supersededAt) ?? data.versions[0];
   return (
     <div className="ck-stack">
@@ -174,7 +176,7 @@ export default function ReportPage() {
 
       <Card title="State and next steps">
         <p>{stateExplanations[report.state]}</p>
-        <FormError state={stepFailure} />
+        {studentsNamed ? null : <FormError state={stepFailure} />}
         {abilities.submit || abilities.return || abilities.publishNow ? (
           <div className="ck-actions">
             {abilities.submit ? <StepForm intent="submit" version={report.version} label="Submit for review" /> : null}
@@ -182,6 +184,7 @@ export default function ReportPage() {
             {abilities.return ? <StepForm intent="return" version={report.version} label="Back to draft" secondary /> : null}
           </div>
         ) : null}
+        {studentsNamed && abilities.publishNow ? <PublishingCheck detail={studentsNamed} message={stepFailure?.fieldErrors.form?.join(" ") ?? ""} version={report.version} /> : null}
         {abilities.retract ? (
           <details className="ck-details">
             <summary>Retract this report</summary>

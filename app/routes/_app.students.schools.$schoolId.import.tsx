@@ -46,7 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (result.ok) throw redirect(`/students/schools/${schoolId}/import?imported=${result.written}&kind=${kind.data}`);
       return preview(kind.data, fileName, text, result.check);
     }
-    return preview(kind.data, fileName, text, await checkImport(context.db, user, schoolId, kind.data, text));
+    return preview(kind.data, fileName, text, await checkImport(context.db, user, schoolId, kind.data, text, fileName));
   } catch (error) {
     toHttpError(error);
   }

@@ -26,7 +26,11 @@ export class Conflict extends Error {
 export type FieldErrors = Record<string, string[]>;
 
 export class ValidationFailed extends Error {
-  constructor(readonly fieldErrors: FieldErrors) {
+  constructor(
+    readonly fieldErrors: FieldErrors,
+    /** What the form needs beyond messages per field to show the problem (e.g. the places a check found); plain JSON. */
+    readonly detail?: unknown,
+  ) {
     super("validation failed: " + Object.keys(fieldErrors).join(", "));
     this.name = "ValidationFailed";
   }

@@ -9,6 +9,8 @@ export interface ActionFailure {
   formError?: string;
   /** For a stale edit: the values saved since the form was loaded, to show beside the person's own. */
   stale?: Record<string, unknown>;
+  /** A ValidationFailed's detail, for forms that show more than messages per field. */
+  detail?: unknown;
   values: Record<string, string | string[]>;
 }
 
@@ -84,7 +86,10 @@ export async function act<T>(form: FormData, fn: () => Promise<T>) {
     return await fn();
   } catch (error) {
     if (error instanceof ValidationFailed) {
-      return data<ActionFailure>({ ok: false, fieldErrors: error.fieldErrors, values: formValues(form) }, { status: 400 });
+      return data<ActionFailure>(
+        { ok: false, fieldErrors: error.fieldErrors, ...(error.detail === undefined ? {} : { detail: error.detail }), values: formValues(form) },
+        { status: 400 },
+      );
     }
     if (error instanceof StaleEdit) {
       return data<ActionFailure>({ ok: false, fieldErrors: {}, formError: error.message, stale: error.current, values: formValues(form) }, { status: 409 });

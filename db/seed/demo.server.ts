@@ -1,6 +1,6 @@
 // The demo district a newcomer signs in to: Riverbend Unified, six schools, one account per role.
-import { count, eq } from "drizzle-orm";
-import { hashPassword } from "~/modules/people/password.server";
+import { count, eq, inArray } from "drizzle-orm";
+import { hashPassword, verifyPassword } from "~/modules/people/password.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
 import { and, asc, isNull } from "drizzle-orm";
@@ -66,6 +66,20 @@ export const demoAccounts: { email: string; name: string; role: Role; label: str
   },
   { email: "board@riverbend.example", name: "Patricia Nguyen", role: "board", label: "Board member (reads only)", schools: [] },
 ];
+
+/**
+ * The demo accounts in this database that still sign in with the published demo password: while any does, the
+ * server listens on this machine only unless the operator opts in (ADR 0034). Argon2 checks, one per demo account.
+ */
+export async function demoAccountsStillOpen(db: Database): Promise<string[]> {
+  const rows = await db
+    .select({ email: users.email, passwordHash: users.passwordHash })
+    .from(users)
+    .where(inArray(users.email, demoAccounts.map((a) => a.email)));
+  const open: string[] = [];
+  for (const row of rows) if (row.passwordHash && (await verifyPassword(row.passwordHash, DEMO_PASSWORD))) open.push(row.email);
+  return open.sort();
+}
 
 export async function isDatabaseEmpty(db: Database) {
   const [row] = await db.select({ n: count() }).from(districts);

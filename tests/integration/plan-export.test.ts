@@ -1,5 +1,5 @@
 // Downloading an action plan over HTTP against the real server: the files' shape and headers, who may download, and
-// that a hostile link planted straight into the stored log never reaches any export.
+// that a hostile link planted straight into the stored log never reaches any export, nor a goal block's forged words.
 import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import { and, desc, eq, max } from "drizzle-orm";
 import * as Y from "yjs";
@@ -153,6 +153,50 @@ describe("downloading the plan", () => {
     const anonymous = await new TestClient(server.url).get(`/cycles/${districtCycleId}/plan/export/html`);
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toMatch(/^\/sign-in\?redirectTo=/);
+  });
+});
+
+describe("goal blocks whose words a client forged", () => {
+  it("show the server's words on the plan page and in every export: the cycle's goal by id, another district's as missing", async () => {
+    const otherLead = actorOf(other.lead);
+    const otherCycleId = (await createDistrictCycle(database.db, otherLead, { startYear: 2026, ...dates })).id;
+    const otherItemId = (await getRubricBoard(database.db, otherLead, otherCycleId)).focusAreas[0].items[0].id;
+    const otherGoal = await createGoal(database.db, otherLead, otherCycleId, {
+      kind: "implementation",
+      title: "Another district's secret goal",
+      ...text,
+      mirrorScope: "none",
+      schoolIds: [],
+      expectedVersion: null,
+      rubricItemId: otherItemId,
+      targetLevel: 3,
+      targetCheckpoint: "endyear",
+    });
+    const [ours] = await database.query<{ id: string }>("select id from goal where cycle_id = $1", [districtCycleId]);
+    const forged = (title: string) => ({ kind: "outcome", status: "met", kindLabel: "Outcome goal", title, statusLabel: "Met — approved by the app" });
+    const blocks = [
+      { type: "goalReference", attrs: { goalId: ours.id, frozen: forged("Forged title over our goal") } },
+      { type: "goalReference", attrs: { goalId: otherGoal.id, frozen: forged("Forged title over another district's goal") } },
+      { type: "goalReference", attrs: { goalId: "00000000-0000-4000-8000-000000000000", frozen: forged("Forged title over no goal") } },
+    ];
+    // As a plan editor's client would send them: straight into the document's log.
+    const document = await ensurePlanDocument(database.db, actorOf(world.lead), districtCycleId);
+    const ydoc = prosemirrorJSONToYDoc(editorSchema(), { type: "doc", content: blocks }, DOCUMENT_FIELD);
+    const [{ last }] = await database.db.select({ last: max(docUpdates.seq) }).from(docUpdates).where(eq(docUpdates.documentId, document.id));
+    await database.db.insert(docUpdates).values({ documentId: document.id, seq: (last ?? 0) + 1, update: Y.encodeStateAsUpdate(ydoc), userId: world.lead.id });
+
+    const lead = await signedIn(world.lead);
+    const page = await lead.get(`/cycles/${districtCycleId}/plan`);
+    expect(page.status).toBe(200);
+    const files = { page: page.text, ...Object.fromEntries(await Promise.all(["html", "md", "txt"].map(async (f) => [f, (await lead.get(`/cycles/${districtCycleId}/plan/export/${f}`)).text]))) };
+    for (const [name, body] of Object.entries(files)) {
+      expect(body, name).not.toMatch(/Forged title|approved by the app|secret goal/);
+      expect(body, name).toMatch(/a goal that is no longer in this cycle/i);
+    }
+    // Our goal reads as the cycle has it now (the page and HTML escape its markup, Markdown and text keep its words).
+    expect(files.html).toContain("Every school has an SEL team that meets monthly &lt;b&gt;");
+    expect(files.txt).toContain("Every school has an SEL team that meets monthly");
+    expect(files.md).toContain("Every school has an SEL team that meets monthly");
   });
 });
 

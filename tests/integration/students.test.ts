@@ -90,10 +90,35 @@ describe("roster import", () => {
     expect(await countRows("student_access_log", "kind = 'import'")).toBe(2);
   });
 
-  it("refuses a student already on another school's roster", async () => {
+  it("refuses a student id the district holds for another school without saying so, and logs whose record was tried", async () => {
     const team = await makeUser(database.db, d.district.id, "school_team", { schoolIds: [d.schoolB.id] });
-    const check = await checkImport(database.db, actorOf(team, [d.schoolB.id]), d.schoolB.id, "roster", roster(["S-100,,Blank,3,,", "S-1,Kid1,Elsewhere,3,,"]));
-    expect(check.parsed.errors).toEqual([{ row: 2, column: "given_name", reason: "is empty" }, { row: 3, column: "student_id", reason: "is on another school's roster; ask the district to move the student" }]);
+    const [s1] = await database.query<{ id: string }>("select id from student where local_id = 'S-1'");
+    const logged = () => countRows("student_access_log", "student_id = $1 and school_id = $2 and kind = 'import' and actor_id = $3", [s1.id, d.schoolB.id, team.id]);
+    expect(await logged()).toBe(0);
+    const check = await checkImport(
+      database.db,
+      actorOf(team, [d.schoolB.id]),
+      d.schoolB.id,
+      "roster",
+      roster(["S-100,,Blank,3,,", "S-1,Kid1,Elsewhere,3,,", "S-999,Never,Enrolled,3,,"]),
+      "probe.csv",
+    );
+    expect(check.parsed.errors).toEqual([
+      { row: 2, column: "given_name", reason: "is empty" },
+      { row: 3, column: "student_id", reason: "cannot be used for this school; ask the district data coordinator to check it" },
+    ]);
+    // Nothing about where the student is: no school, no roster, no name.
+    expect(JSON.stringify(check.parsed.errors)).not.toMatch(new RegExp(`school's|roster|Kid1|Stone|${d.schoolA.name}`, "i"));
+    expect(await logged()).toBe(1);
+    const [entry] = await database.query<{ context: string }>("select context from student_access_log where student_id = $1 and school_id = $2", [s1.id, d.schoolB.id]);
+    expect(entry.context).toBe(`roster check of probe.csv for ${d.schoolB.name}: student id held for another school, refused`);
+
+    // Confirming the same file is refused the same way, writes no student and logs the attempt again.
+    const result = await commitImport(database.db, actorOf(team, [d.schoolB.id]), d.schoolB.id, "roster", roster(["S-1,Kid1,Elsewhere,3,,"]), "probe.csv");
+    expect(result.ok).toBe(false);
+    expect(await countRows("student", "school_id = $1", [d.schoolB.id])).toBe(0);
+    expect(await database.query("select given_name, family_name, school_id from student where id = $1", [s1.id])).toEqual([{ given_name: "Kid1", family_name: "Stone, 1", school_id: d.schoolA.id }]);
+    expect(await logged()).toBe(2);
   });
 
   it("answers 404 to another district and 403 to a school the actor does not serve", async () => {

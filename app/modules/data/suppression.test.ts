@@ -110,6 +110,25 @@ describe("suppressSmallCells", () => {
     expect(mid).toMatchObject({ shown: true, value: 50, display: "50.0 %", banded: false });
   });
 
+  it("never lets all students' n × rate minus the shown groups give a banded percentage back exactly", () => {
+    // 100 students at 50 %: 40 of them at 2 % ("< 5 %") and 60 at 82 %. Shown all three, 2 % = (5000 − 60·82) / 40.
+    const t = table([["all", 100, 50], ["a", 40, 2], ["b", 60, 82]], [{ total: "all", members: ["a", "b"] }], "percent");
+    const out = new Map(suppressSmallCells(t, 10).map((c) => [c.key, c]));
+    expect(out.get("all")!.shown).toBe(true);
+    // b hidden so a's rate stays a band; then a too, since its shown n would give b's n (100 − 40).
+    expect(out.get("b")).toMatchObject({ shown: false, reason: "complementary" });
+    expect(out.get("a")!.shown).toBe(false);
+  });
+
+  it("leaves a banded percentage shown as its band when another unknown sits beside it", () => {
+    // a is "< 5 %" and c is a small group already: all − b leaves a and c together, which pins neither.
+    const t = table([["all", 100, 50], ["a", 40, 2], ["b", 40, 80], ["c", 20, 63]], [{ total: "all", members: ["a", "b", "c"] }], "percent");
+    const hidden = hiddenCells(t, 25);
+    expect(hidden.get("c")).toBe("small");
+    expect(hidden.has("a")).toBe(false);
+    expect(suppressSmallCells(t, 25).find((c) => c.key === "a")).toMatchObject({ shown: true, banded: true, value: null, display: "< 5 %" });
+  });
+
   it("hides cells whose n is zero or whose value is not a number", () => {
     const out = suppressSmallCells(table([["a", 0, 0], ["b", 50, Number.NaN]], []), 5);
     expect(out.map((c) => c.shown)).toEqual([false, false]);
@@ -457,6 +476,35 @@ describe("suppression properties", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("leaves no banded percentage (nor anything hidden) determined when banded values are unknowns too", () => {
+    let bandedSeen = 0;
+    fc.assert(
+      fc.property(tableArbitrary, ({ table, minN }) => {
+        const out = suppressSmallCells(table, minN);
+        // An onlooker knows a banded cell's n but not its value: over the values it is one more unknown.
+        const unknownValues = new Set(out.filter((c) => !c.shown || c.banded).map((c) => c.key));
+        bandedSeen += out.filter((c) => c.shown && c.banded).length;
+        expect(workedOut(table, unknownValues, minN)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+    expect(bandedSeen).toBeGreaterThan(0);
+  });
+
+  it("would have given banded percentages away had bands counted as known (the band rule has teeth)", () => {
+    // The same tables suppressed as if their values were means (no bands in the algebra), then read as percentages.
+    let leaked = 0;
+    fc.assert(
+      fc.property(tableArbitrary, ({ table, minN }) => {
+        const out = suppressSmallCells({ ...table, unit: "mean" }, minN);
+        const unknownValues = new Set(out.filter((c, i) => !c.shown || displayValue(table.cells[i].value, "percent").banded).map((c) => c.key));
+        if (workedOut(table, unknownValues, minN).length > 0) leaked++;
+      }),
+      { numRuns: 100 },
+    );
+    expect(leaked).toBeGreaterThan(0);
   });
 
   it("would have failed without complementary suppression (the check has teeth)", () => {

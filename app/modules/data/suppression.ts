@@ -5,7 +5,9 @@
 // the schools to the district). A cell about fewer than minN students is hidden (primary suppression). Then, so no
 // hidden value can be worked out by subtraction, every partition that would leave exactly one unknown gets its next
 // smallest cell hidden too (complementary suppression), and a final exact check solves the whole linear system an
-// onlooker could write down from what is shown and hides more until no hidden cell is determined by it.
+// onlooker could write down from what is shown and hides more until no hidden cell is determined by it. A banded
+// percentage ("< 5 %") shows its n but not its value, so for the values it is an unknown the same rules protect: all
+// students' n × rate minus the shown groups must never give it back exactly (ADR 0020, amended by ADR 0034).
 // See docs/decisions/0020-small-cell-suppression.md.
 
 export interface CellInput {
@@ -108,9 +110,18 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
     if (r === 0 || !Number.isFinite(r)) equations.push({ total: p.total, members });
     else if (Math.abs(r) < minN) equations.push({ total: p.total, members: [...members, remainderKey(r)] });
   }
-  if (hidden.size === 0 && remainders.size === 0) return hidden;
+  // Banded cells: their n is shown, their value is not. Two systems, then: over the values the unknowns are the
+  // hidden cells, the remainders and the banded cells; over the n's only the hidden cells and the remainders. Neither
+  // may determine a secret: a banded value (its band is all a reader may learn), a hidden value, or a hidden n.
+  const banded = new Set(
+    table.cells.filter((c) => !hidden.has(c.key) && Number.isFinite(c.value) && displayValue(c.value, table.unit).banded).map((c) => c.key),
+  );
+  if (hidden.size === 0 && remainders.size === 0 && banded.size === 0) return hidden;
 
+  /** Unknown over the n's (and so over the values too). */
   const unknown = { has: (key: string) => hidden.has(key) || remainders.has(key) };
+  /** Unknown over the values: what `unknown` holds and every banded cell still shown as a band. */
+  const unknownValue = { has: (key: string) => unknown.has(key) || banded.has(key) };
   const equationsOf = new Map<string, number[]>();
   equations.forEach((e, i) => {
     for (const key of [e.total, ...e.members]) {
@@ -120,22 +131,30 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
     }
   });
 
-  const smallestShown = (keys: Iterable<string>) => {
+  /** The smallest cell among `keys` that is known to `over` (by default a shown, unbanded cell). */
+  const smallestShown = (keys: Iterable<string>, over: { has(key: string): boolean } = unknownValue) => {
     let best: CellInput | undefined;
     for (const key of keys) {
-      if (unknown.has(key)) continue;
+      if (over.has(key)) continue;
       const cell = byKey.get(key)!;
       if (!best || cell.n < best.n || (cell.n === best.n && cell.key < best.key)) best = cell;
     }
     return best?.key;
   };
-  /** Next smallest shown member of the equation, else its total. */
-  const complementFor = (e: Equation) => smallestShown(e.members) ?? smallestShown([e.total]);
+  /**
+   * Next smallest shown member of the equation, else its total; an unbanded one first (hiding it adds an unknown to
+   * both systems), a banded one only when the n's need it (hiding that adds an unknown to the n's alone).
+   */
+  const complementFor = (e: Equation, forN: boolean) =>
+    smallestShown(e.members) ??
+    (forN ? smallestShown(e.members, unknown) : undefined) ??
+    smallestShown([e.total]) ??
+    (forN ? smallestShown([e.total], unknown) : undefined);
   /**
    * The smallest shown cell in an equation of the target; if all of those are hidden, one step further out (the
    * equations of the hidden cells met), and so on. Undefined when nothing around the target is shown at all.
    */
-  const complementNear = (target: string) => {
+  const complementNear = (target: string, over: { has(key: string): boolean }) => {
     const seen = new Set([target]);
     let frontier = [target];
     while (frontier.length > 0) {
@@ -146,9 +165,9 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
           for (const k of [equations[i].total, ...equations[i].members]) {
             if (seen.has(k)) continue;
             seen.add(k);
-            (unknown.has(k) ? next : shown).push(k);
+            (over.has(k) ? next : shown).push(k);
           }
-      const best = smallestShown(shown);
+      const best = smallestShown(shown, over);
       if (best) return best;
       frontier = next;
     }
@@ -167,15 +186,18 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
       changed = false;
       for (const e of equations) {
         let unknowns = unknown.has(e.total) ? 1 : 0;
+        let valueUnknowns = unknownValue.has(e.total) ? 1 : 0;
         let together = 0;
         for (const m of e.members) {
+          if (unknownValue.has(m)) valueUnknowns++;
           if (!unknown.has(m)) continue;
           unknowns++;
           together += remainders.get(m) ?? byKey.get(m)!.n;
         }
         const smallTogether = !unknown.has(e.total) && unknowns > 1 && together > 0 && together < minN;
-        if (unknowns !== 1 && !smallTogether) continue;
-        const next = complementFor(e);
+        const forN = unknowns === 1 || smallTogether;
+        if (!forN && valueUnknowns !== 1) continue;
+        const next = complementFor(e, forN);
         if (next) {
           hidden.set(next, "complementary");
           changed = true;
@@ -183,10 +205,16 @@ export function hiddenCells(table: SuppressionTable, minN: number): Map<string, 
       }
     }
     // Exact pass: across overlapping partitions an unknown can still be pinned down by combining equations.
-    const determined = determinedUnknowns(equations, unknown).filter((k) => !stuck.has(k));
+    // The values first (banded cells among the unknowns), then the n's (banded cells known).
+    let over = unknownValue;
+    let determined = determinedUnknowns(equations, unknownValue).filter((k) => !stuck.has(k));
+    if (determined.length === 0) {
+      over = unknown;
+      determined = determinedUnknowns(equations, unknown).filter((k) => !stuck.has(k));
+    }
     if (determined.length === 0) return hidden;
     const target = determined[0];
-    const next = complementNear(target);
+    const next = complementNear(target, over);
     if (next) hidden.set(next, "complementary");
     else stuck.add(target);
   }

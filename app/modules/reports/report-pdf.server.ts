@@ -201,7 +201,7 @@ class Writer {
       case GOAL_REFERENCE_NODE: {
         // The words frozen when the report was published (a version from before goal blocks were frozen has none and
         // reads as the page does: a goal no longer in the cycle). Nothing is looked up now.
-        const words = goalBlockWords(node.attrs, () => undefined);
+        const words = goalBlockWords(node.attrs, () => undefined, false, true);
         this.inline(
           parent,
           "P",

@@ -136,7 +136,8 @@ function withSlots(content: JSONContent, nonce: string): Slotted {
 export function renderReportBody(content: JSONContent, options: { language?: string } = {}): string {
   const nonce = randomBytes(12).toString("hex");
   const { content: slotted, blocks } = withSlots(orderedHeadings(content), nonce);
-  const clean = sanitizeReportHtml(documentHTML(slotted));
+  // Published content only: its goal blocks' words are the ones freezeReportContent just wrote (ADR 0026, 0034).
+  const clean = sanitizeReportHtml(documentHTML(slotted, { trustFrozenGoals: true }));
   return clean.replace(new RegExp(`<p>${slotText(nonce, 0).replace(/-0$/, "")}-(\\d+)</p>`, "g"), (_match, index: string) => {
     const attrs = blocks[Number(index)];
     // Ids by position: two identical blocks in one report must not share their chart's title and description ids.

@@ -41,6 +41,25 @@ export type LanguageVersionInput = z.infer<typeof languageVersionSchema>;
 export const transitionSchema = z.object({ expectedVersion });
 export type TransitionInput = z.infer<typeof transitionSchema>;
 
+/**
+ * Publishing: the step, plus the matches of the roster check the lead confirms are not about a student ("name:…",
+ * "number:…"; ADR 0034). A student id can never be confirmed.
+ */
+export const publishSchema = transitionSchema.extend({
+  notStudents: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(
+        z
+          .string()
+          .max(300, "That confirmation is too long; publish again from the report page.")
+          .regex(/^(name|number):\S/, "Only a name or a short number can be confirmed as not about a student; a student id is never published."),
+      )
+      .max(500, "Confirm at most 500 names at once."),
+  ),
+});
+export type PublishInput = z.infer<typeof publishSchema>;
+
 export const retractSchema = z.object({
   expectedVersion,
   reason: z

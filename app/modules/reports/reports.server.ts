@@ -33,7 +33,9 @@ import { generateReportContent } from "./report-generate.server";
 import { renderReportPdf } from "./report-pdf.server";
 import { renderReportBody } from "./report-render";
 import { defaultReportTitle, draftChangedSince, nextState, reportSlug, transitionRefusal, type ReportState, type ReportTransition, withoutNulCharacters } from "./reports";
-import type { CommentInput, CreateReportInput, LanguageVersionInput, RetractInput, TransitionInput } from "./reports.schema";
+import type { CommentInput, CreateReportInput, LanguageVersionInput, PublishInput, RetractInput, TransitionInput } from "./reports.schema";
+import { buildStudentMatcher, findStudentIdentifiers, overridable, type IdentifyingPlace } from "./student-identifiers";
+import { logPublishingCheck, rosterForPublishingCheck } from "~/modules/students/students.server";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Reader = Pick<Database, "select">;
@@ -545,13 +547,65 @@ function strongEtag(html: string, versionNumber: number) {
   return `"${createHash("sha256").update(`${versionNumber}\u0000${html}`).digest("base64url")}"`;
 }
 
+/** A place the publishing check found, as the report page shows it: no student's record id leaves the server. */
+export type PublishingCheckPlace = Omit<IdentifyingPlace, "studentIds"> & { confirmed: boolean };
+
+/** Publishing refused: the report names students. The places go back to the page; the students go to the access log. */
+class StudentsNamed extends ValidationFailed {
+  constructor(
+    places: PublishingCheckPlace[],
+    readonly matched: { studentId: string; schoolId: string }[],
+    readonly reportTitle: string,
+  ) {
+    const ids = places.filter((p) => p.kind === "id").length;
+    const open = places.filter((p) => !p.confirmed).length;
+    super(
+      {
+        form: [
+          `Not published: ${open === 1 ? "one place names" : `${open} places name`} a student on the district's roster. ` +
+            (ids ? "Remove every student id from the report; ids are never published. " : "") +
+            "Change the words in the draft, or, for a name or number that is not about a student, confirm it below and publish again.",
+        ],
+      },
+      { kind: "students-named", places },
+    );
+    this.name = "StudentsNamed";
+  }
+}
+
 /**
  * Publishes the draft as the report's next version, all in one transaction: the content as stored now with its data
  * blocks frozen, the sanitised HTML and the PDF made from it, the previous version marked superseded and the report
- * published. A version is never changed afterwards except to mark it superseded or retracted.
+ * published. A version is never changed afterwards except to mark it superseded or retracted. What would be published
+ * (title, text, notes, frozen figures and goal words) is first read against the district's roster: a student's name
+ * or id refuses the publish, naming the places; the lead may confirm a name (or short number) is not a student's,
+ * never an id (ADR 0034).
  */
-export async function publishReport(db: Database, actor: Actor, reportId: string, input: TransitionInput, ip?: string) {
+export async function publishReport(db: Database, actor: Actor, reportId: string, input: TransitionInput & Partial<Pick<PublishInput, "notStudents">>, ip?: string) {
   await guardStep(db, actor, reportId, "publish");
+  try {
+    return await publishChecked(db, actor, reportId, input, ip);
+  } catch (error) {
+    // The transaction is rolled back; the students the check matched are logged outside it, so the entries stay.
+    if (error instanceof StudentsNamed) await logPublishingCheck(db, actor, error.matched, error.reportTitle);
+    throw error;
+  }
+}
+
+/** Reads what a publish would show against the roster: throws StudentsNamed unless every match left is confirmed. */
+function checkNamesNoStudent(frozen: JSONContent, title: string, roster: { studentId: string; schoolId: string; localId: string; givenName: string; familyName: string }[], confirmed: ReadonlySet<string>) {
+  const places = findStudentIdentifiers(frozen, title, buildStudentMatcher(roster));
+  const open = places.filter((p) => !overridable(p.kind) || !confirmed.has(p.key));
+  if (open.length === 0) return places.length;
+  const schoolOf = new Map(roster.map((s) => [s.studentId, s.schoolId]));
+  throw new StudentsNamed(
+    places.map(({ studentIds: _ids, ...p }) => ({ ...p, confirmed: overridable(p.kind) && confirmed.has(p.key) })),
+    open.flatMap((p) => p.studentIds.map((studentId) => ({ studentId, schoolId: schoolOf.get(studentId)! }))),
+    title,
+  );
+}
+
+async function publishChecked(db: Database, actor: Actor, reportId: string, input: TransitionInput & Partial<Pick<PublishInput, "notStudents">>, ip?: string) {
   return db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, "publish", input.expectedVersion);
     const [org] = await tx
@@ -563,6 +617,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
     // A damaged draft is refused with its name and where to restore it, not published with parts missing.
     const draft = withoutNulCharacters(await draftContent(tx, row));
     const frozen = await freezeReportContent(tx as unknown as Database, { districtId: row.districtId, cycleId: row.cycleId, language: row.language }, draft);
+    const confirmedNotStudents = checkNamesNoStudent(frozen, row.title, await rosterForPublishingCheck(tx, row.districtId), new Set(input.notStudents ?? []));
     const html = renderReportBody(frozen, { language: row.language });
     const [{ previous }] = await tx.select({ previous: max(publishedReports.versionNumber) }).from(publishedReports).where(eq(publishedReports.reportId, row.id));
     const versionNumber = (previous ?? 0) + 1;
@@ -608,7 +663,7 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       action: "report.publish",
       entityType: "report",
       entityId: row.id,
-      details: { title: row.title, slug: row.slug, versionNumber, language: row.language, from: row.state },
+      details: { title: row.title, slug: row.slug, versionNumber, language: row.language, from: row.state, ...(confirmedNotStudents ? { confirmedNotStudents } : {}) },
       ip,
     });
     return { report: saved, version };

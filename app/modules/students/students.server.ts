@@ -64,6 +64,35 @@ export async function logAccess(
   });
 }
 
+/**
+ * Every student's name and district id in the district, for publishing's check that a report names no student
+ * (ADR 0034). Read for the check only: nothing here is shown, so it needs no grant; the students a refused publish
+ * matched are logged by logPublishingCheck.
+ */
+export async function rosterForPublishingCheck(db: Executor, districtId: string) {
+  return db
+    .select({ studentId: students.id, schoolId: students.schoolId, localId: students.localId, givenName: students.givenName, familyName: students.familyName })
+    .from(students)
+    .where(eq(students.districtId, districtId));
+}
+
+/** One `view` entry per student whose name or id stopped a report from being published: their record was matched. */
+export async function logPublishingCheck(db: Pick<Database, "insert">, actor: Actor, matched: { studentId: string; schoolId: string }[], reportTitle: string) {
+  const unique = [...new Map(matched.map((m) => [m.studentId, m])).values()];
+  for (let i = 0; i < unique.length; i += 1000) {
+    await db.insert(studentAccessLog).values(
+      unique.slice(i, i + 1000).map((m) => ({
+        districtId: actor.districtId,
+        schoolId: m.schoolId,
+        studentId: m.studentId,
+        actorId: actor.id,
+        kind: "view" as const,
+        context: `publishing check of the report "${reportTitle}": refused, it names this student`.slice(0, 300),
+      })),
+    );
+  }
+}
+
 /** The school, if it is in the actor's district (else 404) and the actor may do `action` there (else 403). */
 export async function schoolFor(db: Executor, actor: Actor, schoolId: string, action: Action) {
   const [school] = await db
@@ -791,8 +820,17 @@ async function rosterIds(db: Executor, districtId: string, schoolId: string) {
 
 export type ImportCheck = { kind: "roster"; parsed: Parsed<RosterRow>; newStudents: number } | { kind: "indicators"; parsed: Parsed<IndicatorRow>; weeks: string[] };
 
-/** Checks a file against the school without writing anything: the preview. */
-export async function checkImport(db: Executor, actor: Actor, schoolId: string, kind: ImportKind, text: string): Promise<ImportCheck> {
+/**
+ * Why a roster row's student id is refused when the district already holds it for another school. It must not say
+ * so: a school team could otherwise confirm, id by id, who is enrolled anywhere in the district (ADR 0034).
+ */
+export const STUDENT_ID_NOT_FOR_THIS_SCHOOL = "cannot be used for this school; ask the district data coordinator to check it";
+
+/**
+ * Checks a file against the school and writes nothing but the access log: the preview. A roster row whose student id
+ * the district holds for another school touches that student's record, so each one is logged (ADR 0034).
+ */
+export async function checkImport(db: Executor, actor: Actor, schoolId: string, kind: ImportKind, text: string, fileName = "an uploaded file"): Promise<ImportCheck> {
   const school = await schoolFor(db, actor, schoolId, "student:work");
   const known = await rosterIds(db, actor.districtId, schoolId);
   if (kind === "roster") {
@@ -800,13 +838,28 @@ export async function checkImport(db: Executor, actor: Actor, schoolId: string, 
     // A student id already on another school's roster in this district is not ours to move.
     if (parsed.rows.length) {
       const ids = parsed.rows.map((r) => r.localId);
-      const elsewhere = new Set(
-        (await db.select({ localId: students.localId }).from(students).where(and(eq(students.districtId, actor.districtId), inArray(students.localId, ids), sql`${students.schoolId} <> ${schoolId}`))).map((r) => r.localId),
-      );
+      const held = await db
+        .select({ id: students.id, localId: students.localId })
+        .from(students)
+        .where(and(eq(students.districtId, actor.districtId), inArray(students.localId, ids), sql`${students.schoolId} <> ${schoolId}`));
+      const elsewhere = new Set(held.map((r) => r.localId));
       if (elsewhere.size) {
+        // One entry per student whose id was tried, so the lead sees a school probing ids; the context names no one.
+        for (let i = 0; i < held.length; i += 1000) {
+          await db.insert(studentAccessLog).values(
+            held.slice(i, i + 1000).map((h) => ({
+              districtId: actor.districtId,
+              schoolId,
+              studentId: h.id,
+              actorId: actor.id,
+              kind: "import" as const,
+              context: `roster check of ${fileName} for ${school.name}: student id held for another school, refused`.slice(0, 300),
+            })),
+          );
+        }
         const keep = parsed.rows.map((r, i) => ({ r, row: parsed.rowNumbers[i] }));
         for (const { r, row } of keep) {
-          if (elsewhere.has(r.localId)) parsed.errors.push({ row, column: "student_id", reason: "is on another school's roster; ask the district to move the student" });
+          if (elsewhere.has(r.localId)) parsed.errors.push({ row, column: "student_id", reason: STUDENT_ID_NOT_FOR_THIS_SCHOOL });
         }
         const kept = keep.filter(({ r }) => !elsewhere.has(r.localId));
         parsed.rows = kept.map((k) => k.r);
@@ -823,7 +876,7 @@ export async function checkImport(db: Executor, actor: Actor, schoolId: string, 
 /** Writes a checked file in one transaction, or nothing at all if any row has a problem. Re-importing changes nothing. */
 export async function commitImport(db: Database, actor: Actor, schoolId: string, kind: ImportKind, text: string, fileName: string, ip?: string) {
   const result = await db.transaction(async (tx) => {
-    const check = await checkImport(tx, actor, schoolId, kind, text);
+    const check = await checkImport(tx, actor, schoolId, kind, text, fileName);
     if (check.parsed.fileErrors.length || check.parsed.errors.length) return { ok: false as const, check };
     if (check.parsed.rows.length === 0) return { ok: false as const, check };
     const now = new Date();

@@ -1,8 +1,8 @@
-// The goal reference block in the browser: the goal's title and status as the cycle has them now (or, in a published
-// report's content, as they were when it was published).
+// The goal reference block in the browser: the goal's title and status as the cycle has them now. The browser edits
+// plans and drafts only, so a `frozen` attribute here is a client's and is never drawn (ADR 0034).
 import { NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
 import { createContext, useContext } from "react";
-import { frozenGoalOf, goalBlockWords, type GoalSummary } from "~/editor/goal-reference";
+import { goalBlockWords, type GoalSummary } from "~/editor/goal-reference";
 
 export interface PlanGoals {
   cycleId: string;
@@ -17,8 +17,7 @@ export function GoalReferenceView({ node, selected }: ReactNodeViewProps) {
   const { cycleId, byId, hidden } = useContext(PlanGoalsContext);
   const goalId = typeof node.attrs.goalId === "string" ? node.attrs.goalId : "";
   const words = goalBlockWords(node.attrs, (id) => byId.get(id), hidden);
-  // Frozen words are a record of the past: they do not link to the goal as it is now.
-  const link = !frozenGoalOf(node.attrs.frozen) && byId.has(goalId);
+  const link = byId.has(goalId);
   return (
     <NodeViewWrapper className={`goal-ref${selected ? " goal-ref--selected" : ""}`} data-goal-reference="" data-goal-id={goalId}>
       <span className="goal-ref-kind">{words.kind}</span>
