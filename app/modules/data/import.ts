@@ -115,7 +115,7 @@ export type CsvPiece = { ok: true; headers: string[]; records: ParsedCsv["record
 export function* readCsvInPieces(text: string, pieceChars = 256 * 1024): Generator<CsvPiece> {
   let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const guess = Papa.parse<string[]>(text.slice(at, at + 64 * 1024), { preview: 50 }).meta;
-  const format = { delimiter: guess.delimiter, newline: guess.linebreak };
+  const format = { delimiter: guess.delimiter, newline: guess.linebreak as "\r\n" | "\n" | "\r" };
   let rowsBefore = 0;
   let headers: string[] | null = null;
   for (;;) {
