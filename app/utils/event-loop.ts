@@ -5,3 +5,12 @@
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Calls `fn` on each item, yielding to the event loop after every `size` items, so a long loop never holds it. */
+export async function forEachInTurns<T>(items: readonly T[], size: number, fn: (item: T) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    const end = Math.min(items.length, start + size);
+    for (let i = start; i < end; i++) fn(items[i]);
+    if (end < items.length) await yieldToEventLoop();
+  }
+}

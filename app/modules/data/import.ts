@@ -487,13 +487,16 @@ export const sliceKey = (s: { schoolId: string | null; startYear: number; term: 
 /** The slices a set of rows covers, with how many rows each has. */
 export function slicesOf(rows: ImportRow[]): Slice[] {
   const slices = new Map<string, Slice>();
-  for (const r of rows) {
-    const key = sliceKey(r);
-    const slice = slices.get(key);
-    if (slice) slice.rows++;
-    else slices.set(key, { schoolId: r.schoolId, startYear: r.startYear, term: r.term, measureId: r.measureId, rows: 1 });
-  }
+  for (const r of rows) countInSlice(slices, r);
   return [...slices.values()];
+}
+
+/** Counts one row in its slice (keyed by `sliceKey`), adding the slice when it is the first. */
+export function countInSlice(slices: Map<string, Slice>, r: ImportRow) {
+  const key = sliceKey(r);
+  const slice = slices.get(key);
+  if (slice) slice.rows++;
+  else slices.set(key, { schoolId: r.schoolId, startYear: r.startYear, term: r.term, measureId: r.measureId, rows: 1 });
 }
 
 /** A row's content, for telling whether a slice would change: everything but where it came from. */
