@@ -17,7 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!mapping.success) throw new Response("The column mapping is not valid.", { status: 400 });
   const { staged, check } = await load(async () => {
     const staged = await openUpload(context.db, user, token.data);
-    return { staged, check: await openCheck(context.db, user, staged, mappingFrom(mapping.data)) };
+    // Asked for from a finished preview, so the check is normally done; a fresh one gets time to finish.
+    return { staged, check: await openCheck(context.db, user, staged, mappingFrom(mapping.data), { waitMs: 10_000 }) };
   });
   if (check.status === "checking") {
     return new Response("The file is still being checked. Download the errors when the check is done.", { status: 409, headers: { "Content-Type": "text/plain; charset=utf-8" } });
