@@ -188,6 +188,8 @@ async function run(label: string, env: Record<string, string>, csv: string) {
 
     const idle = healthz.samples.filter((s) => s.at < importStart);
     const during = healthz.samples.filter((s) => s.at >= importStart && s.at < confirmed);
+    const between = (from: number, to: number) => stats(healthz.samples.filter((s) => s.at >= from && s.at < to).map((s) => s.ms));
+    const phases = { upload: between(importStart, uploaded), check: between(uploaded, previewed), confirm: between(previewed, confirmed) };
     const idleStats = stats(idle.map((s) => s.ms));
     const duringStats = stats(during.map((s) => s.ms));
     return {
@@ -201,6 +203,7 @@ async function run(label: string, env: Record<string, string>, csv: string) {
       confirmMs: Math.round(confirmed - previewed),
       idle: idleStats,
       during: duringStats,
+      phases,
       slow: during.filter((s) => s.ms > SLOW_MS).length,
       failed: during.filter((s) => !s.ok).length,
       peakRssMb: peakRssMb(child.pid!),
@@ -243,6 +246,7 @@ async function main() {
   console.log(`upload ${ms(result.uploadMs)} · preview (check in the background) ${ms(result.previewMs)} over ${result.previewPageLoads} page loads, largest page ${result.largestPageKb} kB · confirm ${ms(result.confirmMs)}`);
   console.log(`/healthz idle:   n=${result.idle.n} p50 ${ms(result.idle.p50)} p99 ${ms(result.idle.p99)} max ${ms(result.idle.max)}`);
   console.log(`/healthz import: n=${result.during.n} p50 ${ms(result.during.p50)} p99 ${ms(result.during.p99)} max ${ms(result.during.max)} · over ${SLOW_MS} ms: ${result.slow} · failed or timed out: ${result.failed}`);
+  for (const [phase, p] of Object.entries(result.phases)) console.log(`  during ${phase.padEnd(7)} n=${p.n} p50 ${ms(p.p50)} p99 ${ms(p.p99)} max ${ms(p.max)}`);
   console.log(`server peak RSS ${result.peakRssMb ?? "?"} MB\n`);
   console.log(
     JSON.stringify({
@@ -253,6 +257,7 @@ async function main() {
       healthz_p99_ms: Math.round(result.during.p99),
       healthz_max_ms: Math.round(result.during.max),
       healthz_idle_p99_ms: Math.round(result.idle.p99),
+      healthz_p99_ms_by_phase: Object.fromEntries(Object.entries(result.phases).map(([phase, p]) => [phase, Math.round(p.p99)])),
       healthz_over_100ms: result.slow,
       healthz_failed: result.failed,
       upload_ms: result.uploadMs,

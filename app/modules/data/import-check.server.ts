@@ -13,7 +13,7 @@ import { loadImportLookups } from "./import.server";
 import { readStagedUpload, uploadKeyOf, type StagedUpload } from "./import-staging.server";
 
 /** Characters of the file read between two yields: about 6 000 rows of a typical file, a few milliseconds' work. */
-export const PIECE_CHARS = 256 * 1024;
+export const PIECE_CHARS = 64 * 1024;
 /** Checked rows per stored part (about 400 kB of JSON): the confirmation reads a part at a time. */
 export const ROWS_PER_PART = 10_000;
 /** Errors per stored part; a preview page of errors reads one part. */
