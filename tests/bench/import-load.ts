@@ -127,7 +127,9 @@ function pollHealthz(url: string) {
         await res.arrayBuffer();
         samples.push({ at, ms: performance.now() - at, ok: res.ok });
       })
-      .catch(() => samples.push({ at, ms: HEALTHZ_TIMEOUT_MS, ok: false }));
+      .catch(() => {
+        samples.push({ at, ms: HEALTHZ_TIMEOUT_MS, ok: false });
+      });
     inFlight.add(request);
     void request.finally(() => inFlight.delete(request));
   }, POLL_MS);
