@@ -6,23 +6,22 @@ import { DataAdminNav } from "~/modules/data/components/DataAdminNav";
 import { ImportPreview } from "~/modules/data/components/ImportPreview";
 import { MappingForm } from "~/modules/data/components/MappingForm";
 import { UploadForm } from "~/modules/data/components/UploadForm";
-import { decodeUpload, importFields, MAX_UPLOAD_BYTES, parseCsv } from "~/modules/data/import";
-import { checkUpload } from "~/modules/data/import-check.server";
+import { CheckProgress } from "~/modules/data/components/CheckProgress";
+import { decodeUpload, guessMapping, importFields, isTemplateLayout, MAX_UPLOAD_BYTES, parseCsv } from "~/modules/data/import";
+import { checkProgress, ERRORS_PER_PAGE, openCheck, openUpload, readCheckedRows, readErrorPage } from "~/modules/data/import-check.server";
 import { commitSchema, mappingFrom, mappingParams, mappingSchema, uploadTokenSchema } from "~/modules/data/import.schema";
 import { commitImport } from "~/modules/data/import.server";
 import { discardStagedUpload, stageUpload } from "~/modules/data/import-staging.server";
-import { describePreview } from "~/modules/data/import-preview";
+import type { ImportPreviewData } from "~/modules/data/import-preview";
 import { listMeasures } from "~/modules/data/measures.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
-import { Conflict, ValidationFailed } from "~/utils/errors";
 import { act, load, parseForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Import data · Cyclekeeper" }];
 
-/** How many errors the page lists before pointing to "show all" and the error file. */
-const ERRORS_SHOWN = 50;
-const ERRORS_SHOWN_ALL = 5_000;
+/** Headings beyond this many are refused at upload: the mapping step offers each one as a choice. */
+const MAX_COLUMNS = 1_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -41,13 +40,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       if (!parsed.success) throw new Response("The column mapping is not valid.", { status: 400 });
       chosen = mappingFrom(parsed.data);
     }
-    const checked = await checkUpload(context.db, user, token, chosen);
-    const file = { token, fileName: checked.staged.fileName, encoding: checked.staged.encoding, bytes: checked.staged.bytes };
-    if (!checked.ok) return { step: "unreadable" as const, file, error: checked.error };
-    const mapping = { headers: checked.headers, mapping: checked.mapping, params: mappingParams(checked.mapping) };
-    if (!checked.mappingChosen || url.searchParams.has("remap")) return { step: "map" as const, file, ...mapping };
-    const showAll = url.searchParams.get("errors") === "all";
-    return { step: "preview" as const, file, ...mapping, preview: describePreview(checked.result, checked.lookups, showAll ? ERRORS_SHOWN_ALL : ERRORS_SHOWN), showAll };
+    const staged = await openUpload(context.db, user, token);
+    const file = { token, fileName: staged.fileName, encoding: staged.encoding, bytes: staged.bytes };
+    const guessed = guessMapping(staged.headers);
+    const mapping = chosen ?? guessed;
+    const columns = { headers: staged.headers, mapping, params: mappingParams(mapping) };
+    if ((chosen === null && !isTemplateLayout(staged.headers, guessed)) || url.searchParams.has("remap")) return { step: "map" as const, file, ...columns };
+    const check = await openCheck(context.db, user, staged, mapping);
+    if (check.status === "checking") return { step: "checking" as const, file, ...columns, progress: checkProgress(check) };
+    if (check.status !== "checked") return { step: "unreadable" as const, file, error: check.error };
+    const { summary } = check;
+    const pages = Math.max(1, Math.ceil(summary.errorsKept / ERRORS_PER_PAGE));
+    const page = Math.min(pages, Math.max(1, Math.trunc(Number(url.searchParams.get("errors_page"))) || 1));
+    const preview: ImportPreviewData = {
+      total: summary.total,
+      valid: summary.valid,
+      badRows: summary.badRows,
+      errorCount: summary.errorCount,
+      errors: summary.errorsKept ? await readErrorPage(context.db, check.id, page) : [],
+      errorPage: { page, pages, perPage: ERRORS_PER_PAGE, kept: summary.errorsKept },
+      slices: summary.slices,
+      sample: summary.sample,
+    };
+    return { step: "preview" as const, file, ...columns, preview };
   });
 }
 
@@ -70,9 +85,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (file.size > MAX_UPLOAD_BYTES) return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
     const decoded = decodeUpload(new Uint8Array(await file.arrayBuffer()));
     if (!decoded.ok) return { ok: false as const, fileError: decoded.error };
-    // Only the heading row is read now; every row is checked on the preview.
+    // Only the heading row is read now; every row is checked in the background once the columns are known.
     const head = parseCsv(decoded.text, { maxRecords: 1 });
     if (!head.ok) return { ok: false as const, fileError: head.error };
+    if (head.headers.length > MAX_COLUMNS) {
+      return { ok: false as const, fileError: `The first row has ${head.headers.length.toLocaleString("en-US")} columns; a data file has at most ${MAX_COLUMNS.toLocaleString("en-US")}. Check that the file is a CSV of outcome data.` };
+    }
     const staged = await stageUpload(context.db, { userId: user.id, districtId: user.districtId }, {
       fileName: (file.name || "upload.csv").slice(0, 200),
       encoding: decoded.encoding,
@@ -83,16 +101,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   return act(form, async () => {
     const input = parseForm(form, commitSchema);
-    const checked = await checkUpload(context.db, user, input.upload, mappingFrom(input));
-    if (!checked.ok) throw new Conflict(checked.error);
-    if (checked.result.errors.length) {
-      throw new Conflict(`The file has ${checked.result.errors.length} error${checked.result.errors.length === 1 ? "" : "s"}; nothing was imported. Fix them and upload the file again.`);
-    }
-    if (checked.result.rows.length === 0) throw new ValidationFailed({ upload: ["The file has no rows to import."] });
-    const result = await commitImport(context.db, user, { fileName: checked.staged.fileName, rows: checked.result.rows }, { ip: context.clientIp });
+    const staged = await openUpload(context.db, user, input.upload);
+    // The rows the check stored, by id: a school renamed since still matches, one removed fails the whole import.
+    const rows = await readCheckedRows(context.db, user, staged, mappingFrom(input));
+    const result = await commitImport(context.db, user, { fileName: staged.fileName, rows }, { ip: context.clientIp });
     await discardStagedUpload(context.db, input.upload);
     if (result.status === "unchanged") {
-      throw redirect(`/data/imports?unchanged=${encodeURIComponent(checked.staged.fileName)}`);
+      throw redirect(`/data/imports?unchanged=${encodeURIComponent(staged.fileName)}`);
     }
     throw redirect(`/data/imports?imported=${result.importId}`);
   });
@@ -139,6 +154,8 @@ export default function ImportData() {
             <Card title="2. Match the columns">
               <MappingForm token={data.file.token} headers={data.headers} mapping={data.mapping} />
             </Card>
+          ) : data.step === "checking" ? (
+            <CheckProgress rowsDone={data.progress.rowsDone} percent={data.progress.percent} />
           ) : (
             <>
               {actionData?.formError ? (
@@ -152,7 +169,6 @@ export default function ImportData() {
                 mapping={data.mapping}
                 params={data.params}
                 preview={data.preview}
-                showAll={data.showAll}
                 submitting={navigation.state === "submitting"}
               />
             </>

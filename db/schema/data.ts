@@ -1,7 +1,7 @@
 // Outcome data: imported aggregated results (one row per school × term × grade × student group × measure), the
 // imports they came from, the student groups they are reported by, and benchmarks to read them against.
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, check, index, integer, jsonb, numeric, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, check, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { measures } from "./cycles";
 import { users } from "./people";
 import { districts, schools } from "./tenancy";
@@ -151,7 +151,59 @@ export const importUploads = pgTable(
     encoding: text("encoding").notNull(),
     bytes: integer("bytes").notNull(),
     text: text("text").notNull(),
+    /** The heading row, read at upload and cut for display, so the mapping step never reads the file (ADR 0039). */
+    headers: jsonb("headers").$type<string[]>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("import_upload_created_idx").on(t.createdAt)],
+);
+
+/** Where a check stands: reading and checking rows, done, or the file could not be read. */
+export type ImportCheckStatus = "checking" | "checked" | "unreadable" | "failed";
+
+/**
+ * One check of a staged upload with one column mapping, run once in the background (ADR 0039): its progress while it
+ * runs, then what the preview shows (counts, a sample, the file's headings); its rows and errors are in
+ * `import_check_part`. Goes with its upload.
+ */
+export const importChecks = pgTable(
+  "import_check",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash")
+      .notNull()
+      .references(() => importUploads.tokenHash, { onDelete: "cascade" }),
+    /** The mapping as a key: each field's heading index, comma-separated, empty for none. */
+    mapping: text("mapping").notNull(),
+    status: text("status").$type<ImportCheckStatus>().notNull().default("checking"),
+    charsDone: integer("chars_done").notNull().default(0),
+    charsTotal: integer("chars_total").notNull().default(0),
+    rowsDone: integer("rows_done").notNull().default(0),
+    /** When the check finished: counts, sample rows, the ids its stored rows refer to by position. */
+    summary: jsonb("summary"),
+    /** Why the file could not be read, or why the check stopped. */
+    error: text("error"),
+    /** Written as the check runs; a check whose heartbeat stops (its process died) is started again. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("import_check_upload_mapping_uq").on(t.tokenHash, t.mapping)],
+);
+
+/**
+ * A check's results in numbered parts: the checked rows ("rows", compact JSON) and every error ("errors"), so the
+ * preview pages through errors and the confirmation reads rows without reading or checking the file again.
+ */
+export const importCheckParts = pgTable(
+  "import_check_part",
+  {
+    checkId: uuid("check_id")
+      .notNull()
+      .references(() => importChecks.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"rows" | "errors">().notNull(),
+    seq: integer("seq").notNull(),
+    count: integer("count").notNull(),
+    payload: text("payload").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.checkId, t.kind, t.seq] })],
 );

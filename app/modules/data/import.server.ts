@@ -6,12 +6,22 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound } from "~/utils/errors";
-import { dataTermLabels, rowFingerprint, sliceKey, slicesOf, type DataTerm, type ImportLookups, type ImportRow, type Slice } from "./import";
+import { forEachInTurns, yieldToEventLoop } from "~/utils/event-loop";
+import { countInSlice, dataTermLabels, rowFingerprint, sliceKey, type DataTerm, type ImportLookups, type ImportRow, type Slice } from "./import";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /** Rows per INSERT: each statement carries one array per column, so the statement count stays small. */
 export const INSERT_CHUNK = 20_000;
+/** Rows a loop over an import's rows handles before letting other work run (a few milliseconds' worth; ADR 0039). */
+const TURN = 20_000;
+
+/** The slices of the rows, computed in turns: a million rows take long enough to be felt by everyone else. */
+async function slicesInTurns(rows: ImportRow[]): Promise<Slice[]> {
+  const slices = new Map<string, Slice>();
+  await forEachInTurns(rows, TURN, (r) => countInSlice(slices, r));
+  return [...slices.values()];
+}
 
 /** The names the validator matches against: the district's schools (archived ones too), groups and measures. */
 export async function loadImportLookups(db: Database, actor: Actor): Promise<ImportLookups> {
@@ -69,16 +79,16 @@ const sliceJoin = sql`o.measure_id = s.measure_id and o.start_year = s.start_yea
  * been changed since (it may while nothing reads it). Under the district's lock, which measure edits take too, the
  * check holds until commit.
  */
-async function assertWithinScales(tx: Tx, rows: ImportRow[]) {
-  const ids = [...new Set(rows.map((r) => r.measureId))];
+async function assertWithinScales(tx: Tx, rows: ImportRow[], slices: Slice[]) {
+  const ids = [...new Set(slices.map((s) => s.measureId))];
   const scales = await tx.select({ id: measures.id, name: measures.name, scaleMin: measures.scaleMin, scaleMax: measures.scaleMax }).from(measures).where(inArray(measures.id, ids));
   const byId = new Map(scales.map((m) => [m.id, m]));
-  for (const row of rows) {
+  await forEachInTurns(rows, TURN, (row) => {
     const m = byId.get(row.measureId);
     if (m && (row.value < m.scaleMin || row.value > m.scaleMax)) {
       throw new Conflict(`The scale of “${m.name}” changed to ${m.scaleMin} to ${m.scaleMax} while this file waited, and row ${row.row} is outside it. Check the file again.`);
     }
-  }
+  });
 }
 
 export async function commitImport(
@@ -90,16 +100,23 @@ export async function commitImport(
   requirePermission(actor, "data:manage", { districtId: actor.districtId });
   if (input.rows.length === 0) throw new Conflict("The file has no rows to import.");
   const chunkSize = options.chunkSize ?? INSERT_CHUNK;
-  const allSlices = slicesOf(input.rows);
+  const allSlices = await slicesInTurns(input.rows);
   try {
     return await db.transaction(async (tx) => {
       // One import or undo at a time per district, so "is this slice unchanged" and "may this be undone" hold until commit.
       await tx.execute(sql`select id from district where id = ${actor.districtId} for update`);
-      await assertWithinScales(tx, input.rows);
+      await assertWithinScales(tx, input.rows, allSlices);
       const changed = await changedSlices(tx, actor.districtId, allSlices, input.rows);
       if (changed.length === 0) return { status: "unchanged" as const, slices: allSlices.length };
       const changedKeys = new Set(changed.map(sliceKey));
-      const rows = changed.length === allSlices.length ? input.rows : input.rows.filter((r) => changedKeys.has(sliceKey(r)));
+      let rows = input.rows;
+      if (changed.length < allSlices.length) {
+        const kept: ImportRow[] = [];
+        await forEachInTurns(input.rows, TURN, (r) => {
+          if (changedKeys.has(sliceKey(r))) kept.push(r);
+        });
+        rows = kept;
+      }
 
       const [created] = await tx
         .insert(dataImports)
@@ -111,6 +128,7 @@ export async function commitImport(
         where o.district_id = ${actor.districtId} and o.replaced_by_import_id is null and ${sliceJoin}`);
       for (let start = 0; start < rows.length; start += chunkSize) {
         await insertChunk(tx, actor.districtId, created.id, rows.slice(start, start + chunkSize));
+        await yieldToEventLoop();
       }
       await recordAudit(tx, {
         districtId: actor.districtId,
@@ -172,7 +190,7 @@ async function changedSlices(tx: Tx, districtId: string, slices: Slice[], rows: 
       select o.school_id, o.start_year, o.term, o.grade, o.student_group_id, o.measure_id, o.n, o.value
       from observation o join ${slicesTable(part)} on ${sliceJoin}
       where o.district_id = ${districtId} and o.replaced_by_import_id is null`);
-    for (const raw of rowsOf(result)) {
+    await forEachInTurns(rowsOf(result), TURN, (raw) => {
       const r = {
         schoolId: (raw.school_id as string | null) ?? null,
         startYear: Number(raw.start_year),
@@ -186,13 +204,15 @@ async function changedSlices(tx: Tx, districtId: string, slices: Slice[], rows: 
       const key = sliceKey(r);
       if (!current.has(key)) current.set(key, new Set());
       current.get(key)!.add(rowFingerprint(r));
-    }
+    });
   }
   const same = new Map<string, number>();
-  for (const r of rows) {
+  // Nothing stored for any of the file's slices (a first import): every slice changes, no row need be compared.
+  if (current.size === 0) return slices;
+  await forEachInTurns(rows, TURN, (r) => {
     const key = sliceKey(r);
     if (current.get(key)?.has(rowFingerprint(r))) same.set(key, (same.get(key) ?? 0) + 1);
-  }
+  });
   return slices.filter((s) => {
     const key = sliceKey(s);
     const existing = current.get(key)?.size ?? 0;

@@ -1,6 +1,6 @@
 // The pure import pipeline on tricky files: encodings, quoting, blank rows, every kind of bad row, and 100 000 rows.
 import { describe, expect, it } from "vitest";
-import { decodeUpload, guessMapping, isTemplateLayout, parseCsv, slicesOf, templateRows, validateRecords, type ImportLookups, type ParsedCsv } from "./import";
+import { decodeUpload, guessMapping, isTemplateLayout, parseCsv, readCsvInPieces, slicesOf, templateRows, validateRecords, type ImportLookups, type ParsedCsv } from "./import";
 
 const lookups: ImportLookups = {
   schools: [
@@ -252,5 +252,72 @@ describe("a large file", () => {
     expect(result.errors).toEqual([]);
     expect(result.rows).toHaveLength(100_000);
     expect(result.rows[99_999].row).toBe(100_001);
+  });
+});
+
+describe("reading a file in pieces", () => {
+  /** Every piece's records joined, as one parse result, for comparing with `parseCsv`. */
+  function joined(text: string, pieceChars: number) {
+    const records: ParsedCsv["records"] = [];
+    let headers: string[] = [];
+    let pieces = 0;
+    for (const piece of readCsvInPieces(text, pieceChars)) {
+      if (!piece.ok) return { ok: false as const, error: piece.error };
+      headers = piece.headers;
+      records.push(...piece.records);
+      pieces++;
+    }
+    return { ok: true as const, headers, records, pieces };
+  }
+
+  const files = {
+    quotedLineBreaks: 'school,n,note\r\nMaple,3,"two\r\nlines, and a comma"\r\n\r\nCedar,4,"say ""hi""\r\nthere"\r\nOak,5,x\r\n',
+    semicolons: "\uFEFFschool;n;value\n\nMaple;3;72,5\n\n\nCedar;4;\"a;b\"\n",
+    strayQuote: 'school,n,note\nMaple,5"7,"a\nb"\nCedar,4,"c\nd"\n',
+    blankStart: "\n\n\nschool,n\nMaple,1\nCedar,2",
+    unclosed: 'school,n\nMaple,1\nCedar,"2\nOak,3\n',
+    oneColumn: "school\nMaple\n",
+    onlyBlank: "\n\n\n",
+  };
+
+  it.each(Object.entries(files))("gives parseCsv's rows, row numbers and errors whatever the piece size (%s)", (_name, text) => {
+    const whole = parseCsv(text);
+    for (const size of [1, 5, 11, 64, 1 << 20]) {
+      const pieces = joined(text, size);
+      if (!whole.ok) {
+        expect(pieces).toEqual({ ok: false, error: whole.error });
+        continue;
+      }
+      expect(pieces.ok).toBe(true);
+      if (!pieces.ok) continue;
+      expect({ headers: pieces.headers, records: pieces.records }).toEqual({ headers: whole.headers, records: whole.records });
+      if (size === 1 && whole.records.length > 1) expect(pieces.pieces).toBeGreaterThan(1);
+    }
+  });
+
+  it("reads 100 000 rows in pieces of bounded size with the same result as one parse", () => {
+    const lines = ["school,school_year,term,grade,student_group,measure,n,value"];
+    for (let i = 0; i < 100_000; i++) lines.push(`Maple Elementary,2026-27,fall,${(i % 12) + 1},all,m-${i},${i % 300},"${i % 4}.5"`);
+    const text = lines.join("\r\n");
+    let count = 0;
+    let pieces = 0;
+    let largest = 0;
+    let lastRow = 1;
+    let inOrder = true;
+    for (const piece of readCsvInPieces(text, 64 * 1024)) {
+      if (!piece.ok) throw new Error(piece.error);
+      pieces++;
+      count += piece.records.length;
+      largest = Math.max(largest, piece.records.length);
+      for (const r of piece.records) {
+        inOrder &&= r.row === lastRow + 1;
+        lastRow = r.row;
+      }
+    }
+    expect(count).toBe(100_000);
+    expect(inOrder).toBe(true);
+    expect(lastRow).toBe(100_001);
+    expect(pieces).toBeGreaterThan(50);
+    expect(largest).toBeLessThan(2_000);
   });
 });

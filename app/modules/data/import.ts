@@ -102,6 +102,94 @@ export function parseCsv(text: string, options: { maxRecords?: number } = {}): P
   return { ok: true, headers, records };
 }
 
+/** What `readCsvInPieces` yields: the headings once found, the records of one piece, and how far into the text it got. */
+export type CsvPiece = { ok: true; headers: string[]; records: ParsedCsv["records"]; charsDone: number } | { ok: false; error: string };
+
+/**
+ * The records of `parseCsv`, a piece of about `pieceChars` characters at a time, so a caller can let other work run
+ * between pieces (ADR 0039). Pieces end on a record boundary: a line break outside quotes, found by a small scanner
+ * that reads quotes the way papaparse does (a quote opens a quoted cell only at the start of a cell; two quotes inside
+ * one are a quote). The separator and line break are guessed once, from the start of the file, and used for every
+ * piece. Row numbers, blank rows and errors are the ones `parseCsv` gives.
+ */
+export function* readCsvInPieces(text: string, pieceChars = 256 * 1024): Generator<CsvPiece> {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const guess = Papa.parse<string[]>(text.slice(at, at + 64 * 1024), { preview: 50 }).meta;
+  const format = { delimiter: guess.delimiter, newline: guess.linebreak as "\r\n" | "\n" | "\r" };
+  let rowsBefore = 0;
+  let headers: string[] | null = null;
+  for (;;) {
+    const end = recordBoundaryAfter(text, at, at + pieceChars, format.delimiter);
+    const last = end >= text.length;
+    const result = Papa.parse<string[]>(text.slice(at, end), { skipEmptyLines: false, ...format });
+    const rows = result.data;
+    // A piece that ends with its line break reads as one more, empty row, which belongs to no line of the file.
+    if (!last && rows.length && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0] === "") rows.pop();
+    const unclosed = result.errors.find((e) => e.code === "MissingQuotes");
+    let first = 0;
+    if (headers === null) {
+      const headerIndex = rows.findIndex((r) => !isBlank(r));
+      if (headerIndex < 0 && !last) {
+        rowsBefore += rows.length;
+        at = end;
+        continue;
+      }
+      if (headerIndex < 0) {
+        yield { ok: false, error: "The file has no rows." };
+        return;
+      }
+      headers = rows[headerIndex].map((h) => h.trim());
+      if (headers.length < 2) {
+        yield { ok: false, error: "The first row has only one column, so the columns cannot be told apart. Save the file as comma-separated CSV and upload it again." };
+        return;
+      }
+      first = headerIndex + 1;
+    }
+    if (unclosed) {
+      yield { ok: false, error: `Row ${rowsBefore + (unclosed.row ?? 0) + 1} opens a quoted cell that never closes, so the rest of the file cannot be read.` };
+      return;
+    }
+    const records: ParsedCsv["records"] = [];
+    for (let i = first; i < rows.length; i++) {
+      if (!isBlank(rows[i])) records.push({ row: rowsBefore + i + 1, cells: rows[i] });
+    }
+    rowsBefore += rows.length;
+    at = end;
+    yield { ok: true, headers, records, charsDone: at };
+    if (last) return;
+  }
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** The index just after the first line break at or beyond `target` that lies outside quotes, scanning from `start` (a record's start). */
+function recordBoundaryAfter(text: string, start: number, target: number, delimiter: string): number {
+  if (target >= text.length) return text.length;
+  const delim = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+  let inQuotes = false;
+  let cellStart = true;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inQuotes) {
+      if (c === QUOTE) {
+        if (text.charCodeAt(i + 1) === QUOTE) i++;
+        else inQuotes = false;
+      }
+    } else if (c === QUOTE && cellStart) {
+      inQuotes = true;
+      cellStart = false;
+    } else if (c === LF) {
+      if (i + 1 >= target) return i + 1;
+      cellStart = true;
+    } else {
+      cellStart = c === delim || c === CR;
+    }
+  }
+  return text.length;
+}
+
 function isBlank(cells: string[]) {
   for (const c of cells) if (c.trim() !== "") return false;
   return true;
@@ -249,91 +337,135 @@ function byName<T>(items: T[], keys: (item: T) => string[]) {
   return map;
 }
 
+/** A cell quoted in an error message, cut short: a 10 MB cell must not make a 10 MB message (or preview page). */
+export function quoteCell(text: string) {
+  return `“${cutText(text)}”`;
+}
+
+/** Text cut to a display length, with an ellipsis when something was left out. */
+export function cutText(text: string, max = 80) {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** The checks of `validateRecords`, one record at a time, so a large file can be checked in pieces (ADR 0039). */
+export interface RowChecker {
+  /** Problems with the mapping itself (a field with no column); when there are any, every row is bad. */
+  mappingErrors: RowError[];
+  /** Checks one record: its typed row, or null with its problems appended to `errors`. */
+  check(record: { row: number; cells: string[] }, errors: RowError[]): ImportRow | null;
+}
+
+export function rowChecker(headers: string[], mapping: ColumnMapping, lookups: ImportLookups): RowChecker {
+  const missing = importFields.filter((f) => mapping[f] === null || mapping[f]! >= headers.length);
+  if (missing.length) {
+    const mappingErrors = missing.map((f) => ({ row: 1, field: f, column: "", reason: `No column is chosen for ${importFieldLabels[f].toLowerCase()}; the file needs one.` }));
+    return { mappingErrors, check: () => null };
+  }
+  const columns = Object.fromEntries(importFields.map((f) => [f, mapping[f]!])) as Record<ImportField, number>;
+  const headingOf = (f: ImportField) => {
+    const heading = headers[columns[f]];
+    return heading ? cutText(heading) : `column ${columns[f] + 1}`;
+  };
+  const schools = byName(lookups.schools, (s) => [s.name]);
+  const groups = byName(lookups.groups, (g) => [g.slug, g.name]);
+  const measures = byName(lookups.measures, (m) => [m.slug, m.name]);
+  // Duplicate keys use small numbers for the ids: a million rows keep a million keys, so each one stays short.
+  const shortId = new Map<string, number>();
+  const short = (id: string | null) => {
+    if (id === null) return "";
+    let n = shortId.get(id);
+    if (n === undefined) shortId.set(id, (n = shortId.size));
+    return n;
+  };
+  const seen = new Map<string, number>();
+
+  return {
+    mappingErrors: [],
+    check(record, errors) {
+      const cell = (f: ImportField) => (record.cells[columns[f]] ?? "").trim();
+      const before = errors.length;
+      const fail = (field: ImportField, reason: string) => errors.push({ row: record.row, field, column: headingOf(field), reason });
+
+      const schoolText = cell("school");
+      let schoolId: string | null = null;
+      if (!DISTRICT_WORDS.has(normalizeName(schoolText))) {
+        const school = schools.get(normalizeName(schoolText));
+        if (school) schoolId = school.id;
+        else fail("school", `Unknown school ${quoteCell(schoolText)}: no school of that name in this district.`);
+      }
+
+      const yearText = cell("school_year");
+      const startYear = yearText ? parseSchoolYear(yearText) : null;
+      if (yearText === "") fail("school_year", "The school year is missing.");
+      else if (startYear === null || startYear < 1990 || startYear > 2100) fail("school_year", `${quoteCell(yearText)} is not a school year; write it like 2026-27.`);
+
+      const termText = cell("term");
+      const term = termWords[normalizeName(termText)];
+      if (!term) fail("term", termText ? `Unknown term ${quoteCell(termText)}: use fall, winter, spring or year.` : "The term is missing.");
+
+      const gradeText = cell("grade");
+      const grade = readGrade(gradeText);
+      if (!grade) fail("grade", gradeText ? `Grade ${quoteCell(gradeText)} is not allowed: use all, K or 1 to 12.` : "The grade is missing.");
+
+      const groupText = cell("student_group");
+      const group = groups.get(normalizeName(groupText));
+      if (!group) fail("student_group", groupText ? `Unknown student group ${quoteCell(groupText)}.` : "The student group is missing.");
+
+      const measureText = cell("measure");
+      const measure = measures.get(normalizeName(measureText));
+      if (!measure) fail("measure", measureText ? `Unknown measure ${quoteCell(measureText)}.` : "The measure is missing.");
+
+      const nText = cell("n");
+      const n = /^\d+$/.test(nText) ? Number(nText) : NaN;
+      if (nText === "") fail("n", "The number of students is missing.");
+      else if (/^-/.test(nText)) fail("n", `n ${quoteCell(nText)} is negative; it counts students.`);
+      else if (!Number.isSafeInteger(n)) fail("n", `n ${quoteCell(nText)} is not a whole number.`);
+
+      const valueText = cell("value");
+      const numeric = measure?.unit === "percent" ? valueText.replace(/\s*%$/, "") : valueText;
+      const value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(numeric) ? Number(numeric) : NaN;
+      if (valueText === "") fail("value", "The value is missing.");
+      else if (!Number.isFinite(value)) fail("value", `Value ${quoteCell(valueText)} is not a number.`);
+      else if (measure && (value < measure.scaleMin || value > measure.scaleMax)) {
+        fail("value", `Value ${cutText(valueText)} is outside the scale of “${measure.name}” (${measure.scaleMin} to ${measure.scaleMax}).`);
+      }
+
+      if (errors.length === before && startYear !== null && term && grade && group && measure) {
+        const key = `${short(schoolId)}|${startYear}|${term}|${grade}|${short(group.id)}|${short(measure.id)}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          errors.push({
+            row: record.row,
+            field: "file",
+            column: "",
+            reason: `Duplicate of row ${first}: the same school, year, term, grade, student group and measure.`,
+          });
+          return null;
+        }
+        seen.set(key, record.row);
+        return { row: record.row, schoolId, startYear, term, grade, studentGroupId: group.id, measureId: measure.id, n, value };
+      }
+      return null;
+    },
+  };
+}
+
 /**
  * Checks every record and turns the good ones into typed rows; collects every problem with its row, column and
  * reason. A row with any problem is left out of `rows`, and the caller writes nothing while `errors` is not empty.
  */
 export function validateRecords(parsed: ParsedCsv, mapping: ColumnMapping, lookups: ImportLookups): ValidationResult {
-  const errors: RowError[] = [];
-  const missing = importFields.filter((f) => mapping[f] === null || mapping[f]! >= parsed.headers.length);
-  if (missing.length) {
-    for (const f of missing) errors.push({ row: 1, field: f, column: "", reason: `No column is chosen for ${importFieldLabels[f].toLowerCase()}; the file needs one.` });
-    return { rows: [], errors, total: parsed.records.length, badRows: parsed.records.length };
+  const checker = rowChecker(parsed.headers, mapping, lookups);
+  if (checker.mappingErrors.length) {
+    return { rows: [], errors: checker.mappingErrors, total: parsed.records.length, badRows: parsed.records.length };
   }
-  const columns = Object.fromEntries(importFields.map((f) => [f, mapping[f]!])) as Record<ImportField, number>;
-  const headingOf = (f: ImportField) => parsed.headers[columns[f]] || `column ${columns[f] + 1}`;
-  const schools = byName(lookups.schools, (s) => [s.name]);
-  const groups = byName(lookups.groups, (g) => [g.slug, g.name]);
-  const measures = byName(lookups.measures, (m) => [m.slug, m.name]);
-  const seen = new Map<string, number>();
+  const errors: RowError[] = [];
   const rows: ImportRow[] = [];
   let badRows = 0;
-
   for (const record of parsed.records) {
-    const cell = (f: ImportField) => (record.cells[columns[f]] ?? "").trim();
-    const before = errors.length;
-    const fail = (field: ImportField, reason: string) => errors.push({ row: record.row, field, column: headingOf(field), reason });
-
-    const schoolText = cell("school");
-    let schoolId: string | null = null;
-    if (!DISTRICT_WORDS.has(normalizeName(schoolText))) {
-      const school = schools.get(normalizeName(schoolText));
-      if (school) schoolId = school.id;
-      else fail("school", `Unknown school “${schoolText}”: no school of that name in this district.`);
-    }
-
-    const yearText = cell("school_year");
-    const startYear = yearText ? parseSchoolYear(yearText) : null;
-    if (yearText === "") fail("school_year", "The school year is missing.");
-    else if (startYear === null || startYear < 1990 || startYear > 2100) fail("school_year", `“${yearText}” is not a school year; write it like 2026-27.`);
-
-    const termText = cell("term");
-    const term = termWords[normalizeName(termText)];
-    if (!term) fail("term", termText ? `Unknown term “${termText}”: use fall, winter, spring or year.` : "The term is missing.");
-
-    const gradeText = cell("grade");
-    const grade = readGrade(gradeText);
-    if (!grade) fail("grade", gradeText ? `Grade “${gradeText}” is not allowed: use all, K or 1 to 12.` : "The grade is missing.");
-
-    const groupText = cell("student_group");
-    const group = groups.get(normalizeName(groupText));
-    if (!group) fail("student_group", groupText ? `Unknown student group “${groupText}”.` : "The student group is missing.");
-
-    const measureText = cell("measure");
-    const measure = measures.get(normalizeName(measureText));
-    if (!measure) fail("measure", measureText ? `Unknown measure “${measureText}”.` : "The measure is missing.");
-
-    const nText = cell("n");
-    const n = /^\d+$/.test(nText) ? Number(nText) : NaN;
-    if (nText === "") fail("n", "The number of students is missing.");
-    else if (/^-/.test(nText)) fail("n", `n “${nText}” is negative; it counts students.`);
-    else if (!Number.isSafeInteger(n)) fail("n", `n “${nText}” is not a whole number.`);
-
-    const valueText = cell("value");
-    const numeric = measure?.unit === "percent" ? valueText.replace(/\s*%$/, "") : valueText;
-    const value = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(numeric) ? Number(numeric) : NaN;
-    if (valueText === "") fail("value", "The value is missing.");
-    else if (!Number.isFinite(value)) fail("value", `Value “${valueText}” is not a number.`);
-    else if (measure && (value < measure.scaleMin || value > measure.scaleMax)) {
-      fail("value", `Value ${valueText} is outside the scale of “${measure.name}” (${measure.scaleMin} to ${measure.scaleMax}).`);
-    }
-
-    if (errors.length === before && startYear !== null && term && grade && group && measure) {
-      const key = `${schoolId ?? ""}|${startYear}|${term}|${grade}|${group.id}|${measure.id}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        errors.push({
-          row: record.row,
-          field: "file",
-          column: "",
-          reason: `Duplicate of row ${first}: the same school, year, term, grade, student group and measure.`,
-        });
-      } else {
-        seen.set(key, record.row);
-        rows.push({ row: record.row, schoolId, startYear, term, grade, studentGroupId: group.id, measureId: measure.id, n, value });
-      }
-    }
-    if (errors.length > before) badRows++;
+    const row = checker.check(record, errors);
+    if (row) rows.push(row);
+    else badRows++;
   }
   return { rows, errors, total: parsed.records.length, badRows };
 }
@@ -355,13 +487,16 @@ export const sliceKey = (s: { schoolId: string | null; startYear: number; term: 
 /** The slices a set of rows covers, with how many rows each has. */
 export function slicesOf(rows: ImportRow[]): Slice[] {
   const slices = new Map<string, Slice>();
-  for (const r of rows) {
-    const key = sliceKey(r);
-    const slice = slices.get(key);
-    if (slice) slice.rows++;
-    else slices.set(key, { schoolId: r.schoolId, startYear: r.startYear, term: r.term, measureId: r.measureId, rows: 1 });
-  }
+  for (const r of rows) countInSlice(slices, r);
   return [...slices.values()];
+}
+
+/** Counts one row in its slice (keyed by `sliceKey`), adding the slice when it is the first. */
+export function countInSlice(slices: Map<string, Slice>, r: ImportRow) {
+  const key = sliceKey(r);
+  const slice = slices.get(key);
+  if (slice) slice.rows++;
+  else slices.set(key, { schoolId: r.schoolId, startYear: r.startYear, term: r.term, measureId: r.measureId, rows: 1 });
 }
 
 /** A row's content, for telling whether a slice would change: everything but where it came from. */

@@ -13,7 +13,6 @@ export function ImportPreview({
   mapping,
   params,
   preview,
-  showAll,
   submitting,
 }: {
   token: string;
@@ -21,11 +20,13 @@ export function ImportPreview({
   mapping: ColumnMapping;
   params: Record<string, string>;
   preview: ImportPreviewData;
-  showAll: boolean;
   submitting: boolean;
 }) {
   const query = new URLSearchParams({ upload: token, ...params });
   const clean = preview.errorCount === 0 && preview.valid > 0;
+  const { page, pages, perPage, kept } = preview.errorPage;
+  const firstShown = (page - 1) * perPage + 1;
+  const pageLink = (to: number) => `/data/import?${query}&errors_page=${to}`;
   return (
     <>
       <Card title="3. Check the rows">
@@ -66,7 +67,7 @@ export function ImportPreview({
         <Card title="Errors">
           <Notice tone="error" role="alert">
             {plural(preview.errorCount, "error")} in {plural(preview.badRows, "row")}. Nothing has been imported. Fix the file and upload it again
-            {preview.errors.some((e) => e.row === 1) ? (
+            {preview.errors.some((e) => e.row === 1 && e.field !== "file") ? (
               <>
                 , or <Link to={`/data/import?${query}&remap=1`}>choose the missing columns</Link>
               </>
@@ -76,7 +77,9 @@ export function ImportPreview({
           <div className="ck-table-wrap">
             <table className="ck-table">
               <caption>
-                {preview.errors.length < preview.errorCount ? `The first ${plural(preview.errors.length, "error")} of ${preview.errorCount.toLocaleString("en-US")}` : "Every error"}
+                {preview.errors.length < preview.errorCount
+                  ? `Errors ${firstShown.toLocaleString("en-US")} to ${(firstShown + preview.errors.length - 1).toLocaleString("en-US")} of ${preview.errorCount.toLocaleString("en-US")}`
+                  : "Every error"}
               </caption>
               <thead>
                 <tr>
@@ -96,12 +99,18 @@ export function ImportPreview({
               </tbody>
             </table>
           </div>
+          {pages > 1 ? (
+            <nav aria-label="Pages of errors" className="ck-inline-list ck-error-links">
+              {page > 1 ? <Link to={pageLink(page - 1)}>Previous {perPage} errors</Link> : null}
+              <span>
+                Page {page.toLocaleString("en-US")} of {pages.toLocaleString("en-US")}
+              </span>
+              {page < pages ? <Link to={pageLink(page + 1)}>Next {perPage} errors</Link> : null}
+            </nav>
+          ) : null}
           <p className="ck-inline-list ck-error-links">
-            {preview.errors.length < preview.errorCount && !showAll ? (
-              <Link to={`/data/import?${query}&errors=all`}>Show all errors on this page</Link>
-            ) : null}
             <a href={`/data/import/errors?${query}`} download>
-              Download every error as CSV
+              {kept < preview.errorCount ? `Download the first ${kept.toLocaleString("en-US")} errors as CSV` : "Download every error as CSV"}
             </a>
           </p>
           <h3>Upload a corrected file</h3>
