@@ -288,6 +288,10 @@ describe("readDocument: is a stored document damaged?", () => {
     const reading = readDocument(updateFromJSON(everything));
     expect(reading.ok ? "ok" : `${reading.damage}: ${reading.detail}`).toBe("ok");
     expect(reading.ok && reading.json).toEqual(documentJSONFromUpdate(updateFromJSON(everything)));
+    // Its HTML is the page's, drawn with the caller's goal lookup.
+    const withGoals = readDocument(updateFromJSON(everything), { lookupGoal });
+    expect(withGoals.ok && withGoals.html).toBe(documentHTML(everything, { lookupGoal }));
+    expect(withGoals.ok && withGoals.html).toContain(goal.title);
     expect(readDocument(Y.encodeStateAsUpdate(new Y.Doc()))).toMatchObject({ ok: true });
   });
 

@@ -36,7 +36,7 @@ export const damageDescriptions: Record<DocumentDamage, string> = {
   "cannot-render": "it could not be drawn as a page",
 };
 
-export type DocumentReading = { ok: true; json: JSONContent } | { ok: false; damage: DocumentDamage; detail: string };
+export type DocumentReading = { ok: true; json: JSONContent; html: string } | { ok: false; damage: DocumentDamage; detail: string };
 
 /**
  * Reads a stored document the way the editor would, and says whether it is damaged. The one rule for the readers
@@ -45,10 +45,11 @@ export type DocumentReading = { ok: true; json: JSONContent } | { ok: false; dam
  *
  * Damaged means: the state does not apply; the editor's conversion throws (a bare text at the top level) or has to
  * throw something away (y-prosemirror deletes what the schema cannot hold: in a browser that deletion would be
- * stored as the opener's own change); the node fails ProseMirror's check(); or drawing it as HTML or Markdown throws
- * (an attribute of the wrong type, say).
+ * stored as the opener's own change); the node fails ProseMirror's check(); an attribute is not of the kind the
+ * editor writes; or drawing it as HTML or Markdown throws. A readable document comes with its HTML, drawn with
+ * `options` (goal titles), so pages need not draw it twice.
  */
-export function readDocument(update: Uint8Array): DocumentReading {
+export function readDocument(update: Uint8Array, options: EditorExtensionOptions = {}): DocumentReading {
   const ydoc = new Y.Doc({ gc: false });
   try {
     try {
@@ -81,13 +82,15 @@ export function readDocument(update: Uint8Array): DocumentReading {
     } catch (error) {
       return { ok: false, damage: "invalid-structure", detail: String(error) };
     }
+    // The trial render is the page's own (with the caller's goal lookup), so a reader that shows it pays once.
+    let html: string;
     try {
-      documentHTML(json);
-      documentMarkdown(json);
+      html = documentHTML(json, options);
+      documentMarkdown(json, options);
     } catch (error) {
       return { ok: false, damage: "cannot-render", detail: String(error) };
     }
-    return { ok: true, json };
+    return { ok: true, json, html };
   } finally {
     ydoc.destroy();
   }

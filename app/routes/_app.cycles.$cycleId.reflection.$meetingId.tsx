@@ -7,7 +7,6 @@ import { z } from "zod";
 import { StaleEditNotice } from "~/components/ui/conflict";
 import { CheckboxGroup, FormError, SelectField, TextAreaField, TextField, type FormState } from "~/components/ui/form";
 import { Card, Notice } from "~/components/ui/layout";
-import { documentHTML } from "~/editor/document";
 import { colourFor } from "~/editor/presence";
 import { CycleHeader } from "~/modules/cycles/components/CycleHeader";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
@@ -47,17 +46,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await load(() => getMeeting(context.db, user, cycleId, meetingId));
   const notes = await load(async () => {
     const document = await ensureMeetingNotes(context.db, user, cycleId, meetingId, context.clientIp);
-    const [{ access }, goals, reading] = await Promise.all([
-      planDocumentAccess(context.db, user, document.id),
-      goalBlockSummaries(context.db, user, cycleId),
-      readStoredDocument(context.db, document.id),
-    ]);
+    const [{ access }, goals] = await Promise.all([planDocumentAccess(context.db, user, document.id), goalBlockSummaries(context.db, user, cycleId)]);
     const byId = new Map(goals.map((goal) => [goal.id, goal]));
+    const reading = await readStoredDocument(context.db, document.id, { lookupGoal: (id) => byId.get(id) });
     return {
       documentId: document.id,
       access,
       goals,
-      html: reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => byId.get(id) }) : "",
+      html: reading.ok ? reading.html : "",
       damage: await damageNotice(context.db, document.id, reading, { documentLabel: `The shared notes of “${page.meeting.title}”`, historyPath: null }),
     };
   });

@@ -5,6 +5,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { docSnapshots, docVersions, users } from "#db/schema";
 import { damageDescriptions, readDocument, withoutUnsafeLinks, type DocumentReading } from "~/editor/document";
+import type { EditorExtensionOptions } from "~/editor/extensions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound } from "~/utils/errors";
@@ -56,9 +57,13 @@ export async function documentVersion(db: Database, documentId: string, versionI
 }
 
 /** The document as stored now, read as the editor would read it. */
-export async function readStoredDocument(db: Database, documentId: string): Promise<DocumentReading & { seq: number; state: Uint8Array }> {
+export async function readStoredDocument(
+  db: Database,
+  documentId: string,
+  options: EditorExtensionOptions = {},
+): Promise<DocumentReading & { seq: number; state: Uint8Array }> {
   const stored = await loadPlanState(db, documentId);
-  return { ...readDocument(stored.state), seq: stored.seq, state: stored.state };
+  return { ...readDocument(stored.state, options), seq: stored.seq, state: stored.state };
 }
 
 /** Where a damaged document can be brought back from: a version, or a snapshot compaction kept that no version has. */

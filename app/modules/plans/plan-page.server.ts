@@ -2,7 +2,6 @@
 // cycle's goals for the goal blocks, and the stored content rendered on the server for the first paint — or, when the
 // stored plan is damaged, what is wrong and its last good version instead.
 import type { Database } from "#db/client.server";
-import { documentHTML } from "~/editor/document";
 import { colourFor } from "~/editor/presence";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import type { SessionUser } from "~/modules/people/session.server";
@@ -13,18 +12,14 @@ import { planDamageLabel } from "./plan-versions";
 
 export async function getPlanPage(db: Database, user: SessionUser, cycleId: string, ip?: string) {
   const document = await ensurePlanDocument(db, user, cycleId, ip);
-  const [{ access }, goals, reading, cycle] = await Promise.all([
-    planDocumentAccess(db, user, document.id),
-    goalBlockSummaries(db, user, cycleId),
-    readStoredDocument(db, document.id),
-    getCycle(db, user, cycleId),
-  ]);
+  const [{ access }, goals, cycle] = await Promise.all([planDocumentAccess(db, user, document.id), goalBlockSummaries(db, user, cycleId), getCycle(db, user, cycleId)]);
   const byId = new Map(goals.map((goal) => [goal.id, goal]));
+  const reading = await readStoredDocument(db, document.id, { lookupGoal: (id) => byId.get(id) });
   return {
     documentId: document.id,
     access,
     goals,
-    html: reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => byId.get(id) }) : null,
+    html: reading.ok ? reading.html : null,
     damage: await damageNotice(db, document.id, reading, planDamageLabel(cycle, user.districtName)),
     presence: { id: user.id, name: user.name, color: colourFor(user.id) },
   };

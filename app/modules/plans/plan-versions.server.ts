@@ -2,7 +2,7 @@
 import { count, eq, inArray, max, min, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { docActivity, docUpdates, users } from "#db/schema";
-import { damageDescriptions, documentHTML, readDocument } from "~/editor/document";
+import { damageDescriptions, readDocument } from "~/editor/document";
 import { cycleHeading } from "~/modules/cycles/cycle-view";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { can, type Actor } from "~/modules/people/permissions";
@@ -109,9 +109,9 @@ export async function getPlanVersion(db: Database, actor: Actor & { districtName
   const plan = await planOf(db, actor, cycleId);
   const version = await documentVersion(db, plan.documentId, versionId);
   const goals = new Map((await goalBlockSummaries(db, actor, plan.cycle.id)).map((goal) => [goal.id, goal]));
-  const reading = readDocument(version.state);
   // A damaged version (the one kept "before restoring" a damaged plan, say) is listed and named, never drawn.
-  const html = reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => goals.get(id) }) : null;
+  const reading = readDocument(version.state, { lookupGoal: (id) => goals.get(id) });
+  const html = reading.ok ? reading.html : null;
   return {
     damage: reading.ok ? null : damageDescriptions[reading.damage],
     heading: plan.heading,

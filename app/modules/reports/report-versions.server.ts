@@ -2,7 +2,7 @@
 // day, saving a version, reading one, and restoring one — or the last good one of a damaged draft — as a new change.
 // Only the report's editors (report:edit) open it; board members and reviewers read the report but not its history.
 import type { Database } from "#db/client.server";
-import { damageDescriptions, documentHTML, readDocument } from "~/editor/document";
+import { damageDescriptions, readDocument } from "~/editor/document";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import {
   damageNotice,
@@ -81,12 +81,12 @@ export async function getReportVersion(db: Database, actor: Actor, reportId: str
   const version = await documentVersion(db, report.documentId, versionId);
   const readsCycle = can(actor, "cycle:read", { districtId: report.districtId, schoolId: report.schoolId });
   const goals = new Map((readsCycle ? await goalBlockSummaries(db, actor, report.cycleId) : []).map((goal) => [goal.id, goal]));
-  const reading = readDocument(version.state);
+  const reading = readDocument(version.state, { lookupGoal: (id) => goals.get(id), goalsHidden: !readsCycle });
   return {
     report: headingOf(report),
     canEdit: abilities.edit,
     version: { id: version.id, kind: version.kind, title: versionTitle(version), day: version.day, createdAt: version.createdAt, createdBy: version.createdBy },
-    html: reading.ok ? documentHTML(reading.json, { lookupGoal: (id) => goals.get(id), goalsHidden: !readsCycle }) : null,
+    html: reading.ok ? reading.html : null,
     damage: reading.ok ? null : damageDescriptions[reading.damage],
   };
 }
@@ -95,6 +95,8 @@ export async function getReportVersion(db: Database, actor: Actor, reportId: str
 export async function restoreReportVersion(db: Database, actor: Actor, reportId: string, versionId: string, expectedVersion: unknown, ip?: string) {
   const found = await reportOf(db, actor, reportId);
   requireDraftEdit(found);
+  // A version of another document is NotFound whatever the form says about the report's state.
+  await documentVersion(db, found.report.documentId, versionId);
   requireVersion(found.report, expectedVersion);
   return restoreDocumentVersion(db, actor, found.report.documentId, versionId, auditOf(found.report, ip));
 }
