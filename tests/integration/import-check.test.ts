@@ -199,4 +199,33 @@ describe("the import pages with a 10 MB cell", () => {
     expect(mapping.text).toContain("2. Match the columns");
     expect(mapping.text.length).toBeLessThan(100_000);
   });
+
+  /** Posts the upload form as a browser does: multipart, the file part streamed to the server. */
+  async function postUpload(name: string, content: string) {
+    const form = new FormData();
+    form.append("intent", "upload");
+    form.append("file", new Blob([content], { type: "text/csv" }), name);
+    const res = await fetch(`${server.url}/data/import`, { method: "POST", body: form, redirect: "manual", headers: { cookie: client.cookieHeader(), origin: server.url } });
+    return { status: res.status, location: res.headers.get("location"), text: await res.text() };
+  }
+
+  it("receives a multipart upload as it streams in, then previews and imports it", async () => {
+    const sent = await postUpload("winter.csv", fileOf(goodLines(world.schoolB.name).map((l) => l.replace(",fall,", ",winter,"))));
+    expect(sent.status).toBe(302);
+    const token = new URL(sent.location ?? "", server.url).searchParams.get("upload");
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const preview = await finishedPage(`/data/import?upload=${token}`);
+    expect(preview.text).toMatch(/Import (<!-- -->)?14 rows/);
+    expect(preview.text).toContain("winter.csv");
+    const mapping = Object.fromEntries(IMPORT_HEADER.split(",").map((f, i) => [`col_${f}`, String(i)]));
+    const confirm = await client.post("/data/import", { upload: token!, ...mapping });
+    expect(confirm.status).toBe(302);
+    expect(confirm.location).toMatch(/^\/data\/imports\?imported=/);
+    const [stored] = await database.db.select({ n: count() }).from(observations).where(and(eq(observations.districtId, lead.districtId), eq(observations.term, "winter")));
+    expect(stored.n).toBe(14);
+
+    const empty = await postUpload("empty.csv", "");
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain("The file is empty.");
+  });
 });
