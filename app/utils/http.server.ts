@@ -1,6 +1,7 @@
 // The one place that turns typed domain errors into HTTP responses, plus form parsing for actions.
 import { data } from "@remix-run/node";
 import type { z } from "zod";
+import { dropUnstorable } from "./text";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "./errors";
 
 export interface ActionFailure {
@@ -48,12 +49,35 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S): z.out
   return result.data;
 }
 
+/** No form of ours has more than a few hundred fields; thousands of tiny ones cost parsing time for nothing. */
+export const MAX_FORM_FIELDS = 1_000;
+
+/**
+ * The form of a request, bounded (the body's size is capped while it streams in, server/http/body-limits.ts; the
+ * field count here) and with every text value under the text rule: what PostgreSQL cannot store is dropped (ADR 0030).
+ */
 export async function readForm(request: Request) {
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw new Response("The form could not be read.", { status: 400 });
   }
+  return boundedForm(form);
+}
+
+/** The same form with the field-count cap applied and unstorable characters dropped from its text values. */
+export function boundedForm(form: FormData): FormData {
+  let fields = 0;
+  const clean = new FormData();
+  for (const [key, value] of form) {
+    if (++fields > MAX_FORM_FIELDS) {
+      throw new Response(`The form has too many fields (more than ${MAX_FORM_FIELDS}); nothing was saved.`, { status: 413, statusText: "Payload Too Large" });
+    }
+    if (typeof value === "string") clean.append(dropUnstorable(key), dropUnstorable(value));
+    else clean.append(dropUnstorable(key), value, value.name);
+  }
+  return clean;
 }
 
 /** Maps a thrown domain error to a response; anything else is rethrown as a genuine failure. */

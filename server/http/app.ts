@@ -1,5 +1,4 @@
 // The Express application: static files, health check, security middleware and the Remix handler.
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request, type Response } from "express";
@@ -7,7 +6,9 @@ import path from "node:path";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import type { RequestContext } from "~/context";
+import { boundedBodies } from "./body-limits";
 import { publicReportsRouter } from "./public-reports";
+import { createRequestHandler } from "./remix-handler";
 import { sameOriginOnly, securityHeaders } from "./security";
 
 export interface AppOptions {
@@ -53,6 +54,8 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
   }
 
   app.use(sameOriginOnly({ publicOrigin: config.publicOrigin }));
+  // Every body Remix reads is capped while it streams in (ADR 0030); the handler below reads only this counted copy.
+  app.use(boundedBodies());
 
   app.all(
     "*",
