@@ -126,9 +126,8 @@ export async function act<T>(form: FormData, fn: () => Promise<T>) {
 
 /** Only local paths may be redirect targets, so a link cannot send someone off-site after sign-in. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/home") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
   // Browsers drop tabs and newlines and read a backslash as "/", which would turn "/\t/evil.example" into "//evil.example".
-  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  if (typeof to !== "string" || !isLocalPath(to)) return fallback;
   const base = "http://cyclekeeper.invalid";
   let url: URL;
   try {
@@ -137,5 +136,12 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
     return fallback;
   }
   if (url.origin !== base) return fallback;
-  return url.pathname + url.search + url.hash;
+  const path = url.pathname + url.search + url.hash;
+  // Checked again on what is returned: "/.//evil.example" normalises to "//evil.example", which a browser reads as another host.
+  return isLocalPath(path) ? path : fallback;
+}
+
+/** A path a browser resolves on this site whatever it does with it: one leading slash, no backslash or control character. */
+function isLocalPath(path: string) {
+  return path.startsWith("/") && !path.startsWith("//") && !/[\u0000-\u001f\u007f\\]/.test(path) && new URL(path, "http://cyclekeeper.invalid").host === "cyclekeeper.invalid";
 }
