@@ -4,6 +4,7 @@ import type { PlanAccess } from "~/modules/plans/plan-document.server";
 import type { Grant } from "./auth";
 import { DocumentTooLarge, UnsafeLink, type Peer, type SharedDocument } from "./documents";
 import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage } from "./protocol";
+import { describeError } from "~/utils/log-safe";
 
 export interface ConnectionLimits {
   /** Sustained messages per second a connection may send… */
@@ -103,7 +104,7 @@ export class Connection implements Peer {
       if (error instanceof MalformedMessage) return this.close(CLOSE.invalidPayload, error.message.slice(0, 120));
       if (error instanceof DocumentTooLarge) return this.close(CLOSE.documentTooLarge, error.message);
       if (error instanceof UnsafeLink) return this.close(CLOSE.unsafeLink, error.message);
-      console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
+      console.error(`collab: message from ${this.user.id} failed: ${describeError(error, { frames: false })}`);
       this.close(CLOSE.serverError, "server error");
     }
   }
