@@ -16,7 +16,7 @@ import { listMeasures } from "~/modules/data/measures.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { Conflict, ValidationFailed } from "~/utils/errors";
-import { act, load, parseForm } from "~/utils/http.server";
+import { act, boundedForm, load, parseForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Import data · Cyclekeeper" }];
 
@@ -64,6 +64,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch {
     return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
   }
+  // The text rule and field cap every form gets (ADR 0030): a NUL in the file's name would otherwise reach the database.
+  form = boundedForm(form);
   if (form.get("intent") === "upload") {
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return { ok: false as const, fileError: file instanceof File && file.name ? "The file is empty." : "Choose a CSV file to upload." };

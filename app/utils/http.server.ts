@@ -75,7 +75,7 @@ export function boundedForm(form: FormData): FormData {
       throw new Response(`The form has too many fields (more than ${MAX_FORM_FIELDS}); nothing was saved.`, { status: 413, statusText: "Payload Too Large" });
     }
     if (typeof value === "string") clean.append(dropUnstorable(key), dropUnstorable(value));
-    else clean.append(dropUnstorable(key), value, value.name);
+    else clean.append(dropUnstorable(key), value, dropUnstorable(value.name));
   }
   return clean;
 }

@@ -159,6 +159,15 @@ describe("a NUL in a CSV file refuses the file and names the line", () => {
     expect(staged.n).toBe(0);
   });
 
+  it("but a NUL in the file's name is dropped and the file is read", async () => {
+    const header = importFields.join(",");
+    const text = `${header}\n${district.schoolA.name},2026-27,fall,all,all,sel-growth-mindset-mean,30,3.4\n`;
+    const res = await postMultipart(lead, "/data/import", multipart({ intent: "upload" }, { name: "out\u0000comes.csv", text }));
+    expect(res.status).toBe(302);
+    const staged = await one<{ file_name: string }>("select file_name from import_upload order by created_at desc limit 1", []);
+    expect(staged.file_name).toBe("outcomes.csv");
+  });
+
   it("in a student roster, 5 KiB in, and a NUL in a confirmed roster is dropped", async () => {
     const header = "student_id,given_name,family_name,grade";
     const { text, line } = csvWithNulAfter(header, (i) => `S-${i},Given${i},Family${i},3`, 5 * 1024, `S-bad,${MARKER}\u0000,Family,3`);
