@@ -80,6 +80,17 @@ export function boundedBodies(limitFor: (pathname: string) => BodyLimit = bodyLi
       },
     }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
     res.locals.body = body;
+    // A route that answers without reading the whole body (a 405, a redirect) leaves the rest on the socket: it is read
+    // and dropped, as Node would, but only up to the cap.
+    res.once("finish", () => {
+      if (req.complete || res.statusCode === 413) return;
+      req.removeAllListeners("data");
+      req.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limit.bytes) req.socket.destroy();
+      });
+      req.resume();
+    });
     next();
   };
 }

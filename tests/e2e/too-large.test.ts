@@ -2,10 +2,27 @@
 // scroll, axe-clean, its way back reachable by keyboard, and the sign-in form still working afterwards (ADR 0030).
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { artifactsDir, expectNoAxeViolations, newPage, signIn, useServerAndBrowser } from "./support";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "#db/client.server";
+import { makeDistrictWithPeople, TEST_PASSWORD } from "../factories";
+import { artifactsDir, expectNoAxeViolations, freshDataDir, launchBrowser, newPage, removeTempDirs, signIn, startServer, type ServerProcess } from "./support";
 
-const env = useServerAndBrowser();
+// A small district made by the factories rather than the demo: the server starts in seconds, even on a busy machine.
+const env = {} as { server: ServerProcess; browser: Browser; leadEmail: string };
+beforeAll(async () => {
+  const dataDir = freshDataDir("too-large");
+  const handle = await openDatabase({ dataDir: `${dataDir}/pglite` });
+  await handle.migrate();
+  env.leadEmail = (await makeDistrictWithPeople(handle.db)).lead.email;
+  await handle.close();
+  [env.server, env.browser] = await Promise.all([startServer({ demo: "0", dataDir }), launchBrowser()]);
+});
+afterAll(async () => {
+  await env.browser?.close();
+  await env.server?.stop();
+  removeTempDirs();
+});
 const shotsDir = path.join(artifactsDir, "screenshots");
 
 describe("a form too large to send", () => {
@@ -40,7 +57,7 @@ describe("a form too large to send", () => {
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Go back to the form");
       await page.keyboard.press("Enter");
       await page.waitForURL((url) => url.pathname === "/sign-in");
-      await signIn(page, "lead@riverbend.example");
+      await signIn(page, env.leadEmail, TEST_PASSWORD);
     } finally {
       await context.close();
     }

@@ -140,6 +140,15 @@ describe("signed-in routes", () => {
     expectRefused(sent, 1 * MiB);
   });
 
+  it("answers a page without an action at once and drops, never keeps, what is still sent", async () => {
+    const before = memory();
+    const sent = await sendBody("/data/trend", 200 * MiB, { cookie: lead.cookieHeader() });
+    expect(sent.status).toBe(405);
+    expect(sent.bytesSent).toBeLessThan(16 * MiB);
+    expect(memory().peakMiB - before.peakMiB).toBeLessThan(50);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it("refuses a form with too many fields, in a page that names the problem", async () => {
     const fields = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`f${i}`, "1"]));
     const res = await new TestClient(server.url).post("/sign-in", fields);
