@@ -39,8 +39,13 @@ export function bodyLimitFor(pathname: string): BodyLimit {
   return UPLOAD_LIMITS.find((u) => u.path.test(pathname))?.limit ?? FORM_LIMIT;
 }
 
-/** How long a refused upload may keep sending (read and thrown away) so its browser can read the 413 before the socket closes. */
-const LINGER_MS = 2_000;
+/**
+ * After a 413, what the client still sends is read and thrown away, so that its browser finishes sending and reads the
+ * answer instead of seeing the connection reset; for at most LINGER_MS in all, or until it pauses for LINGER_IDLE_MS
+ * (nginx's lingering close does the same).
+ */
+const LINGER_MS = 30_000;
+const LINGER_IDLE_MS = 5_000;
 
 /**
  * Replaces the request's body with a counted copy in `res.locals.body` (read by the Remix adapter in remix-handler.ts):
@@ -105,12 +110,19 @@ export class BodyTooLarge extends Error {
 function refuse(req: Request, res: Response, limit: BodyLimit) {
   if (res.headersSent) return;
   // Whatever the client still sends is read and dropped (never kept), briefly, then the connection is closed.
+  const close = () => req.socket.destroy();
+  const linger = setTimeout(close, LINGER_MS).unref();
+  let idle = setTimeout(close, LINGER_IDLE_MS).unref();
   req.removeAllListeners("data");
-  req.on("data", () => {});
+  req.on("data", () => {
+    clearTimeout(idle);
+    idle = setTimeout(close, LINGER_IDLE_MS).unref();
+  });
   req.resume();
-  const linger = setTimeout(() => req.socket.destroy(), LINGER_MS);
-  linger.unref();
-  req.socket.once("close", () => clearTimeout(linger));
+  req.socket.once("close", () => {
+    clearTimeout(linger);
+    clearTimeout(idle);
+  });
   res.setHeader("Connection", "close");
   res.status(413);
   const back = safeRedirectPath(req.path.replace(/\.data$/, ""), "/");
@@ -135,7 +147,7 @@ a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 <body>
 <main>
 <h1>That was too large to send</h1>
-<p>Nothing was saved. ${escapeHtml(limit.allowance)}</p>
+<p>Nothing was saved. ${escapeHtml(limit.allowance).replace(/ MB\b/g, "&nbsp;MB")}</p>
 <p><a href="${escapeHtml(back)}">Go back to the form</a></p>
 </main>
 </body>
