@@ -176,7 +176,7 @@ describe("signed-in routes", () => {
     const before = memory();
     const sent = await sendBody("/data/import", 60 * MiB, { cookie: lead.cookieHeader(), contentType: `multipart/form-data; boundary=${boundary}` });
     expectRefused(sent, 51 * MiB);
-    expect(sent.text).toContain("A data file can be up to 50 MB");
+    expect(sent.text.replaceAll("&nbsp;", " ")).toContain("A data file can be up to 50 MB");
     const after = memory();
     figures.push(`POST /data/import, 60 MB chunked: 413 after ${(sent.bytesSent / MiB).toFixed(1)} MiB sent; peak RSS ${before.peakMiB} → ${after.peakMiB} MiB`);
   });
