@@ -58,11 +58,15 @@ export function boundedBodies(limitFor: (pathname: string) => BodyLimit = bodyLi
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > limit.bytes) return refuse(req, res, limit);
     let received = 0;
+    // Once the stream has ended, failed or been cancelled by its reader, nothing more may be put into it.
+    let settled = false;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         req.on("data", (chunk: Buffer) => {
+          if (settled) return;
           received += chunk.length;
           if (received > limit.bytes) {
+            settled = true;
             req.removeAllListeners("data");
             controller.error(new BodyTooLarge(limit));
             refuse(req, res, limit);
@@ -73,14 +77,21 @@ export function boundedBodies(limitFor: (pathname: string) => BodyLimit = bodyLi
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
         req.once("end", () => {
-          if (received <= limit.bytes) controller.close();
+          if (settled) return;
+          settled = true;
+          controller.close();
         });
-        req.once("error", (error) => controller.error(error));
+        req.once("error", (error) => {
+          if (settled) return;
+          settled = true;
+          controller.error(error);
+        });
       },
       pull() {
         req.resume();
       },
       cancel() {
+        settled = true;
         req.destroy();
       },
     }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });

@@ -23,7 +23,9 @@ export function createRequestHandler({
       if (res.headersSent) return;
       await sendRemixResponse(res, response);
     } catch (error) {
-      if (res.headersSent) return;
+      // After a 413 the cut-off request may fail in any way; it has been answered. Anything else (a response that
+      // failed half-way included) goes to the app's error handler, which logs it redacted and closes the socket.
+      if (res.headersSent && res.statusCode === 413) return;
       next(error);
     }
   };
