@@ -5,6 +5,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { describeError } from "./utils/log-safe";
 import { NonceProvider } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -39,7 +40,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) console.error(describeError(error));
         },
       },
     );
@@ -90,7 +91,8 @@ function coalescing() {
   return stream;
 }
 
+/** Logs a loader's or action's failure without what the request carried: a failed query's message holds its parameters. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  console.error(error);
+  console.error(`${request.method} ${new URL(request.url).pathname} failed: ${describeError(error)}`);
 }

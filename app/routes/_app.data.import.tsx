@@ -17,7 +17,8 @@ import type { ImportPreviewData } from "~/modules/data/import-preview";
 import { listMeasures } from "~/modules/data/measures.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
-import { act, load, parseForm } from "~/utils/http.server";
+import { act, boundedForm, load, parseForm } from "~/utils/http.server";
+import { dropUnstorable } from "~/utils/text";
 
 export const meta: MetaFunction = () => [{ title: "Import data · Cyclekeeper" }];
 
@@ -95,7 +96,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return { ok: false as const, fileError: `The first row has ${head.headers.length.toLocaleString("en-US")} columns; a data file has at most ${MAX_COLUMNS.toLocaleString("en-US")}. Check that the file is a CSV of outcome data.` };
     }
     const staged = await stageUpload(context.db, { userId: user.id, districtId: user.districtId }, {
-      fileName: (file.name || "upload.csv").slice(0, 200),
+      // A NUL in the file's name would otherwise reach the database (the text rule, ADR 0030).
+      fileName: (dropUnstorable(file.name) || "upload.csv").slice(0, 200),
       encoding: decoded.encoding,
       text: decoded.text,
       bytes: file.bytes.length,
@@ -108,6 +110,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch {
     return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
   }
+  // The text rule and field cap every form gets (ADR 0030).
+  form = boundedForm(form);
   return act(form, async () => {
     const input = parseForm(form, commitSchema);
     const staged = await openUpload(context.db, user, input.upload);

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { Card, Notice, PageHeader } from "~/components/ui/layout";
 import { requireUser } from "~/modules/people/auth.server";
 import { StudentSupportNav } from "~/modules/students/components/StudentBits";
-import { indicatorTemplate, rosterTemplate } from "~/modules/students/student-import";
+import { indicatorTemplate, MAX_STUDENT_IMPORT_BYTES, rosterTemplate } from "~/modules/students/student-import";
 import { importKindSchema } from "~/modules/students/students.schema";
 import { checkImport, commitImport, schoolFor } from "~/modules/students/students.server";
 import { load, readForm, toHttpError } from "~/utils/http.server";
@@ -17,8 +17,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const schoolId = uuidParam(params, "schoolId");
   return load(async () => ({ school: await schoolFor(context.db, user, schoolId, "student:work") }));
 }
-
-const MAX_BYTES = 20 * 1024 * 1024;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -37,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else {
       const file = form.get("file");
       if (!(file instanceof File) || file.size === 0) return { stage: "error" as const, kind: kind.data, message: "Choose a CSV file to import." };
-      if (file.size > MAX_BYTES) return { stage: "error" as const, kind: kind.data, message: "The file is larger than 20 MB." };
+      if (file.size > MAX_STUDENT_IMPORT_BYTES) return { stage: "error" as const, kind: kind.data, message: "The file is larger than 20 MB." };
       text = await file.text();
       fileName = file.name.slice(0, 200);
     }

@@ -37,9 +37,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     context.config,
   );
   if (!result.ok && result.reason === "throttled") {
-    const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
+    const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    // The per-account wait is at most 30 s (ADR 0030); rounding it up to "1 minute" would send people away for nothing.
+    const wait = seconds <= 30 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
     return data<FormState>(
-      { formError: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`, values: formValues(form) },
+      { formError: `Too many attempts. Wait ${wait} and try again.`, values: formValues(form) },
       { status: 429, headers: { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } },
     );
   }

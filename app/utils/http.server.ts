@@ -1,6 +1,7 @@
 // The one place that turns typed domain errors into HTTP responses, plus form parsing for actions.
 import { data } from "@remix-run/node";
 import type { z } from "zod";
+import { dropUnstorable } from "./text";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "./errors";
 
 export interface ActionFailure {
@@ -50,12 +51,35 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S): z.out
   return result.data;
 }
 
+/** No form of ours has more than a few hundred fields; thousands of tiny ones cost parsing time for nothing. */
+export const MAX_FORM_FIELDS = 1_000;
+
+/**
+ * The form of a request, bounded (the body's size is capped while it streams in, server/http/body-limits.ts; the
+ * field count here) and with every text value under the text rule: what PostgreSQL cannot store is dropped (ADR 0030).
+ */
 export async function readForm(request: Request) {
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw new Response("The form could not be read.", { status: 400 });
   }
+  return boundedForm(form);
+}
+
+/** The same form with the field-count cap applied and unstorable characters dropped from its text values. */
+export function boundedForm(form: FormData): FormData {
+  let fields = 0;
+  const clean = new FormData();
+  for (const [key, value] of form) {
+    if (++fields > MAX_FORM_FIELDS) {
+      throw new Response(`The form has too many fields (more than ${MAX_FORM_FIELDS}); nothing was saved.`, { status: 413, statusText: "Payload Too Large" });
+    }
+    if (typeof value === "string") clean.append(dropUnstorable(key), dropUnstorable(value));
+    else clean.append(dropUnstorable(key), value, dropUnstorable(value.name));
+  }
+  return clean;
 }
 
 /** Maps a thrown domain error to a response; anything else is rethrown as a genuine failure. */
@@ -107,9 +131,8 @@ export async function act<T>(form: FormData, fn: () => Promise<T>) {
 
 /** Only local paths may be redirect targets, so a link cannot send someone off-site after sign-in. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/home") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
   // Browsers drop tabs and newlines and read a backslash as "/", which would turn "/\t/evil.example" into "//evil.example".
-  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  if (typeof to !== "string" || !isLocalPath(to)) return fallback;
   const base = "http://cyclekeeper.invalid";
   let url: URL;
   try {
@@ -118,5 +141,12 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
     return fallback;
   }
   if (url.origin !== base) return fallback;
-  return url.pathname + url.search + url.hash;
+  const path = url.pathname + url.search + url.hash;
+  // Checked again on what is returned: "/.//evil.example" normalises to "//evil.example", which a browser reads as another host.
+  return isLocalPath(path) ? path : fallback;
+}
+
+/** A path a browser resolves on this site whatever it does with it: one leading slash, no backslash or control character. */
+function isLocalPath(path: string) {
+  return path.startsWith("/") && !path.startsWith("//") && !/[\u0000-\u001f\u007f\\]/.test(path) && new URL(path, "http://cyclekeeper.invalid").host === "cyclekeeper.invalid";
 }

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { DocumentChannels, RemoteChange } from "./documents";
+import { describeError } from "~/utils/log-safe";
 
 /** What the cluster hands to this instance. */
 export interface ClusterHandlers {
@@ -121,7 +122,7 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       } else if (kind === KIND.awareness) handlers.awareness(documentId, decoding.readVarUint8Array(decoder));
       else if (kind === KIND.head) handlers.head(documentId, decoding.readVarUint(decoder));
     } catch (error) {
-      console.error(`collab cluster: ignoring an undecodable message: ${(error as Error).message}`);
+      console.error(`collab cluster: ignoring an undecodable message: ${describeError(error, { frames: false })}`);
     }
   }
 

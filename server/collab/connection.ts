@@ -5,6 +5,7 @@ import type { Grant } from "./auth";
 import { DocumentTooLarge, UnsafeLink, type Peer, type SharedDocument } from "./documents";
 import { decodeClientMessage, encodeReadOnlyNotice, encodeSyncStep1, MalformedMessage, PresenceRefused } from "./protocol";
 import { ChangeRefused } from "./validation";
+import { describeError } from "~/utils/log-safe";
 
 export interface ConnectionLimits {
   /** Sustained messages per second a connection may send… */
@@ -120,7 +121,7 @@ export class Connection implements Peer {
       if (error instanceof UnsafeLink) return this.close(CLOSE.unsafeLink, error.message);
       if (error instanceof ChangeRefused) return this.close(error.refusal.kind === "too-large" ? CLOSE.documentTooLarge : CLOSE.invalidChange, error.message);
       if (error instanceof PresenceRefused) return this.close(CLOSE.policy, error.message);
-      console.error(`collab: message from ${this.user.id} failed: ${(error as Error).message}`);
+      console.error(`collab: message from ${this.user.id} failed: ${describeError(error, { frames: false })}`);
       this.close(CLOSE.serverError, "server error");
     }
   }

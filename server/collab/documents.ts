@@ -6,6 +6,7 @@ import { checkHref } from "~/editor/links";
 import type { DocumentStore, MissedUpdates, StoredUpdate } from "./persistence";
 import { ChangeGate, ChangeRefused } from "./validation";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
+import { describeError } from "~/utils/log-safe";
 
 /** A connection as a document sees it. */
 export interface Peer {
@@ -157,7 +158,7 @@ export class SharedDocument {
       try {
         Y.applyUpdate(this.doc, row.update);
       } catch (error) {
-        console.error(`collab: skipping update ${row.seq} of document ${id}: ${(error as Error).message}`);
+        console.error(`collab: skipping update ${row.seq} of document ${id}: ${describeError(error, { frames: false })}`);
       }
     }
     this.appliedSeq = loaded.lastSeq;
@@ -334,7 +335,7 @@ export class SharedDocument {
     try {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
     } catch (error) {
-      console.error(`collab: another instance's awareness for document ${this.id} failed: ${(error as Error).message}`);
+      console.error(`collab: another instance's awareness for document ${this.id} failed: ${describeError(error, { frames: false })}`);
     }
   }
 
@@ -361,7 +362,7 @@ export class SharedDocument {
     try {
       Y.applyUpdate(this.doc, change.update, REMOTE);
     } catch (error) {
-      console.error(`collab: applying another instance's update ${change.from}–${change.to} of document ${this.id} failed: ${(error as Error).message}`);
+      console.error(`collab: applying another instance's update ${change.from}–${change.to} of document ${this.id} failed: ${describeError(error, { frames: false })}`);
     }
     this.approxBytes += change.update.byteLength;
     this.noteChangeAt(new Date(change.at));
@@ -397,7 +398,7 @@ export class SharedDocument {
       try {
         Y.applyUpdate(this.doc, row.update, REMOTE);
       } catch (error) {
-        console.error(`collab: skipping update ${row.seq} of document ${this.id}: ${(error as Error).message}`);
+        console.error(`collab: skipping update ${row.seq} of document ${this.id}: ${describeError(error, { frames: false })}`);
       }
       this.appliedSeq = row.seq;
       this.approxBytes += row.update.byteLength;
@@ -428,7 +429,7 @@ export class SharedDocument {
       .then(() => {
         this.snapshotSeq = Math.max(this.snapshotSeq, seq);
       })
-      .catch((error: Error) => console.error(`collab: compacting document ${this.id} failed: ${error.message}`))
+      .catch((error: Error) => console.error(`collab: compacting document ${this.id} failed: ${describeError(error, { frames: false })}`))
       .finally(() => {
         this.compacting = null;
       });
@@ -490,7 +491,7 @@ export class SharedDocument {
       // Not stored, so not applied and not acknowledged. The in-memory doc can no longer be trusted to match the
       // log, so every client is sent away; they reconnect, the document is loaded afresh, and their unsaved
       // changes come back in the sync exchange.
-      console.error(`collab: storing updates of document ${this.id} failed: ${(error as Error).message}`);
+      console.error(`collab: storing updates of document ${this.id} failed: ${describeError(error, { frames: false })}`);
       this.broken = true;
       for (const job of [...jobs, ...this.queue]) if (job.kind === "update") job.receipt?.reject(new Error("the change could not be stored"));
       this.queue = [];
@@ -515,7 +516,7 @@ export class SharedDocument {
             if (this.peers.has(job.peer)) job.run();
           } catch (error) {
             job.peer.close(1011, "server error");
-            console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+            console.error(`collab: answering a client of document ${this.id} failed: ${describeError(error, { frames: false })}`);
           }
           continue;
         }
@@ -523,7 +524,7 @@ export class SharedDocument {
         try {
           Y.applyUpdate(this.doc, job.update, job.peer);
         } catch (error) {
-          console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${(error as Error).message}`);
+          console.error(`collab: applying update ${row.seq} of document ${this.id} failed: ${describeError(error, { frames: false })}`);
         }
         this.appliedSeq = row.seq;
         job.receipt?.resolve(row.seq);
@@ -554,7 +555,7 @@ export class SharedDocument {
     try {
       missed = await this.store.missedSince(this.id, this.appliedSeq);
     } catch (error) {
-      console.error(`collab: reading document ${this.id}'s log from seq ${this.appliedSeq} failed: ${(error as Error).message}`);
+      console.error(`collab: reading document ${this.id}'s log from seq ${this.appliedSeq} failed: ${describeError(error, { frames: false })}`);
       missed = { snapshot: null, rows: [] };
       this.retryCatchUp();
     }
@@ -568,7 +569,7 @@ export class SharedDocument {
             job.run();
           } catch (error) {
             job.peer.close(1011, "server error");
-            console.error(`collab: answering a client of document ${this.id} failed: ${(error as Error).message}`);
+            console.error(`collab: answering a client of document ${this.id} failed: ${describeError(error, { frames: false })}`);
           }
         }
       }

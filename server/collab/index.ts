@@ -12,6 +12,7 @@ import { CLOSE, Connection, type ConnectionLimits } from "./connection";
 import { DocumentRegistry, type DocumentOptions } from "./documents";
 import { DocumentStore } from "./persistence";
 import type { Cluster, ClusterHandlers } from "./cluster";
+import { describeError } from "~/utils/log-safe";
 
 export interface CollabOptions extends DocumentOptions, ConnectionLimits {
   /** Largest frame accepted; bigger ones close the connection with 1009. */
@@ -92,7 +93,7 @@ export function attachCollab(
       return refuse(socket, 404, "no such document");
     }
     accept(req, socket, head, documentId).catch((error: Error) => {
-      console.error(`collab: accepting a socket failed: ${error.message}`);
+      console.error(`collab: accepting a socket failed: ${describeError(error, { frames: false })}`);
       socket.destroy();
     });
   };
@@ -104,14 +105,14 @@ export function attachCollab(
       grant = await authorizeUpgrade(db, config, req, documentId);
     } catch (error) {
       if (error instanceof Refusal) return refuse(socket, error.status, error.message);
-      console.error(`collab: authorizing a socket failed: ${(error as Error).message}`);
+      console.error(`collab: authorizing a socket failed: ${describeError(error, { frames: false })}`);
       return refuse(socket, 503, "try again later");
     }
     // The document is loaded before the upgrade completes: if it cannot be, the client hears 503, never an empty document.
     try {
       await documents.acquire(documentId);
     } catch (error) {
-      console.error(`collab: loading document ${documentId} failed: ${(error as Error).message}`);
+      console.error(`collab: loading document ${documentId} failed: ${describeError(error, { frames: false })}`);
       return refuse(socket, 503, "the document cannot be loaded now");
     }
     if (socket.destroyed) return;

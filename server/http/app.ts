@@ -1,13 +1,15 @@
 // The Express application: static files, health check, security middleware and the Remix handler.
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
-import express, { type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 import path from "node:path";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import type { RequestContext } from "~/context";
+import { describeError } from "~/utils/log-safe";
+import { boundedBodies } from "./body-limits";
 import { publicReportsRouter } from "./public-reports";
+import { createRequestHandler } from "./remix-handler";
 import { sameOriginOnly, securityHeaders } from "./security";
 
 export interface AppOptions {
@@ -53,6 +55,8 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
   }
 
   app.use(sameOriginOnly({ publicOrigin: config.publicOrigin }));
+  // Every body Remix reads is capped while it streams in (ADR 0030); the handler below reads only this counted copy.
+  app.use(boundedBodies());
 
   app.all(
     "*",
@@ -68,5 +72,11 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
       }) satisfies RequestContext,
     }),
   );
+  // Express's own handler would print the whole error, a failed query's parameters included (ADR 0030).
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(`${req.method} ${req.path} failed: ${describeError(error)}`);
+    if (res.headersSent) return void req.socket.destroy();
+    res.status(500).type("text/plain").send("Something went wrong on our side. Try again in a moment.");
+  });
   return app;
 }

@@ -35,7 +35,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Cross-site request forgery guard: a state change must come from our own origin, as the
- * browser reports it in Origin (or, failing that, Sec-Fetch-Site). Requests that say neither are refused.
+ * browser reports it in Origin (or, only when Origin is absent, Sec-Fetch-Site). Requests that say neither are refused.
  */
 export function sameOriginOnly(options: { publicOrigin?: string }) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -43,7 +43,9 @@ export function sameOriginOnly(options: { publicOrigin?: string }) {
     const origin = req.get("origin");
     const allowed = new Set([`${req.protocol}://${req.get("host")}`]);
     if (options.publicOrigin) allowed.add(new URL(options.publicOrigin).origin);
-    if (origin && origin !== "null") {
+    // A present Origin decides alone. "null" (a sandboxed frame, a data: page) is an origin that is not ours: letting
+    // Sec-Fetch-Site vouch for it passed it on to Remix, whose own host/origin check then threw, a 500 (issue #17).
+    if (origin !== undefined) {
       if (allowed.has(origin)) return next();
     } else if (req.get("sec-fetch-site") === "same-origin") {
       return next();

@@ -47,10 +47,29 @@ describe("redirectTo after sign-in", () => {
     ["a tab between the slashes", "/\t/evil.example/"],
     ["a newline between the slashes", "/\n/evil.example/"],
     ["a javascript: URL", "javascript:alert(1)"],
+    // Values that pass a check of their first characters but normalise to "//host" (issue #17).
+    ["a dot segment before the slashes", "/.//evil.example"],
+    ["dot-dot segments before the slashes", "/../..//evil.example"],
+    ["an encoded dot segment", "/%2e//evil.example"],
+    ["an encoded dot-dot segment", "/%2e%2e//evil.example/x"],
+    ["a dot segment and a backslash", "/./\\evil.example"],
+    ["a dot segment and a tab", "/./\t/evil.example"],
+    ["a slash and a backslash", "/\\/evil.example"],
+    ["a leading tab", "\t//evil.example"],
+    ["an encoded slash pair", "/%2F%2Fevil.example"],
+    ["three slashes", "///evil.example"],
+    ["a dot segment and three slashes", "/.///evil.example"],
   ])("keeps the visitor on this site when redirectTo is %s", async (_label, redirectTo) => {
     const res = await signInWith(redirectTo);
     expect(res.status).toBe(302);
     const target = browserTarget(res.location ?? "");
     expect(target.origin).toBe(new URL(server.url).origin);
+    expect(res.location).not.toMatch(/^[/\\]{2}|^[a-z]+:/i);
+  });
+
+  it("keeps an ordinary path with dot segments, normalised", async () => {
+    const res = await signInWith("/cycles/./x/../");
+    expect(res.status).toBe(302);
+    expect(res.location).toBe("/cycles/");
   });
 });

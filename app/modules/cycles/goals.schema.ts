@@ -1,6 +1,7 @@
 // Forms about goals, their strategies and a school's adoption of a district goal. Values arrive as strings from FormData.
 import { z } from "zod";
 import { checkpoints, isIsoDate } from "./school-year";
+import { stripBidiControls } from "~/utils/text";
 
 export const goalKinds = ["implementation", "outcome"] as const;
 export type GoalKind = (typeof goalKinds)[number];
@@ -69,7 +70,7 @@ const schoolIds = z.preprocess(
 
 const common = {
   title: z.preprocess(
-    (v) => v ?? "",
+    (v) => (typeof v === "string" ? stripBidiControls(v) : (v ?? "")),
     z.string({ error: "Enter a title for the goal." }).trim().min(1, "Enter a title for the goal.").max(200, "Keep the title under 200 characters."),
   ),
   description: text("description", 4000),
@@ -118,7 +119,7 @@ export const goalSchema = z
 
 export const strategySchema = z.object({
   title: z.preprocess(
-    (v) => v ?? "",
+    (v) => (typeof v === "string" ? stripBidiControls(v) : (v ?? "")),
     z
       .string({ error: "Enter what the strategy is." })
       .trim()

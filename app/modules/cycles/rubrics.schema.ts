@@ -1,5 +1,6 @@
 // Forms of the rubric editor: an item's wording, a new item, publishing a draft.
 import { z } from "zod";
+import { nameText } from "~/utils/text";
 
 const levelNames = ["not yet planned or implemented", "partially planned and implemented", "mostly planned and implemented", "fully planned and implemented"];
 
@@ -11,7 +12,7 @@ const descriptor = (n: 1 | 2 | 3 | 4) =>
     .max(1000, `Keep the level ${n} descriptor under 1,000 characters.`);
 
 const wording = {
-  title: z.string({ error: "Give the item a title." }).trim().min(1, "Give the item a title.").max(200, "Keep the title under 200 characters."),
+  title: nameText(z.string({ error: "Give the item a title." }).trim().min(1, "Give the item a title.").max(200, "Keep the title under 200 characters.")),
   level1: descriptor(1),
   level2: descriptor(2),
   level3: descriptor(3),

@@ -2,6 +2,7 @@
 // against the district's schools, student groups and measures before anything is written.
 import Papa from "papaparse";
 import { parseSchoolYear, schoolYearLabel } from "~/modules/cycles/school-year";
+import { firstUnstorableLine, unstorableFileError } from "~/utils/text";
 
 /** The fields every row needs, in the order the template lists them. */
 export const importFields = ["school", "school_year", "term", "grade", "student_group", "measure", "n", "value"] as const;
@@ -49,6 +50,13 @@ export type Decoded = { ok: true; text: string; encoding: "utf-8" | "utf-16le" |
  * NUL bytes and no mark (UTF-16 without a BOM, or a spreadsheet's binary format) is refused with a clear message.
  */
 export function decodeUpload(bytes: Uint8Array): Decoded {
+  const decoded = decodeBytes(bytes);
+  // A NUL past the first 4 KiB (or one written as UTF-16) would reach the database, which refuses it (ADR 0030).
+  const nul = decoded.ok ? firstUnstorableLine(decoded.text) : null;
+  return nul === null ? decoded : { ok: false, error: unstorableFileError(nul) };
+}
+
+function decodeBytes(bytes: Uint8Array): Decoded {
   if (bytes.length === 0) return { ok: false, error: "The file is empty." };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { ok: true, text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le" };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { ok: true, text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be" };

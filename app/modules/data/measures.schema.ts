@@ -1,5 +1,6 @@
 // Forms for the measures catalog and the district's own student groups.
 import { z } from "zod";
+import { nameText } from "~/utils/text";
 
 export const measureUnits = ["percent", "mean"] as const;
 export const measureUnitLabels: Record<(typeof measureUnits)[number], string> = { percent: "Percent (%)", mean: "Mean score" };
@@ -19,11 +20,13 @@ export const measureCategoryLabels: Record<(typeof measureCategories)[number], s
   custom: "Other",
 };
 
-const name = z
-  .string({ error: "Enter a name." })
-  .trim()
-  .min(2, "Use at least 2 characters.")
-  .max(120, "Use at most 120 characters.");
+const name = nameText(
+  z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(2, "Use at least 2 characters.")
+    .max(120, "Use at most 120 characters."),
+);
 
 const scaleNumber = (what: string) =>
   z

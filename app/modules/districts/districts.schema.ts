@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isTimeZone } from "~/utils/time-zone";
 import { districtNameSchema } from "~/modules/people/people.schema";
+import { nameText } from "~/utils/text";
 
 export const schoolLevels = ["elementary", "middle", "high", "k8", "other"] as const;
 export const schoolLevelLabels: Record<(typeof schoolLevels)[number], string> = {
@@ -13,7 +14,7 @@ export const schoolLevelLabels: Record<(typeof schoolLevels)[number], string> = 
 };
 
 export const schoolSchema = z.object({
-  name: z.string({ error: "Enter the school's name." }).trim().min(2, "Use at least 2 characters.").max(120, "Use at most 120 characters."),
+  name: nameText(z.string({ error: "Enter the school's name." }).trim().min(2, "Use at least 2 characters.").max(120, "Use at most 120 characters.")),
   level: z.enum(schoolLevels, { error: "Choose a level." }),
 });
 

@@ -1,6 +1,7 @@
 // Forms about people: sign-in, first run, invites, roles.
 import { z } from "zod";
 import { roles } from "./permissions";
+import { nameText } from "~/utils/text";
 
 const email = z
   .string({ error: "Enter an email address." })
@@ -15,11 +16,13 @@ export const newPassword = z
   .min(12, "Use at least 12 characters.")
   .max(200, "Use at most 200 characters.");
 
-const personName = z
-  .string({ error: "Enter a name." })
-  .trim()
-  .min(1, "Enter a name.")
-  .max(120, "Use at most 120 characters.");
+const personName = nameText(
+  z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name.")
+    .max(120, "Use at most 120 characters."),
+);
 
 export const signInSchema = z.object({
   email,
@@ -33,11 +36,13 @@ export const slugSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Use 1–40 lowercase letters, digits and hyphens, not starting or ending with a hyphen.");
 
-export const districtNameSchema = z
-  .string({ error: "Enter the district's name." })
-  .trim()
-  .min(3, "Use at least 3 characters.")
-  .max(160, "Use at most 160 characters.");
+export const districtNameSchema = nameText(
+  z
+    .string({ error: "Enter the district's name." })
+    .trim()
+    .min(3, "Use at least 3 characters.")
+    .max(160, "Use at most 160 characters."),
+);
 
 export const firstRunSchema = z
   .object({

@@ -1,7 +1,9 @@
-// Sign-in throttling keyed by (account, address) and by address, so an attacker elsewhere cannot lock a real user out.
-import { eq, inArray, sql } from "drizzle-orm";
+// Sign-in throttling keyed by (account, address) and by address, so an attacker elsewhere cannot lock a real user out,
+// plus a capped per-account wait between attempts, so rotating addresses cannot buy unlimited guesses (ADR 0030).
+import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "#db/client.server";
 import { signInThrottle } from "#db/schema";
+import { accountSlowDown, accountWaitMs, clientAddressKey } from "./throttle";
 
 export const throttlePolicy = {
   /** Attempts of one account from one address, in one window, before it must wait. */
@@ -14,8 +16,11 @@ export const throttlePolicy = {
   blockMaxMs: 15 * 60_000,
 };
 
+/** Addresses count per client (an IPv6 /64, IPv4-mapped as IPv4); the account's key counts its failures from anywhere. */
 function keys(email: string, ip: string) {
-  return { pair: `pair:${email.trim().toLowerCase()}|${ip}`, address: `ip:${ip}` };
+  const account = email.trim().toLowerCase();
+  const client = clientAddressKey(ip);
+  return { pair: `pair:${account}|${client}`, address: `ip:${client}`, account: `account:${account}` };
 }
 
 export type AttemptDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -25,9 +30,11 @@ export type AttemptDecision = { allowed: true } | { allowed: false; retryAfterMs
  * cannot all slip past the limit: the one that takes the count over the limit, and every one after it, is refused.
  */
 export async function beginSignInAttempt(db: Database, email: string, ip: string): Promise<AttemptDecision> {
-  const { pair, address } = keys(email, ip);
+  const { pair, address, account } = keys(email, ip);
   const blockedFor = await blockedForMs(db, [pair, address]);
   if (blockedFor > 0) return { allowed: false, retryAfterMs: blockedFor };
+  const accountWait = await claimAccountTurn(db, account);
+  if (accountWait > 0) return { allowed: false, retryAfterMs: accountWait };
   const pairCount = await bump(db, pair);
   const addressCount = await bump(db, address);
   const over = [
@@ -40,7 +47,8 @@ export async function beginSignInAttempt(db: Database, email: string, ip: string
 
 /** A failed attempt that reached the limit starts the block for the next one. */
 export async function signInFailed(db: Database, email: string, ip: string) {
-  const { pair, address } = keys(email, ip);
+  const { pair, address, account } = keys(email, ip);
+  await bump(db, account);
   const rows = await db
     .select({ key: signInThrottle.key, failures: signInThrottle.failures })
     .from(signInThrottle)
@@ -52,12 +60,12 @@ export async function signInFailed(db: Database, email: string, ip: string) {
 }
 
 /**
- * A successful sign-in clears the pair's count and takes its own attempt back off the address's count,
+ * A successful sign-in clears the pair's and the account's counts and takes its own attempt back off the address's count,
  * but keeps the address's earlier failures: one good password must not reset a spray.
  */
 export async function signInSucceeded(db: Database, email: string, ip: string) {
-  const { pair, address } = keys(email, ip);
-  await db.delete(signInThrottle).where(eq(signInThrottle.key, pair));
+  const { pair, address, account } = keys(email, ip);
+  await db.delete(signInThrottle).where(inArray(signInThrottle.key, [pair, account]));
   await db
     .update(signInThrottle)
     .set({ failures: sql`greatest(${signInThrottle.failures} - 1, 0)` })
@@ -100,4 +108,26 @@ async function block(db: Database, key: string, excess: number) {
     .set({ blockedUntil: new Date(Date.now() + blockMs) })
     .where(eq(signInThrottle.key, key));
   return blockMs;
+}
+
+/**
+ * Past its free failures, an account takes one attempt at a time from anywhere, each followed by a wait (growing,
+ * capped at accountSlowDown.maxMs). The turn is claimed in one conditional update, so attempts sent together from
+ * many addresses get one turn between them, not one each. Returns 0 when this attempt may go ahead, else the wait left.
+ */
+async function claimAccountTurn(db: Database, key: string): Promise<number> {
+  const now = new Date();
+  const [row] = await db
+    .select({ failures: signInThrottle.failures, windowStartedAt: signInThrottle.windowStartedAt, blockedUntil: signInThrottle.blockedUntil })
+    .from(signInThrottle)
+    .where(eq(signInThrottle.key, key));
+  if (!row || row.failures < accountSlowDown.freeFailures) return 0;
+  if (row.windowStartedAt.getTime() < now.getTime() - throttlePolicy.windowMs) return 0;
+  const claimed = await db
+    .update(signInThrottle)
+    .set({ blockedUntil: new Date(now.getTime() + accountWaitMs(row.failures + 1)) })
+    .where(and(eq(signInThrottle.key, key), or(isNull(signInThrottle.blockedUntil), lte(signInThrottle.blockedUntil, now))))
+    .returning({ key: signInThrottle.key });
+  if (claimed.length) return 0;
+  return Math.max(1, await blockedForMs(db, [key]));
 }

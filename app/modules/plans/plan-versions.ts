@@ -6,15 +6,18 @@ import * as Y from "yjs";
 import { z } from "zod";
 import { DOCUMENT_FIELD, editorSchema } from "~/editor/extensions";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
+import { nameText } from "~/utils/text";
 
 export const VERSION_NAME_MAX = 120;
 
 export const saveVersionSchema = z.object({
-  name: z
-    .string({ error: "Give the version a name." })
-    .trim()
-    .min(1, "Give the version a name, such as “Approved by board, May 2027”.")
-    .max(VERSION_NAME_MAX, `Keep the name to ${VERSION_NAME_MAX} characters or fewer.`),
+  name: nameText(
+    z
+      .string({ error: "Give the version a name." })
+      .trim()
+      .min(1, "Give the version a name, such as “Approved by board, May 2027”.")
+      .max(VERSION_NAME_MAX, `Keep the name to ${VERSION_NAME_MAX} characters or fewer.`),
+  ),
 });
 
 export type VersionKind = "named" | "daily";

@@ -5,6 +5,7 @@ import { goalDecisions } from "~/modules/cycles/lifecycle";
 import { decisionFields } from "~/modules/cycles/lifecycle.schema";
 import { checkpoints, isIsoDate } from "~/modules/cycles/school-year";
 import { dataViewKeys, findingKinds, parseFindingEvidence, parseFindingTarget, stakeholderGroups } from "./reflections";
+import { nameText } from "~/utils/text";
 
 const version = z.coerce.number({ error: "The form is missing its version; reload the page." }).int().nonnegative();
 const list = (v: unknown) => (v === undefined || v === null || v === "" ? [] : Array.isArray(v) ? v : [v]);
@@ -29,7 +30,7 @@ export const protocolSchema = z.preprocess(
     };
   },
   z.object({
-    name: z.string({ error: "Name the protocol." }).trim().min(1, "Name the protocol.").max(120, "Keep the name under 120 characters."),
+    name: nameText(z.string({ error: "Name the protocol." }).trim().min(1, "Name the protocol.").max(120, "Keep the name under 120 characters.")),
     purpose: z.string().trim().max(1000, "Keep the purpose under 1,000 characters."),
     dataViews: z.array(z.enum(dataViewKeys as [string, ...string[]], { error: "Choose data views from the list." })),
     expectedVersion: version,
@@ -47,7 +48,7 @@ export const protocolSchema = z.preprocess(
 
 export const meetingSchema = z.object({
   protocolId: z.uuid({ error: "Choose a protocol." }),
-  title: z.string({ error: "Give the meeting a title." }).trim().min(1, "Give the meeting a title.").max(200, "Keep the title under 200 characters."),
+  title: nameText(z.string({ error: "Give the meeting a title." }).trim().min(1, "Give the meeting a title.").max(200, "Keep the title under 200 characters.")),
   checkpoint: z.enum(checkpoints, { error: "Choose the checkpoint the meeting reflects on." }),
   heldOn: z.string({ error: "Enter the date of the meeting." }).refine(isIsoDate, "Enter the date of the meeting as a date."),
   participantIds: z.preprocess(list, z.array(z.uuid({ error: "Choose participants from the list." }))),

@@ -3,15 +3,18 @@
 import { z } from "zod";
 import { reportAudiences } from "./report-blocks";
 import { REPORT_SLUG_PATTERN, reportLanguageCodes } from "./reports";
+import { nameText } from "~/utils/text";
 
 const expectedVersion = z.coerce.number({ error: "The form is missing its version; reload the page." }).int().positive();
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-const title = z
-  .string({ error: "Give the report a title." })
-  .trim()
-  .min(3, "Give the report a title of at least 3 characters.")
-  .max(160, "Keep the title under 160 characters.");
+const title = nameText(
+  z
+    .string({ error: "Give the report a title." })
+    .trim()
+    .min(3, "Give the report a title of at least 3 characters.")
+    .max(160, "Keep the title under 160 characters."),
+);
 const slug = z.preprocess(
   (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
   z

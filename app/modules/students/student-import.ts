@@ -2,6 +2,7 @@
 // reported as (row, column, reason). Pure: the server looks up what the checks need and writes what comes out.
 import Papa from "papaparse";
 import { mondayOf, startYearOf } from "./indicators";
+import { firstUnstorableLine, unstorableFileError } from "~/utils/text";
 
 export interface RowError {
   /** The line's row number as a spreadsheet shows it: the header is row 1. */
@@ -40,6 +41,8 @@ export interface Parsed<T> {
 }
 
 export const MAX_ROWS = 100_000;
+/** A student file larger than this is refused; the server's body cap for the import route is derived from it. */
+export const MAX_STUDENT_IMPORT_BYTES = 20 * 1024 * 1024;
 export const grades = ["K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] as const;
 
 // OneRoster's users.csv headings and plain ones both map to our columns; comparison ignores case, spaces and punctuation.
@@ -88,6 +91,9 @@ interface Table {
 }
 
 function readTable(text: string, aliases: Record<string, string>, required: string[]): Table {
+  // The database refuses NUL: such a file is named and refused here, before any row is read (ADR 0030).
+  const nul = firstUnstorableLine(text);
+  if (nul !== null) return { headings: new Map(), records: [], fileErrors: [unstorableFileError(nul)] };
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
   const [header, ...body] = parsed.data;
   const fileErrors: string[] = [];

@@ -1,5 +1,6 @@
 // Forms of student support, one zod schema each, used by the actions that receive them.
 import { z } from "zod";
+import { nameText } from "~/utils/text";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.");
 
@@ -41,7 +42,7 @@ export const settingsSchema = z.object({
 });
 
 export const catalogItemSchema = z.object({
-  name: z.string().trim().min(2, "Name the intervention.").max(120, "Keep the name under 120 characters."),
+  name: nameText(z.string().trim().min(2, "Name the intervention.").max(120, "Keep the name under 120 characters.")),
   description: z.string().trim().max(1000, "Keep the description under 1,000 characters.").default(""),
 });
 
