@@ -15,7 +15,8 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   CYCLEKEEPER_DEMO: flag,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  SESSION_IDLE_MINUTES: minutes(30),
+  // Fractions are allowed ("0.05" is 3 s) so tests can watch a session go idle in real time.
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: minutes(12),
   COOKIE_SECURE: flag,
   PUBLIC_ORIGIN: z.string().url().optional(),
@@ -68,7 +69,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     databaseUrl: e.DATABASE_URL,
     demo: e.CYCLEKEEPER_DEMO ?? true,
     production,
-    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionIdleMs: Math.round(e.SESSION_IDLE_MINUTES * 60_000),
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     secureCookies: e.COOKIE_SECURE ?? production,
     publicOrigin: e.PUBLIC_ORIGIN,

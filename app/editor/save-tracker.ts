@@ -38,6 +38,7 @@ export interface SaveStatus {
   readOnly: boolean;
 }
 
+const IDLE_SIGN_OUT = 4408;
 const closeReasons: Record<number, string> = {
   4401: "Your session ended. Sign in again to keep editing.",
   4403: "You no longer have access to this plan.",
@@ -142,7 +143,9 @@ export class SaveTracker extends ObservableV2<{ change: (status: SaveStatus) => 
   };
 
   private onClosed = ({ code, reason }: { code: number; reason: string }) => {
-    this.closedReason = closeReasons[code] ?? (reason || `The connection was closed (${code}).`);
+    // 4408, an idle sign-out: the server's sentence names the district's idle limit ("…after 30 minutes without activity").
+    if (code === IDLE_SIGN_OUT) this.closedReason = `${reason || "You were signed out after a while without activity."} Sign in again to keep editing.`;
+    else this.closedReason = closeReasons[code] ?? (reason || `The connection was closed (${code}).`);
     this.publish();
   };
 
