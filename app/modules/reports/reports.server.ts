@@ -24,6 +24,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { getCycle } from "~/modules/cycles/cycles.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
+import { documentAccessChanged } from "~/modules/people/access-events.server";
 import { can, canCommentOnReport, canReadReport, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { ReportAudience } from "./report-blocks";
@@ -488,9 +489,19 @@ async function guardStep(db: Database, actor: Actor, reportId: string, step: Rep
   return report;
 }
 
+/**
+ * Runs a committed step that changes who may open the report's document, or how, then has open sockets follow it
+ * before the page answers: a board member's socket must not receive one more draft keystroke after "back to draft".
+ */
+async function changingAccess<T>(documentId: string, step: Promise<T>): Promise<T> {
+  const result = await step;
+  await documentAccessChanged(documentId);
+  return result;
+}
+
 async function moveState(db: Database, actor: Actor, reportId: string, step: "submit" | "return", input: TransitionInput, ip?: string) {
-  await guardStep(db, actor, reportId, step);
-  return db.transaction(async (tx) => {
+  const report = await guardStep(db, actor, reportId, step);
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, step, input.expectedVersion);
     const [saved] = await tx
       .update(reports)
@@ -507,7 +518,7 @@ async function moveState(db: Database, actor: Actor, reportId: string, step: "su
       ip,
     });
     return saved;
-  });
+  }));
 }
 
 /** Draft (or published, for the next version) → in review: the board and named reviewers may now read and comment. */
@@ -530,8 +541,8 @@ function strongEtag(html: string, versionNumber: number) {
  * published. A version is never changed afterwards except to mark it superseded or retracted.
  */
 export async function publishReport(db: Database, actor: Actor, reportId: string, input: TransitionInput, ip?: string) {
-  await guardStep(db, actor, reportId, "publish");
-  return db.transaction(async (tx) => {
+  const report = await guardStep(db, actor, reportId, "publish");
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, "publish", input.expectedVersion);
     const [org] = await tx
       .select({ districtName: districts.name, schoolName: schools.name })
@@ -590,13 +601,13 @@ export async function publishReport(db: Database, actor: Actor, reportId: string
       ip,
     });
     return { report: saved, version };
-  });
+  }));
 }
 
 /** Withdraws a published report with a reason: the report and every version it published are marked retracted. */
 export async function retractReport(db: Database, actor: Actor, reportId: string, input: RetractInput, ip?: string) {
-  await guardStep(db, actor, reportId, "retract");
-  return db.transaction(async (tx) => {
+  const report = await guardStep(db, actor, reportId, "retract");
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, "retract", input.expectedVersion);
     const now = new Date();
     const marked = await tx
@@ -615,7 +626,7 @@ export async function retractReport(db: Database, actor: Actor, reportId: string
       ip,
     });
     return saved;
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -635,7 +646,7 @@ export async function addReviewer(db: Database, actor: Actor, reportId: string, 
     .from(users)
     .where(and(eq(users.id, userId), eq(users.districtId, report.districtId), eq(users.status, "active")));
   if (!person) throw new ValidationFailed({ userId: ["Choose an active person of the district."] });
-  return db.transaction(async (tx) => {
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const added = await tx.insert(reportReviewers).values({ reportId: report.id, userId: person.id, addedBy: actor.id }).onConflictDoNothing().returning();
     if (added.length === 0) throw new Conflict(`${person.name} is already a reviewer of this report.`, "userId");
     await recordAudit(tx, {
@@ -648,12 +659,12 @@ export async function addReviewer(db: Database, actor: Actor, reportId: string, 
       ip,
     });
     return person;
-  });
+  }));
 }
 
 export async function removeReviewer(db: Database, actor: Actor, reportId: string, userId: string, ip?: string) {
   const report = await requireEditor(db, actor, reportId);
-  return db.transaction(async (tx) => {
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const removed = await tx
       .delete(reportReviewers)
       .where(and(eq(reportReviewers.reportId, report.id), eq(reportReviewers.userId, userId)))
@@ -668,7 +679,7 @@ export async function removeReviewer(db: Database, actor: Actor, reportId: strin
       details: { title: report.title, reviewerId: userId },
       ip,
     });
-  });
+  }));
 }
 
 /** A comment by whoever may read the report (its authors, and in review or after, the board and named reviewers). */
