@@ -125,7 +125,8 @@ export class Connection implements Peer {
         case "update":
           // A read-only client's changes are dropped here: not applied, not stored, not broadcast.
           if (this.readOnly) return;
-          this.edited = true;
+          // An empty update (two bytes: no structs, no deletions) is every client's answer to the server's step 1.
+          if (message.update.byteLength > 2) this.edited = true;
           return this.document.receiveUpdate(this, message.update);
         case "awareness":
           return this.document.receiveAwareness(this, message.update);
