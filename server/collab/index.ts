@@ -223,7 +223,9 @@ export function attachCollab(
   function watchDeadline(connection: Connection, deadline: number) {
     clearTimeout(deadlines.get(connection));
     if (connection.closed) return deadlines.delete(connection);
-    const timer = setTimeout(() => void recheckHeld(connection), Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()) + 50));
+    // At least a second: a deadline already past while the session is still valid (another instance's clock running
+    // behind this one's) must not turn into a re-check every few milliseconds.
+    const timer = setTimeout(() => void recheckHeld(connection), Math.min(MAX_TIMER_MS, Math.max(1_000, deadline - Date.now() + 50)));
     timer.unref();
     deadlines.set(connection, timer);
   }

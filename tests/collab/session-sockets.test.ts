@@ -20,7 +20,7 @@ const IDLE_SECONDS = 3;
 let database: TestDatabase;
 /** Sessions go idle after 3 s here, so a test can watch it happen in real time. */
 let shortIdle: TestServer;
-/** The usual 30 minutes. */
+/** The usual 30 minutes, and a periodic re-check only every minute. */
 let server: TestServer;
 let world: Awaited<ReturnType<typeof makeDistrictWithPeople>>;
 let plan: string;
@@ -58,7 +58,8 @@ beforeAll(async () => {
   database = await createTestDatabase({ catalog: true });
   world = await makeDistrictWithPeople(database.db);
   shortIdle = await startTestServer(database, { SESSION_IDLE_MINUTES: String(IDLE_SECONDS / 60) }, collabOptions);
-  server = await startTestServer(database, {}, collabOptions);
+  // Its periodic sweep is slow on purpose: sign-out and password change must not depend on it.
+  server = await startTestServer(database, {}, { ...collabOptions, recheckEveryMs: 60_000 });
   const cycle = await createDistrictCycle(database.db, actorOf(world.lead), { startYear: 2026, ...dates });
   plan = (await ensurePlanDocument(database.db, actorOf(world.lead), cycle.id)).id;
 });
