@@ -141,7 +141,7 @@ describe("signing out and changing one's password", () => {
     const res = await browser.post("/sign-out", {});
     expect(res.status).toBe(302);
     // The very next thing this browser does: an edit on the socket it had open.
-    socket.send(updateFrame(textUpdate("after signing out ")), () => {});
+    socket.send(updateFrame(textUpdate("after signing out ")));
     expect(await socket.closed(500)).toBe(4401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await storedUpdates()).toBe(stored);
@@ -164,8 +164,8 @@ describe("signing out and changing one's password", () => {
     const newPassword = "a new passphrase for the test";
     const res = await browser.post("/account", { currentPassword: TEST_PASSWORD, password: newPassword, confirmPassword: newPassword });
     expect(res.status).toBeLessThan(400);
-    there.send(updateFrame(textUpdate("from the laptop after the change ")), () => {});
-    here.send(updateFrame(textUpdate("from here after the change ")), () => {});
+    there.send(updateFrame(textUpdate("from the laptop after the change ")));
+    here.send(updateFrame(textUpdate("from here after the change ")));
     expect(await there.closed(500)).toBe(4401);
     expect(await here.closed(500)).toBe(4401);
     await new Promise((resolve) => setTimeout(resolve, 300));

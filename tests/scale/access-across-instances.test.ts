@@ -61,7 +61,7 @@ describe("access changes across instances", () => {
 
     const res = await browser.post("/sign-out", {});
     expect(res.status).toBe(302);
-    socket.send(updateFrame(textUpdate("sent to B after signing out on A ")), () => {});
+    socket.send(updateFrame(textUpdate("sent to B after signing out on A ")));
     expect(await socket.closed(1_000)).toBe(4401);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await storedUpdates(world.documentId)).toBe(stored);
