@@ -67,6 +67,9 @@ export function concerns(change: AccessChange, grant: Pick<Grant, "documentId"> 
   return change.documentId === grant.documentId;
 }
 
+/** How long a connection's traffic may wait for the re-check of an access change before the connection is closed. */
+const HOLD_AT_MOST_MS = 10_000;
+
 /** Longest wait before a connection is re-checked at its session's deadline (timers beyond ~24 days overflow). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -208,9 +211,13 @@ export function attachCollab(
    */
   async function recheckHeld(connection: Connection) {
     connection.hold();
+    // A database that does not answer must not hold a socket's traffic forever: past this, fail closed. The editor
+    // reconnects (1011 is not final) and its upgrade asks again.
+    const stuck = setTimeout(() => connection.close(CLOSE.serverError, "could not confirm access; reconnect"), HOLD_AT_MOST_MS);
     try {
       await recheck(connection);
     } finally {
+      clearTimeout(stuck);
       connection.release();
     }
   }
