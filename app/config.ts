@@ -18,7 +18,8 @@ export const configSchema = z.object({
   /** Opt-in: let a database holding the demo's published passwords listen beyond this machine. */
   CYCLEKEEPER_DEMO_NETWORK: flag,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  SESSION_IDLE_MINUTES: minutes(30),
+  // Fractions are allowed ("0.05" is 3 s) so tests can watch a session go idle in real time.
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: minutes(12),
   COOKIE_SECURE: flag,
   PUBLIC_ORIGIN: z.string().url().optional(),
@@ -77,7 +78,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     demo,
     demoOnNetwork: e.CYCLEKEEPER_DEMO_NETWORK ?? false,
     production,
-    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionIdleMs: Math.round(e.SESSION_IDLE_MINUTES * 60_000),
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     secureCookies: e.COOKIE_SECURE ?? production,
     publicOrigin: e.PUBLIC_ORIGIN,

@@ -43,6 +43,8 @@ const because = (reason: string) => (reason ? ` (${reason})` : "");
 
 const closeReasons: Record<number, (reason: string) => string> = {
   4401: () => "Your session ended. Sign in again to keep editing.",
+  // An idle sign-out: the server's sentence names the district's idle limit ("…after 30 minutes without activity").
+  4408: (reason) => `${reason || "You were signed out after a while without activity."} Sign in again to keep editing.`,
   4403: () => "You no longer have access to this plan.",
   4404: () => "This plan no longer exists.",
   4413: (reason) => `Your last change was too large to save${because(reason)}. Reload the page to continue; copy anything you still need first.`,

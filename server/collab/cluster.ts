@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import type { AccessChange } from "~/modules/people/access-events.server";
 import type { DocumentChannels, RemoteChange } from "./documents";
 import { describeError } from "~/utils/log-safe";
 
@@ -14,8 +15,8 @@ export interface ClusterHandlers {
   awareness(documentId: string, update: Uint8Array): void;
   /** Another instance holds a document's log up to `seq` (sent after it reconnects to Redis). */
   head(documentId: string, seq: number): void;
-  /** A person's access changed on another instance (null: possibly anyone's). */
-  accessChanged(userId: string | null): void;
+  /** Someone's access changed on another instance: a person's, a document's readers', or anyone's. */
+  accessChanged(change: AccessChange): void;
   /**
    * Redis is reachable again after an outage (or a failed subscription): announcements may have been lost both
    * ways, so every open document reads its log from the last seq it holds and says how far it got.
@@ -28,7 +29,8 @@ export interface Cluster extends DocumentChannels {
   /** "ok" while both Redis connections are up and every open document is subscribed; "degraded" otherwise. */
   status(): "ok" | "degraded";
   head(documentId: string, seq: number): void;
-  accessChanged(userId: string | null): void;
+  /** Tells the other instances; resolves once Redis has taken the message (or at once when Redis is away). */
+  accessChanged(change: AccessChange): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,8 +111,7 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       const kind = decoding.readVarUint(decoder);
       if (decoding.readVarString(decoder) === instanceId) return;
       if (kind === KIND.access) {
-        const userId = decoding.readVarString(decoder);
-        return handlers.accessChanged(userId === "" ? null : userId);
+        return handlers.accessChanged(decodeAccessChange(decoding.readVarString(decoder)));
       }
       const documentId = decoding.readVarString(decoder);
       if (!wanted.has(documentId)) return;
@@ -137,16 +138,20 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
     for (const documentId of wanted) await subscribeTo(documentId);
   }
 
-  function publish(channel: string, write: (encoder: encoding.Encoder) => void) {
+  function publish(channel: string, write: (encoder: encoding.Encoder) => void): Promise<void> {
     // While Redis is away nothing is sent (and nothing may throw into the document's flush): the log has it all, and
     // the others read it when the connection is back.
-    if (closing || !client.isReady) return;
+    if (closing || !client.isReady) return Promise.resolve();
     const encoder = encoding.createEncoder();
     write(encoder);
     try {
-      client.publish(channel, Buffer.from(encoding.toUint8Array(encoder))).catch((error: Error) => setDegraded(error.message));
+      return client.publish(channel, Buffer.from(encoding.toUint8Array(encoder))).then(
+        () => {},
+        (error: Error) => setDegraded(error.message),
+      );
     } catch (error) {
       setDegraded((error as Error).message);
+      return Promise.resolve();
     }
   }
 
@@ -182,7 +187,7 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       subscriber.unsubscribe(channel, onMessage, true).catch(() => {});
     },
     stored(documentId, change) {
-      publish(documentChannel(documentId), (e) => {
+      void publish(documentChannel(documentId), (e) => {
         encoding.writeVarUint(e, KIND.change);
         encoding.writeVarString(e, instanceId);
         encoding.writeVarString(e, documentId);
@@ -193,7 +198,7 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       });
     },
     awareness(documentId, update) {
-      publish(documentChannel(documentId), (e) => {
+      void publish(documentChannel(documentId), (e) => {
         encoding.writeVarUint(e, KIND.awareness);
         encoding.writeVarString(e, instanceId);
         encoding.writeVarString(e, documentId);
@@ -201,18 +206,18 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       });
     },
     head(documentId, seq) {
-      publish(documentChannel(documentId), (e) => {
+      void publish(documentChannel(documentId), (e) => {
         encoding.writeVarUint(e, KIND.head);
         encoding.writeVarString(e, instanceId);
         encoding.writeVarString(e, documentId);
         encoding.writeVarUint(e, seq);
       });
     },
-    accessChanged(userId) {
-      publish(accessChannel, (e) => {
+    accessChanged(change) {
+      return publish(accessChannel, (e) => {
         encoding.writeVarUint(e, KIND.access);
         encoding.writeVarString(e, instanceId);
-        encoding.writeVarString(e, userId ?? "");
+        encoding.writeVarString(e, encodeAccessChange(change));
       });
     },
     async close() {
@@ -220,6 +225,23 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
       await Promise.allSettled([subscriber.close(), client.close()]);
     },
   };
+}
+
+// On the wire an access change is one string, as it was when it could only name a person: a user id, "" for anyone,
+// or "document:<id>". An instance of the previous version reads a document's change as an unknown person's and leaves
+// it to its periodic re-check.
+const DOCUMENT_PREFIX = "document:";
+
+export function encodeAccessChange(change: AccessChange) {
+  if ("everyone" in change) return "";
+  if ("userId" in change) return change.userId;
+  return `${DOCUMENT_PREFIX}${change.documentId}`;
+}
+
+export function decodeAccessChange(text: string): AccessChange {
+  if (text === "") return { everyone: true };
+  if (text.startsWith(DOCUMENT_PREFIX)) return { documentId: text.slice(DOCUMENT_PREFIX.length) };
+  return { userId: text };
 }
 
 function redact(url: string) {

@@ -32,6 +32,8 @@ export const CLOSE = {
   sessionEnded: 4401,
   forbidden: 4403,
   notFound: 4404,
+  /** The session ended for lack of activity; the reason is the sentence the editor shows. */
+  sessionIdle: 4408,
   documentTooLarge: 4413,
   /** A change the editor could not have made (a link it would refuse, a node the schema lacks): the reason says which. */
   unsafeLink: 4422,
@@ -48,6 +50,13 @@ export class Connection implements Peer {
   closed = false;
   /** Counts re-checks of this connection's access, so a slow, older one cannot overwrite a newer answer. */
   rechecks = 0;
+  /** The client sent an edit since the session was last re-checked: that is activity, and keeps the session alive. */
+  edited = false;
+  /**
+   * While an access change is being re-checked, frames both ways wait here: nothing the person may no longer see goes
+   * out, and nothing they may no longer write goes in, between the change being committed and the answer (ADR 0033).
+   */
+  private held: { depth: number; incoming: Buffer[]; outgoing: Uint8Array[] } | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -78,14 +87,33 @@ export class Connection implements Peer {
 
   send(message: Uint8Array) {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.held) return void this.held.outgoing.push(message);
     this.ws.send(message, (error) => {
       if (error) this.close(CLOSE.serverError, "send failed");
     });
   }
 
+  /** Holds this connection's traffic until the matching release(); holds nest. */
+  hold() {
+    if (this.closed) return;
+    this.held ??= { depth: 0, incoming: [], outgoing: [] };
+    this.held.depth += 1;
+  }
+
+  /** Ends one hold; when the last ends, what waited goes out and what arrived is handled, under the access now known. */
+  release() {
+    const held = this.held;
+    if (!held || --held.depth > 0) return;
+    this.held = null;
+    if (this.closed) return;
+    for (const message of held.outgoing) this.send(message);
+    for (const bytes of held.incoming) this.handle(bytes);
+  }
+
   close(code: number, reason: string) {
     if (this.closed) return;
     this.closed = true;
+    this.held = null;
     this.ws.close(code, reason);
     // A client that never answers the closing handshake must not hold its slot.
     setTimeout(() => this.ws.terminate(), 2_000).unref();
@@ -97,6 +125,13 @@ export class Connection implements Peer {
     if (!isBinary) return this.close(CLOSE.unsupportedData, "binary frames only");
     if (!this.takeToken()) return this.close(CLOSE.policy, "too many messages");
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    // Counted against the rate limit above, so a held connection cannot pile up more than it could send anyway.
+    if (this.held) return void this.held.incoming.push(bytes);
+    this.handle(bytes);
+  }
+
+  private handle(bytes: Buffer) {
+    if (this.closed || !this.document) return;
     try {
       const message = decodeClientMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       switch (message.kind) {
@@ -105,6 +140,8 @@ export class Connection implements Peer {
         case "update":
           // A read-only client's changes are dropped here: not applied, not stored, not broadcast.
           if (this.readOnly) return;
+          // An empty update (two bytes: no structs, no deletions) is every client's answer to the server's step 1.
+          if (message.update.byteLength > 2) this.edited = true;
           return this.document.receiveUpdate(this, message.update);
         case "awareness":
           if (!this.takePresenceToken()) return this.close(CLOSE.policy, "too many presence updates");

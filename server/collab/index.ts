@@ -4,9 +4,9 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
-import { accessChanged, onAccessChanged } from "~/modules/people/access-events.server";
+import { accessChanged, onAccessChanged, type AccessChange } from "~/modules/people/access-events.server";
 import { CollaborationUnavailable, onServerChange } from "~/modules/plans/server-changes.server";
-import { authorizeUpgrade, recheckGrant, Refusal } from "./auth";
+import { authorizeUpgrade, recheckGrant, Refusal, type Grant } from "./auth";
 import { encodeReadOnlyNotice } from "./protocol";
 import { CLOSE, Connection, type ConnectionLimits } from "./connection";
 import { DocumentRegistry, type DocumentOptions } from "./documents";
@@ -58,8 +58,21 @@ const HEAD_EVERY_MS = 15_000;
 
 /** Tells every collaboration server in this process to re-check a person's connections (after a role change, say). */
 export function recheckConnectionsForUser(userId: string) {
-  accessChanged(userId);
+  return accessChanged(userId);
 }
+
+/** Whether an access change concerns a connection with this grant. */
+export function concerns(change: AccessChange, grant: Pick<Grant, "documentId"> & { user: { id: string } }) {
+  if ("everyone" in change) return true;
+  if ("userId" in change) return change.userId === grant.user.id;
+  return change.documentId === grant.documentId;
+}
+
+/** How long a connection's traffic may wait for the re-check of an access change before the connection is closed. */
+const HOLD_AT_MOST_MS = 10_000;
+
+/** Longest wait before a connection is re-checked at its session's deadline (timers beyond ~24 days overflow). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function attachCollab(
   server: http.Server,
@@ -76,6 +89,13 @@ export function attachCollab(
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   let closing = false;
+  /**
+   * Access changes seen while sockets are being accepted: a change that lands between a socket's authorisation and its
+   * joining `connections` would miss it, so such a socket is re-checked as it joins.
+   */
+  const changesDuringAccept = new Set<AccessChange[]>();
+  /** Each connection's timer for the moment its session would end unless its person acts. */
+  const deadlines = new Map<Connection, NodeJS.Timeout>();
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const match = COLLAB_PATH.exec((req.url ?? "/").split("?")[0]);
@@ -100,7 +120,17 @@ export function attachCollab(
 
   async function accept(req: http.IncomingMessage, socket: Duplex, head: Buffer, documentId: string) {
     if (closing) return refuse(socket, 503, "shutting down");
-    let grant;
+    const changes: AccessChange[] = [];
+    changesDuringAccept.add(changes);
+    try {
+      await acceptWatched(req, socket, head, documentId, changes);
+    } finally {
+      changesDuringAccept.delete(changes);
+    }
+  }
+
+  async function acceptWatched(req: http.IncomingMessage, socket: Duplex, head: Buffer, documentId: string, changes: AccessChange[]) {
+    let grant: Grant;
     try {
       grant = await authorizeUpgrade(db, config, req, documentId);
     } catch (error) {
@@ -123,8 +153,12 @@ export function attachCollab(
       ws.on("close", () => {
         connection.closed = true;
         connections.delete(connection);
+        clearTimeout(deadlines.get(connection));
+        deadlines.delete(connection);
         connection.document?.removePeer(connection);
       });
+      if (changes.some((change) => concerns(change, grant))) void recheckHeld(connection);
+      else watchDeadline(connection, grant.deadline);
       const early: [Buffer, boolean][] = [];
       ws.on("message", (data: Buffer, isBinary) => (connection.document ? connection.receive(data, isBinary) : early.push([data, isBinary])));
       documents.attach(documentId, connection).then(
@@ -142,26 +176,76 @@ export function attachCollab(
     if (connection.closed) return;
     // Re-checks can overlap (a role change during the periodic sweep); only the newest one's answer counts.
     const ticket = ++connection.rechecks;
+    // Edits since the last re-check are activity and restart the session's idle timer; the re-check itself is not.
+    const edited = connection.edited;
+    connection.edited = false;
     let result;
     try {
-      result = await recheckGrant(db, config, connection.grant);
+      result = await recheckGrant(db, config, connection.grant, { edited });
     } catch {
+      connection.edited ||= edited;
       return; // The database is unreachable: keep the connection, the next re-check decides.
     }
     if (ticket !== connection.rechecks) return;
     if (result instanceof Refusal) {
-      const code = result.status === 401 ? CLOSE.sessionEnded : result.status === 404 ? CLOSE.notFound : CLOSE.forbidden;
+      const code =
+        result.status === 401
+          ? result.sessionEnd === "idle"
+            ? CLOSE.sessionIdle
+            : CLOSE.sessionEnded
+          : result.status === 404
+            ? CLOSE.notFound
+            : CLOSE.forbidden;
       return connection.close(code, result.message);
     }
     const wasEditing = !connection.readOnly;
     connection.access = result.access;
     connection.user = { id: result.user.id, name: result.user.name };
+    watchDeadline(connection, result.deadline);
     // Tell the editor, so it stops taking input instead of showing edits the server now drops.
     if (wasEditing && connection.readOnly) connection.send(encodeReadOnlyNotice());
   }
 
+  /**
+   * Re-checks a connection whose access may just have changed, holding its traffic meanwhile: no text goes out to
+   * someone who may no longer read it, and no edit comes in from someone who may no longer write, in between.
+   */
+  async function recheckHeld(connection: Connection) {
+    connection.hold();
+    // A database that does not answer must not hold a socket's traffic forever: past this, fail closed. The editor
+    // reconnects (1011 is not final) and its upgrade asks again.
+    const stuck = setTimeout(() => connection.close(CLOSE.serverError, "could not confirm access; reconnect"), HOLD_AT_MOST_MS);
+    try {
+      await recheck(connection);
+    } finally {
+      clearTimeout(stuck);
+      connection.release();
+    }
+  }
+
+  /**
+   * The idle (or absolute) limit ends a session at a known moment: re-check the connection right then, so an editor
+   * left open is closed when its session ends, not up to a sweep later. Activity elsewhere (a page request on another
+   * tab) moves the deadline; the re-check then finds the session alive and waits for the new one.
+   */
+  function watchDeadline(connection: Connection, deadline: number) {
+    clearTimeout(deadlines.get(connection));
+    if (connection.closed) return deadlines.delete(connection);
+    // At least a second: a deadline already past while the session is still valid (another instance's clock running
+    // behind this one's) must not turn into a re-check every few milliseconds.
+    const timer = setTimeout(() => void recheckHeld(connection), Math.min(MAX_TIMER_MS, Math.max(1_000, deadline - Date.now() + 50)));
+    timer.unref();
+    deadlines.set(connection, timer);
+  }
+
+  function recheckChanged(change: AccessChange) {
+    for (const changes of changesDuringAccept) changes.push(change);
+    // Hold every affected connection before anything else runs, then re-check them.
+    return Promise.all([...connections].filter((c) => concerns(change, c.grant)).map(recheckHeld));
+  }
+
   async function recheckUser(userId: string) {
-    await Promise.all([...connections].filter((c) => c.user.id === userId).map(recheck));
+    await recheckChanged({ userId });
   }
 
   // A change the app makes (a restore) goes through the document's queue like any client's: the document is loaded
@@ -186,13 +270,9 @@ export function attachCollab(
     }
     throw new CollaborationUnavailable();
   });
-  const recheckLocal = (userId: string | null) => void (userId === null ? recheckAll() : recheckUser(userId));
-  // A role change saved on this instance re-checks the person's connections here and on every other instance.
-  const stopListening = onAccessChanged((userId) => {
-    recheckLocal(userId);
-    cluster?.accessChanged(userId);
-  });
-  const recheckAll = () => Promise.all([...connections].map(recheck));
+  // A change saved on this instance re-checks the affected connections here and on every other instance; the page
+  // that made it answers once both are done (bounded in access-events.server.ts).
+  const stopListening = onAccessChanged((change) => Promise.all([recheckChanged(change), cluster?.accessChanged(change)]));
 
   const announceHeads = async () => {
     for (const document of await documents.loaded()) if (!document.destroyed && !document.broken) cluster?.head(document.id, document.heldSeq);
@@ -203,7 +283,7 @@ export function attachCollab(
     change: (documentId, change) => whenOpen(documentId, (d) => d.receiveRemote(change)),
     awareness: (documentId, update) => whenOpen(documentId, (d) => d.receiveRemoteAwareness(update)),
     head: (documentId, seq) => whenOpen(documentId, (d) => d.remoteHead(seq)),
-    accessChanged: recheckLocal,
+    accessChanged: (change) => void recheckChanged(change),
     resynchronise: () => {
       void (async () => {
         const open = await documents.loaded();
@@ -250,6 +330,8 @@ export function attachCollab(
       clearInterval(sweep);
       if (heads) clearInterval(heads);
       server.off("upgrade", onUpgrade);
+      for (const timer of deadlines.values()) clearTimeout(timer);
+      deadlines.clear();
       for (const connection of connections) connection.close(CLOSE.goingAway, "server shutting down");
       await documents.close();
       for (const connection of connections) connection.ws.terminate();

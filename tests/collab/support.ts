@@ -8,6 +8,7 @@ import * as Y from "yjs";
 import type { Database } from "#db/client.server";
 import type { AppConfig } from "~/config";
 import { createSession, sessionCookieName } from "~/modules/people/session.server";
+import { loadPlanState } from "~/modules/plans/plan-content.server";
 
 export interface Identity {
   cookie: string;
@@ -133,4 +134,14 @@ export function awarenessFrame(clientId: number, clock: number, state: Record<st
   encoding.writeVarUint(frame, 1);
   encoding.writeVarUint8Array(frame, encoding.toUint8Array(payload));
   return encoding.toUint8Array(frame);
+}
+
+/**
+ * The text a test wrote with textUpdate, as the database holds it (newest snapshot and the log after it). Counting log
+ * rows is not enough: when a document's last client leaves, compaction folds them into a snapshot.
+ */
+export async function storedText(db: Database, documentId: string) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await loadPlanState(db, documentId)).state);
+  return doc.getText("t").toString();
 }

@@ -118,7 +118,7 @@ describe("several instances sharing PostgreSQL and Redis", () => {
     const { connectCluster } = await import("../../server/collab/cluster");
     const elsewhere = await connectCluster({ url: sharedRedisUrl, prefix, log: () => {} });
     try {
-      elsewhere.accessChanged(team.id);
+      await elsewhere.accessChanged({ userId: team.id });
       expect(await raw.closed(10_000)).toBe(4401);
     } finally {
       await elsewhere.close();

@@ -639,7 +639,7 @@ export async function launchNextCycle(db: Database, actor: Actor, cycleId: strin
     return result;
   });
   // The closed year's plans are read-only now: open editors are downgraded at once, not at the next periodic check.
-  accessChanged(null);
+  await accessChanged(null);
   return launched;
 }
 

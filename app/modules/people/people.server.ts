@@ -329,7 +329,7 @@ export async function updatePerson(db: Database, actor: Actor, userId: string, i
       ip,
     });
   });
-  accessChanged(userId);
+  await accessChanged(userId);
 }
 
 /** Deactivation ends every session of the person at once; reactivation lets them sign in again. */
@@ -365,7 +365,7 @@ export async function setPersonActive(db: Database, actor: Actor, userId: string
       ip,
     });
   });
-  accessChanged(userId);
+  await accessChanged(userId);
 }
 
 export async function changeOwnPassword(db: Database, actor: Actor, currentPassword: string, password: string, ip?: string) {
@@ -380,7 +380,7 @@ export async function changeOwnPassword(db: Database, actor: Actor, currentPassw
     await endUserSessions(tx, actor.id);
     await recordAudit(tx, { districtId: actor.districtId, actorId: actor.id, action: "user.change_password", entityType: "user", entityId: actor.id, ip });
   });
-  accessChanged(actor.id);
+  await accessChanged(actor.id);
 }
 
 /** The address a person opens to accept an invitation. */

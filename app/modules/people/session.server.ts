@@ -5,6 +5,7 @@ import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, sessions, users } from "#db/schema";
 import type { AppConfig } from "~/config";
 import { hashToken, newToken } from "~/utils/tokens.server";
+import { accessChanged } from "./access-events.server";
 import type { Actor, Role } from "./permissions";
 
 export interface SessionUser extends Actor {
@@ -19,8 +20,10 @@ export interface SessionUser extends Actor {
 type CookieConfig = Pick<AppConfig, "secureCookies">;
 type SessionConfig = Pick<AppConfig, "sessionIdleMs" | "sessionMaxMs">;
 
-// Only refresh last_seen_at when it is this stale, so reads do not write on every request.
+// Only refresh last_seen_at when it is this stale, so reads do not write on every request (a tenth of the idle limit
+// when that is shorter, so a test's idle limit of seconds still sees activity).
 const TOUCH_AFTER_MS = 60_000;
+const touchAfter = (config: SessionConfig) => Math.min(TOUCH_AFTER_MS, config.sessionIdleMs / 10);
 
 export function sessionCookieName(config: CookieConfig) {
   return config.secureCookies ? "__Host-ck_session" : "ck_session";
@@ -76,8 +79,24 @@ export async function createSession(
   return token;
 }
 
+/** Why a session is no longer valid: unknown (signed out, password changed, swept), idle too long, past its lifetime, person not active. */
+export type SessionEnd = "unknown" | "idle" | "expired" | "inactive";
+
+export type SessionCheck =
+  | { user: SessionUser; lastSeenAt: Date; expiresAt: Date; ended?: undefined }
+  | { ended: SessionEnd; user?: undefined };
+
 /** The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is inactive. */
 export async function findSessionUser(db: Database, token: string, config: SessionConfig): Promise<SessionUser | null> {
+  return (await checkSession(db, token, config, { activity: true })).user ?? null;
+}
+
+/**
+ * Reads a session and says why it ended when it has. `activity` says whether the caller saw the person act (a page
+ * request, an edit): only then does the idle timer restart. A socket's periodic re-check is not activity, or an
+ * editor left open on a shared computer would keep its session alive until the absolute limit (ADR 0033).
+ */
+export async function checkSession(db: Database, token: string, config: SessionConfig, { activity }: { activity: boolean }): Promise<SessionCheck> {
   const id = hashToken(token);
   const [row] = await db
     .select({
@@ -101,34 +120,50 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(districts, eq(districts.id, users.districtId))
     .where(eq(sessions.id, id));
-  if (!row) return null;
+  if (!row) return { ended: "unknown" };
   const now = Date.now();
   const idleFor = now - row.lastSeenAt.getTime();
-  if (row.status !== "active" || row.expiresAt.getTime() <= now || idleFor > config.sessionIdleMs) {
+  const ended: SessionEnd | null =
+    row.status !== "active" ? "inactive" : row.expiresAt.getTime() <= now ? "expired" : idleFor > config.sessionIdleMs ? "idle" : null;
+  if (ended) {
     await db.delete(sessions).where(eq(sessions.id, id));
-    return null;
+    return { ended };
   }
-  if (idleFor > TOUCH_AFTER_MS) {
-    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+  let lastSeenAt = row.lastSeenAt;
+  if (activity && idleFor > touchAfter(config)) {
+    lastSeenAt = new Date(now);
+    await db.update(sessions).set({ lastSeenAt }).where(eq(sessions.id, id));
   }
   return {
-    id: row.userId,
-    email: row.email,
-    name: row.name,
-    role: row.role as Role,
-    studentRecords: row.studentRecords,
-    districtId: row.districtId,
-    timeZone: row.timeZone,
-    districtName: row.districtName,
-    districtSlug: row.districtSlug,
-    schoolIds: row.role === "school_team" && row.schoolIds ? row.schoolIds.split(",") : [],
+    lastSeenAt,
+    expiresAt: row.expiresAt,
+    user: {
+      id: row.userId,
+      email: row.email,
+      name: row.name,
+      role: row.role as Role,
+      studentRecords: row.studentRecords,
+      districtId: row.districtId,
+      timeZone: row.timeZone,
+      districtName: row.districtName,
+      districtSlug: row.districtSlug,
+      schoolIds: row.role === "school_team" && row.schoolIds ? row.schoolIds.split(",") : [],
+    },
   };
 }
 
-export async function endSession(db: Database, token: string) {
-  await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+/** When a session that is valid now ends unless the person acts: the idle limit or the absolute one, whichever is first. */
+export function sessionDeadline(session: { lastSeenAt: Date; expiresAt: Date }, config: SessionConfig): number {
+  return Math.min(session.lastSeenAt.getTime() + config.sessionIdleMs, session.expiresAt.getTime());
 }
 
+/** Ends one session (signing out, or signing in over it) and tells open sockets of its person at once. */
+export async function endSession(db: Database, token: string) {
+  const ended = await db.delete(sessions).where(eq(sessions.id, hashToken(token))).returning({ userId: sessions.userId });
+  if (ended[0]) await accessChanged(ended[0].userId);
+}
+
+/** Ends every session of a person, inside the caller's transaction: the caller announces accessChanged after commit. */
 export async function endUserSessions(db: Pick<Database, "delete">, userId: string) {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }

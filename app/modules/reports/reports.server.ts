@@ -25,6 +25,7 @@ import { getCycle } from "~/modules/cycles/cycles.server";
 import { schoolYearLabel } from "~/modules/cycles/school-year";
 import { damageNotice } from "~/modules/plans/document-versions.server";
 import { goalBlockSummaries } from "~/modules/plans/goal-summaries.server";
+import { documentAccessChanged } from "~/modules/people/access-events.server";
 import { can, canCommentOnReport, canReadReport, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, DamagedDocument, Forbidden, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import type { ReportAudience } from "./report-blocks";
@@ -511,9 +512,19 @@ async function guardStep(db: Database, actor: Actor, reportId: string, step: Rep
   return report;
 }
 
+/**
+ * Runs a committed step that changes who may open the report's document, or how, then has open sockets follow it
+ * before the page answers: a board member's socket must not receive one more draft keystroke after "back to draft".
+ */
+async function changingAccess<T>(documentId: string, step: Promise<T>): Promise<T> {
+  const result = await step;
+  await documentAccessChanged(documentId);
+  return result;
+}
+
 async function moveState(db: Database, actor: Actor, reportId: string, step: "submit" | "return", input: TransitionInput, ip?: string) {
-  await guardStep(db, actor, reportId, step);
-  return db.transaction(async (tx) => {
+  const report = await guardStep(db, actor, reportId, step);
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, step, input.expectedVersion);
     const [saved] = await tx
       .update(reports)
@@ -530,7 +541,7 @@ async function moveState(db: Database, actor: Actor, reportId: string, step: "su
       ip,
     });
     return saved;
-  });
+  }));
 }
 
 /** Draft (or published, for the next version) → in review: the board and named reviewers may now read and comment. */
@@ -582,9 +593,10 @@ class StudentsNamed extends ValidationFailed {
  * never an id (ADR 0034).
  */
 export async function publishReport(db: Database, actor: Actor, reportId: string, input: TransitionInput & Partial<Pick<PublishInput, "notStudents">>, ip?: string) {
-  await guardStep(db, actor, reportId, "publish");
+  const report = await guardStep(db, actor, reportId, "publish");
   try {
-    return await publishChecked(db, actor, reportId, input, ip);
+    // Published, the board and the public may read it: open editors learn at once (ADR 0033).
+    return await changingAccess(report.documentId, publishChecked(db, actor, reportId, input, ip));
   } catch (error) {
     // The transaction is rolled back; the students the check matched are logged outside it, so the entries stay.
     if (error instanceof StudentsNamed) await logPublishingCheck(db, actor, error.matched, error.reportTitle);
@@ -672,8 +684,8 @@ async function publishChecked(db: Database, actor: Actor, reportId: string, inpu
 
 /** Withdraws a published report with a reason: the report and every version it published are marked retracted. */
 export async function retractReport(db: Database, actor: Actor, reportId: string, input: RetractInput, ip?: string) {
-  await guardStep(db, actor, reportId, "retract");
-  return db.transaction(async (tx) => {
+  const report = await guardStep(db, actor, reportId, "retract");
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const row = await lockForStep(tx, actor, reportId, "retract", input.expectedVersion);
     const now = new Date();
     const marked = await tx
@@ -692,7 +704,7 @@ export async function retractReport(db: Database, actor: Actor, reportId: string
       ip,
     });
     return saved;
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -712,7 +724,7 @@ export async function addReviewer(db: Database, actor: Actor, reportId: string, 
     .from(users)
     .where(and(eq(users.id, userId), eq(users.districtId, report.districtId), eq(users.status, "active")));
   if (!person) throw new ValidationFailed({ userId: ["Choose an active person of the district."] });
-  return db.transaction(async (tx) => {
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const added = await tx.insert(reportReviewers).values({ reportId: report.id, userId: person.id, addedBy: actor.id }).onConflictDoNothing().returning();
     if (added.length === 0) throw new Conflict(`${person.name} is already a reviewer of this report.`, "userId");
     await recordAudit(tx, {
@@ -725,12 +737,12 @@ export async function addReviewer(db: Database, actor: Actor, reportId: string, 
       ip,
     });
     return person;
-  });
+  }));
 }
 
 export async function removeReviewer(db: Database, actor: Actor, reportId: string, userId: string, ip?: string) {
   const report = await requireEditor(db, actor, reportId);
-  return db.transaction(async (tx) => {
+  return changingAccess(report.documentId, db.transaction(async (tx) => {
     const removed = await tx
       .delete(reportReviewers)
       .where(and(eq(reportReviewers.reportId, report.id), eq(reportReviewers.userId, userId)))
@@ -745,7 +757,7 @@ export async function removeReviewer(db: Database, actor: Actor, reportId: strin
       details: { title: report.title, reviewerId: userId },
       ip,
     });
-  });
+  }));
 }
 
 /** A comment by whoever may read the report (its authors, and in review or after, the board and named reviewers). */
