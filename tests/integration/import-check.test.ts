@@ -10,7 +10,6 @@ import { commitImport, loadImportLookups } from "~/modules/data/import.server";
 import { stageUpload, uploadKeyOf, type StagedUpload } from "~/modules/data/import-staging.server";
 import { createStudentGroup } from "~/modules/data/measures.server";
 import type { SessionUser } from "~/modules/people/session.server";
-import { Conflict } from "~/utils/errors";
 import { actorOf, makeDistrictWithPeople, TEST_PASSWORD } from "../factories";
 import { IMPORT_HEADER } from "../factories/imports";
 import { createTestDatabase, type TestDatabase } from "../setup/database";

@@ -154,7 +154,7 @@ async function runCheck(db: Database, actor: Actor, checkId: string, tokenHash: 
   const slices = new Set<string>();
   const sample: ImportRow[] = [];
   let rows: StoredRow[] = [];
-  let errors: RowError[] = [];
+  const errors: RowError[] = [];
   let rowParts = 0;
   let errorParts = 0;
   let lastBeat = Date.now();
