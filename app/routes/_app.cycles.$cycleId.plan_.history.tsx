@@ -120,7 +120,7 @@ export default function PlanHistory() {
       </Card>
 
       <Card title="Who changed this plan">
-        <ActivityTable activity={data.activity} what="the plan" startedBy="Cyclekeeper (the starting template)" />
+        <ActivityTable activity={data.activity} what="the action plan" startedBy="Cyclekeeper (the starting template)" />
         <p className="ck-muted">Each change is one edit as the editor sends it (a few typed words, a formatting change, a restore).</p>
       </Card>
     </div>
