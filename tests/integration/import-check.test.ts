@@ -200,7 +200,7 @@ describe("the import pages with a 10 MB cell", () => {
     expect(mapping.text.length).toBeLessThan(100_000);
   });
 
-  /** Posts the upload form as a browser does: multipart, the file part streamed to the server. */
+  /** Posts the upload form as a browser does: multipart. */
   async function postUpload(name: string, content: string) {
     const form = new FormData();
     form.append("intent", "upload");
@@ -209,7 +209,7 @@ describe("the import pages with a 10 MB cell", () => {
     return { status: res.status, location: res.headers.get("location"), text: await res.text() };
   }
 
-  it("receives a multipart upload as it streams in, then previews and imports it", async () => {
+  it("takes a multipart upload through HTTP, then previews and imports it", async () => {
     const sent = await postUpload("winter.csv", fileOf(goodLines(world.schoolB.name).map((l) => l.replace(",fall,", ",winter,"))));
     expect(sent.status).toBe(302);
     const token = new URL(sent.location ?? "", server.url).searchParams.get("upload");
