@@ -143,7 +143,7 @@ describe("checking a staged upload once", () => {
     const parts = await database.db.select({ count: importCheckParts.count }).from(importCheckParts).where(and(eq(importCheckParts.checkId, view.id), eq(importCheckParts.kind, "rows")));
     expect(parts.length).toBeGreaterThan(5);
     expect(parts.reduce((sum, p) => sum + p.count, 0)).toBe(120_000);
-  });
+  }, 180_000);
 
   it("starts a check again when its process died mid-way (its heartbeat stopped), and finishes it", async () => {
     const staged = await stage(fileOf(goodLines(world.schoolA.name)));
@@ -181,7 +181,7 @@ describe("the import pages with a 10 MB cell", () => {
     }
   }
 
-  it("keeps the preview, the mapping step and the error file small", async () => {
+  it("keeps the preview, the mapping step and the error file small", { timeout: 120_000 }, async () => {
     const huge = "x".repeat(10 * 1024 * 1024);
     const staged = await stage(fileOf([`${huge},2026-27,fall,all,all,${mean},10,3`, ...goodLines(world.schoolA.name)]));
     const preview = await finishedPage(`/data/import?upload=${staged.token}`);
