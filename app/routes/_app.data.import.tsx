@@ -12,13 +12,11 @@ import { checkProgress, ERRORS_PER_PAGE, openCheck, openUpload, readCheckedRows,
 import { commitSchema, mappingFrom, mappingParams, mappingSchema, uploadTokenSchema } from "~/modules/data/import.schema";
 import { commitImport } from "~/modules/data/import.server";
 import { discardStagedUpload, stageUpload } from "~/modules/data/import-staging.server";
-import { isMultipart, receiveUpload } from "~/modules/data/import-upload.server";
 import type { ImportPreviewData } from "~/modules/data/import-preview";
 import { listMeasures } from "~/modules/data/measures.server";
 import { requireUser } from "~/modules/people/auth.server";
 import { requirePermission } from "~/modules/people/permissions";
 import { act, boundedForm, load, parseForm } from "~/utils/http.server";
-import { dropUnstorable } from "~/utils/text";
 
 export const meta: MetaFunction = () => [{ title: "Import data · Cyclekeeper" }];
 
@@ -75,19 +73,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (length > MAX_UPLOAD_BYTES) {
     return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
   }
-  if (isMultipart(request)) {
-    let upload;
-    try {
-      upload = await receiveUpload(request);
-    } catch {
-      return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
-    }
-    const file = upload.file;
-    if (upload.intent !== "upload" || !file || (file.bytes.length === 0 && !upload.tooLarge)) {
-      return { ok: false as const, fileError: file?.name ? "The file is empty." : "Choose a CSV file to upload." };
-    }
-    if (upload.tooLarge) return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
-    const decoded = decodeUpload(file.bytes);
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
+  }
+  // The text rule and field cap every form gets (ADR 0030): a NUL in the file's name never reaches the database.
+  form = boundedForm(form);
+  if (form.get("intent") === "upload") {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) return { ok: false as const, fileError: file instanceof File && file.name ? "The file is empty." : "Choose a CSV file to upload." };
+    if (file.size > MAX_UPLOAD_BYTES) return { ok: false as const, fileError: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into smaller files.` };
+    const decoded = decodeUpload(new Uint8Array(await file.arrayBuffer()));
     if (!decoded.ok) return { ok: false as const, fileError: decoded.error };
     // Only the heading row is read now; every row is checked in the background once the columns are known.
     const head = parseCsv(decoded.text, { maxRecords: 1 });
@@ -96,22 +94,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return { ok: false as const, fileError: `The first row has ${head.headers.length.toLocaleString("en-US")} columns; a data file has at most ${MAX_COLUMNS.toLocaleString("en-US")}. Check that the file is a CSV of outcome data.` };
     }
     const staged = await stageUpload(context.db, { userId: user.id, districtId: user.districtId }, {
-      // A NUL in the file's name would otherwise reach the database (the text rule, ADR 0030).
-      fileName: (dropUnstorable(file.name) || "upload.csv").slice(0, 200),
+      fileName: (file.name || "upload.csv").slice(0, 200),
       encoding: decoded.encoding,
       text: decoded.text,
-      bytes: file.bytes.length,
+      bytes: file.size,
     });
     throw redirect(`/data/import?upload=${staged.token}`);
   }
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return { ok: false as const, fileError: "The upload did not arrive whole; try again." };
-  }
-  // The text rule and field cap every form gets (ADR 0030).
-  form = boundedForm(form);
   return act(form, async () => {
     const input = parseForm(form, commitSchema);
     const staged = await openUpload(context.db, user, input.upload);
