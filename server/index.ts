@@ -15,7 +15,11 @@ import { attachCollab, type ClusterLink, type CollabServer } from "./collab";
 import { createApp } from "./http/app";
 
 export async function openConfiguredDatabase(config: AppConfig) {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.resolve(projectRoot, config.dataDir, "pglite") });
+  return openDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl, timeouts: config.timeouts }
+      : { dataDir: path.resolve(projectRoot, config.dataDir, "pglite"), timeouts: config.timeouts },
+  );
 }
 
 let database: DatabaseHandle | undefined;
@@ -78,7 +82,7 @@ async function main() {
   if (config.redisUrl) {
     try {
       const { connectCluster } = await import("./collab/cluster");
-      cluster = await connectCluster({ url: config.redisUrl, prefix: config.redisPrefix });
+      cluster = await connectCluster({ url: config.redisUrl, prefix: config.redisPrefix, commandTimeoutMs: config.timeouts.redisCommandMs });
     } catch (error) {
       return fail((error as Error).message);
     }
@@ -91,6 +95,7 @@ async function main() {
     devMiddleware,
     clientDir: dev ? undefined : path.join(projectRoot, "build/client"),
     redisStatus: () => collab?.clusterStatus() ?? (cluster ? cluster.status() : null),
+    saveHealth: () => collab?.saveHealth() ?? null,
   });
   handler = app;
   waiting.splice(0).forEach((run) => run());
