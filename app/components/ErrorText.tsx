@@ -6,6 +6,10 @@ const messages: Record<number, { title: string; body: string }> = {
   403: { title: "You do not have access to this page", body: "Your role does not allow this. Ask your district SEL lead if you need access." },
   404: { title: "Page not found", body: "We could not find that page. It may have moved, or the address may be mistyped." },
   409: { title: "That change could not be made", body: "Someone else may have changed this first. Reload the page and try again." },
+  503: {
+    title: "The database is unavailable",
+    body: "Cyclekeeper cannot reach its database just now, so this page cannot be shown. Nothing you saved is lost. Try again in about 30 seconds.",
+  },
 };
 
 const generic = new Set(["", "Not found", "Not Found", "Unknown action"]);
