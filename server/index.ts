@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
 import { ensureCatalog } from "#db/seed/catalog.server";
-import { demoAccounts, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
+import { demoAccounts, demoState, isDatabaseEmpty, reloadPartialDemo, seedDemo } from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
@@ -68,9 +68,17 @@ async function main() {
     database = await openConfiguredDatabase(config);
     await database.migrate();
     await ensureCatalog(database.db);
-    if (database.kind === "pglite" && config.demo && (await isDatabaseEmpty(database.db))) {
-      await seedDemo(database.db);
-      printDemoSignIns();
+    if (database.kind === "pglite" && config.demo) {
+      if (await isDatabaseEmpty(database.db)) {
+        console.log("Loading the demo district (first start)");
+        await seedDemo(database.db);
+        printDemoSignIns();
+      } else if ((await demoState(database.db)) === "partial") {
+        // Only versions before ADR 0038 could leave this: they loaded the demo in several transactions.
+        console.warn("The demo district was only partly loaded (an earlier first start was interrupted); loading it again from scratch");
+        await reloadPartialDemo(database.db);
+        printDemoSignIns();
+      }
     }
   } catch (error) {
     return fail(error instanceof DatabaseUnavailable ? error.message : `database start-up failed: ${(error as Error).message}`);

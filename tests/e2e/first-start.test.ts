@@ -1,0 +1,78 @@
+// A first start killed with SIGKILL while it loads the demo leaves nothing half-loaded: the next start loads the whole
+// demo (as many reports, plan documents and indicator weeks as a clean load), and says what it did.
+import path from "node:path";
+import { count, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "#db/client.server";
+import { districts, indicatorWeeks, planDocuments, reports } from "#db/schema";
+import { ensureCatalog } from "#db/seed/catalog.server";
+import { demoState, seedDemo } from "#db/seed/demo.server";
+import { freshDataDir, removeTempDirs, spawnServer, waitForHealthy } from "./support";
+
+afterAll(() => removeTempDirs());
+
+async function demoCounts(database: DatabaseHandle) {
+  const [d] = await database.db.select({ n: count() }).from(districts);
+  const [r] = await database.db.select({ n: count() }).from(reports);
+  const [p] = await database.db.select({ n: count() }).from(planDocuments);
+  const [w] = await database.db.select({ n: count() }).from(indicatorWeeks);
+  return { districts: d.n, reports: r.n, planDocuments: p.n, indicatorWeeks: w.n };
+}
+
+async function waitForOutput(read: () => string, text: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!read().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms; output so far:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("an interrupted first start", () => {
+  it("is loaded again whole at the next start", { timeout: 300_000 }, async () => {
+    const dataDir = freshDataDir("first-start");
+    const first = await spawnServer({ dataDir, demo: "1" });
+    await waitForOutput(first.stdout, "Loading the demo district (first start)", 120_000);
+    // Well into the load (it takes 15–30 s here), past the point where the old loader had committed its first step.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(first.stdout()).not.toContain("Loaded the demo district");
+    first.child.kill("SIGKILL");
+    const killed = await first.exited;
+    expect(killed.signal).toBe("SIGKILL");
+
+    // Nothing of the interrupted load is there: the transaction never committed.
+    const afterKill = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+    try {
+      await afterKill.migrate();
+      expect(await demoState(afterKill.db)).toBe("absent");
+      expect((await demoCounts(afterKill)).districts).toBe(0);
+    } finally {
+      await afterKill.close();
+    }
+
+    const second = await spawnServer({ dataDir, demo: "1" });
+    const restartedAt = Date.now();
+    await waitForHealthy(second, 180_000);
+    console.log(`[e2e] first start killed 4 s into loading the demo; the next start was healthy with the whole demo after ${Date.now() - restartedAt} ms`);
+    expect(second.stdout()).toContain("Loading the demo district (first start)");
+    expect(second.stdout()).toContain("Loaded the demo district");
+    const stopped = await second.stop();
+    expect(stopped.code).toBe(0);
+
+    const repaired = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+    const clean = await openDatabase({ memory: true });
+    try {
+      await clean.migrate();
+      await ensureCatalog(clean.db);
+      await seedDemo(clean.db);
+      const expected = await demoCounts(clean);
+      expect(expected).toEqual({ districts: 1, reports: 3, planDocuments: 4, indicatorWeeks: 1008 });
+      expect(await demoCounts(repaired)).toEqual(expected);
+      expect(await demoState(repaired.db)).toBe("complete");
+      const [riverbend] = await repaired.db.select({ n: count() }).from(districts).where(eq(districts.slug, "riverbend"));
+      expect(riverbend.n).toBe(1);
+    } finally {
+      await repaired.close();
+      await clean.close();
+    }
+  });
+});
