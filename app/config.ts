@@ -34,7 +34,7 @@ export const configSchema = z.object({
   COLLAB_SAVE_DEADLINE_MS: millis(10_000),
   REDIS_COMMAND_TIMEOUT_MS: millis(2_000),
   READY_PROBE_DEADLINE_MS: millis(2_000),
-  READY_MAX_EVENT_LOOP_DELAY_MS: millis(2_000),
+  READY_MAX_EVENT_LOOP_DELAY_MS: millis(5_000),
   TRUST_PROXY: z.coerce.number({ error: "use the number of proxies in front of Cyclekeeper, e.g. 1" }).int().min(0).max(10).default(0),
 });
 
@@ -87,7 +87,7 @@ export const defaultTimeouts: Timeouts = {
   collabSaveMs: 10_000,
   redisCommandMs: 2_000,
   readyProbeMs: 2_000,
-  readyMaxLoopDelayMs: 2_000,
+  readyMaxLoopDelayMs: 5_000,
 };
 
 export function readConfig(env: Record<string, string | undefined>): AppConfig {

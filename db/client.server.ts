@@ -124,13 +124,14 @@ const MIGRATION_LOCK_KEY = "7163939931737448820";
 /**
  * How long past statement_timeout the client still waits for a connection that sent a query and has heard nothing:
  * the server answers every statement within statement_timeout (with rows or "canceling statement due to statement
- * timeout"), so silence beyond it plus this grace means the connection or the host is dead.
+ * timeout"), so silence beyond it plus this grace (never more than the statement limit itself) means the connection or
+ * the host is dead.
  */
 const NO_ANSWER_GRACE_MS = 5_000;
 
 async function openPostgres(url: string, timeouts: Timeouts): Promise<DatabaseHandle> {
   const safeUrl = redactUrl(url);
-  const watchdog = new SilenceWatchdog(timeouts.statementMs + NO_ANSWER_GRACE_MS);
+  const watchdog = new SilenceWatchdog(timeouts.statementMs + Math.min(NO_ANSWER_GRACE_MS, timeouts.statementMs));
   const keepAliveSeconds = Math.max(1, Math.round(timeouts.keepAliveMs / 1000));
   const client = postgres(url, {
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
