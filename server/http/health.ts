@@ -40,13 +40,15 @@ export function createReadiness(sources: ReadinessSources) {
   }, LOOP_WINDOW_MS);
   window.unref();
 
-  let write: { ok: boolean; at: number; error?: string } | null = null;
+  let write: { ok: boolean; at: number; startedAt: number; error?: string } | null = null;
   let probing: Promise<void> | null = null;
   const probeWrite = () => {
-    probing ??= withDeadline(database.query("select txid_current()"), timeouts.readyProbeMs, "the database write probe")
+    if (probing) return probing;
+    const startedAt = Date.now();
+    probing = withDeadline(database.query("select txid_current()"), timeouts.readyProbeMs, "the database write probe")
       .then(
-        () => void (write = { ok: true, at: Date.now() }),
-        (error: Error) => void (write = { ok: false, at: Date.now(), error: error.message }),
+        () => void (write = { ok: true, at: Date.now(), startedAt }),
+        (error: Error) => void (write = { ok: false, at: Date.now(), startedAt, error: error.message }),
       )
       .finally(() => (probing = null));
     return probing;
@@ -55,11 +57,10 @@ export function createReadiness(sources: ReadinessSources) {
   async function check(): Promise<Readiness> {
     const failing: string[] = [];
     // The write probe runs in the background of requests: at most every few seconds, never more than one at a time.
-    if (!write || Date.now() - write.at > WRITE_PROBE_EVERY_MS) {
-      const first = write === null;
-      const run = probeWrite();
-      if (first) await run;
-    }
+    // While healthy it is answered from the last probe; after a failure (or the first time) every check waits for a new
+    // one, so the instance is back in rotation as soon as the database is.
+    if (!write || !write.ok) await probeWrite();
+    else if (Date.now() - write.at > WRITE_PROBE_EVERY_MS) void probeWrite();
     try {
       await withDeadline(database.query("select 1"), timeouts.readyProbeMs, "the database read probe");
     } catch {
@@ -69,7 +70,10 @@ export function createReadiness(sources: ReadinessSources) {
     if (write && !write.ok) failing.push("database writes");
     else if (write && Date.now() - write.at > WRITE_PROBE_EVERY_MS + timeouts.readyProbeMs) failing.push("database writes");
     const saves = sources.saveHealth?.() ?? null;
-    if (saves?.failingSince && saves.lastFailureAt && Date.now() - saves.lastFailureAt < SAVE_FAILURE_MEMORY_MS) failing.push("collaborative saves");
+    // A failed save counts until a save succeeds, a write probe started after it succeeds (the write path works
+    // again; editors who come back will save), or a minute passes.
+    const savesFailing = saves?.failingSince && saves.lastFailureAt && Date.now() - saves.lastFailureAt < SAVE_FAILURE_MEMORY_MS;
+    if (savesFailing && !(write?.ok && write.startedAt > saves.lastFailureAt!)) failing.push("collaborative saves");
     const delay = Math.max(loopDelayMs, Math.round(loop.max / 1e6));
     if (delay > timeouts.readyMaxLoopDelayMs) failing.push("event loop");
     const redis = sources.redisStatus?.() ?? undefined;

@@ -65,7 +65,7 @@ describe("an interrupted first start", () => {
       await ensureCatalog(clean.db);
       await seedDemo(clean.db);
       const expected = await demoCounts(clean);
-      expect(expected).toEqual({ districts: 1, reports: 3, planDocuments: 4, indicatorWeeks: 1008 });
+      expect(expected).toEqual({ districts: 1, reports: 3, planDocuments: 3, indicatorWeeks: 1008 });
       expect(await demoCounts(repaired)).toEqual(expected);
       expect(await demoState(repaired.db)).toBe("complete");
       const [riverbend] = await repaired.db.select({ n: count() }).from(districts).where(eq(districts.slug, "riverbend"));

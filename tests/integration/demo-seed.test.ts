@@ -27,7 +27,7 @@ async function makePartial() {
   await database.db.delete(auditEvents).where(and(eq(auditEvents.districtId, id), eq(auditEvents.action, DEMO_LOADED)));
 }
 
-/** What a whole demo holds, as the issue counted it: reports, plan documents, indicator weeks. */
+/** What a whole demo holds, as the issue counted it: reports, collaborative documents (plan_document rows), indicator weeks. */
 async function demoCounts(db: TestDatabase["db"]) {
   const [district] = await db.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
   if (!district) return null;
@@ -44,7 +44,7 @@ describe("loading the demo", () => {
     await seedDemo(database.db);
     expect(await demoState(database.db)).toBe("complete");
     whole = await demoCounts(database.db);
-    expect(whole).toEqual({ reports: 3, planDocuments: 4, indicatorWeeks: 1008 });
+    expect(whole).toEqual({ reports: 3, planDocuments: 3, indicatorWeeks: 1008 });
   });
 
   it("takes a whole demo from before the marker for complete, and marks it", async () => {

@@ -176,7 +176,7 @@ describe("a database that is down", () => {
     client.cookies.set(lead.cookie.split("=")[0], lead.cookie.split("=").slice(1).join("="));
     expect((await client.get("/home")).status).toBe(200);
 
-    proxy.refuse();
+    await proxy.refuse();
     const started = Date.now();
     const page = await client.get("/home");
     figure(`page during an outage: ${page.status} after ${Date.now() - started} ms, Retry-After ${page.headers.get("retry-after")}`);
@@ -192,8 +192,10 @@ describe("a database that is down", () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
 
     proxy.forward();
+    const back = Date.now();
     await waitFor(async () => (await client.get("/home")).status === 200, "the page works again", 15_000);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await waitFor(async () => (await fetch(`${server.url}/healthz`)).status === 200, "/healthz 200 again", 15_000);
+    figure(`after the database came back: pages and /healthz 200 within ${Date.now() - back} ms`);
   });
 
   it("keeps its pool working after a reset of every connection", async () => {

@@ -1,5 +1,6 @@
 // A TCP proxy that can misbehave on command — forward, hang (hold every byte, close nothing), drop (destroy every
-// connection) or refuse (close new connections at once) — to put real network faults between the app and a database.
+// connection) or refuse (stop listening, so connecting is refused) — to put real network faults between the app and a
+// database.
 import net from "node:net";
 
 export type FaultMode = "forward" | "hang" | "refuse";
@@ -23,8 +24,8 @@ export interface FaultProxy {
   hang(): void;
   /** Destroy every open connection (both ends), as a restart or a reset does. */
   drop(): void;
-  /** Close every new connection at once (and drop the open ones), as a database that is down looks. */
-  refuse(): void;
+  /** Stop listening (connections are refused: RST) and drop the open ones, as a database host that is down looks. */
+  refuse(): Promise<void>;
   /** Connections currently open through the proxy. */
   openConnections(): number;
   close(): Promise<void>;
@@ -86,6 +87,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     },
     mode: () => mode,
     forward() {
+      if (mode === "refuse") server.listen(port, "127.0.0.1");
       mode = "forward";
       for (const pair of pairs) {
         if (!pair.upstream) connectUpstream(pair);
@@ -97,14 +99,17 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       mode = "hang";
     },
     drop: dropAll,
-    refuse() {
+    async refuse() {
+      if (mode === "refuse") return;
       mode = "refuse";
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       dropAll();
+      await closed;
     },
     openConnections: () => pairs.size,
     async close() {
       dropAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (mode !== "refuse") await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
