@@ -1,5 +1,5 @@
 // What an error page says: a status, a plain title and what to do next.
-import { isRouteErrorResponse, Link } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLocation } from "@remix-run/react";
 
 const messages: Record<number, { title: string; body: string }> = {
   400: { title: "That request could not be understood", body: "Something in the request was not valid. Go back and try again." },
@@ -28,15 +28,23 @@ export function describeRouteError(error: unknown) {
 }
 
 export function ErrorText({ status, title, body }: { status: number; title: string; body: string }) {
+  const location = useLocation();
   return (
     <>
       <p className="ck-eyebrow">Error {status}</p>
       <h1>{title}</h1>
       <p>{body}</p>
       <p>
-        <Link to="/" className="ck-button">
-          Go to your home page
-        </Link>
+        {status === 503 ? (
+          // While the database is away the home page cannot be shown either: the useful step is to ask again.
+          <Link to={location.pathname + location.search} reloadDocument className="ck-button">
+            Try again
+          </Link>
+        ) : (
+          <Link to="/" className="ck-button">
+            Go to your home page
+          </Link>
+        )}
       </p>
     </>
   );

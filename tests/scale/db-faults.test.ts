@@ -14,6 +14,9 @@ import { contentOf, identityOf, rawClient, textUpdate, updateFrame, waitFor, typ
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startFaultProxy, type FaultProxy } from "../setup/fault-proxy";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
+import path from "node:path";
+import fs from "node:fs";
+import { artifactsDir, expectNoAxeViolations, launchBrowser } from "../e2e/support";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 
@@ -185,6 +188,29 @@ describe("a database that is down", () => {
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     expect(page.text).toContain("The database is unavailable");
     expect(page.text).toContain("Try again in about 30 seconds");
+
+    // What a person sees: the page in a real browser, at desktop and phone widths, accessible and keyboard usable.
+    const browser = await launchBrowser();
+    try {
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      for (const width of [1366, 390]) {
+        const context = await browser.newContext({ viewport: { width, height: 800 }, locale: "en-US" });
+        const [name, ...value] = lead.cookie.split("=");
+        await context.addCookies([{ name, value: value.join("="), url: server.url }]);
+        const tab = await context.newPage();
+        const response = await tab.goto(`${server.url}/home`);
+        expect(response?.status()).toBe(503);
+        await tab.getByRole("heading", { level: 1, name: "The database is unavailable" }).waitFor();
+        await tab.screenshot({ path: path.join(artifactsDir, `database-unavailable-${width}.png`), fullPage: true });
+        await expectNoAxeViolations(tab, `the database-unavailable page at ${width} px`);
+        expect(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+        await tab.keyboard.press("Tab");
+        expect(await tab.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Try again");
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
 
     expect((await readiness()).status).toBe(503);
     const live = await fetch(`${server.url}/healthz/live`);
