@@ -129,9 +129,11 @@ describe("backup format pieces", () => {
     expect(oneLine('{"meta":{"a":\n 1,\r\n"b":"x\\ny"}}')).toBe('{"meta":{"a":  1,  "b":"x\\ny"}}');
     expect(JSON.parse(oneLine('{"a":\n1}'))).toEqual({ a: 1 });
     expect(() => parseHeader("PK\u0003\u0004", "x.zip")).toThrow("x.zip is not a Cyclekeeper backup");
-    expect(() => parseHeader('{"format":"cyclekeeper-backup","version":2,"tables":[],"migrations":[]}', "f")).toThrow(
-      "f is in backup format version 2, which this version of Cyclekeeper cannot read (it reads version 1)",
+    expect(() => parseHeader('{"format":"cyclekeeper-backup","version":3,"tables":[],"migrations":[]}', "f")).toThrow(
+      "f is in backup format version 3, which this version of Cyclekeeper cannot read (it reads versions 1 and 2)",
     );
+    // Format 1 (before seals) is still read.
+    expect(parseHeader('{"format":"cyclekeeper-backup","version":1,"tables":[],"migrations":[]}', "f").version).toBe(1);
   });
 });
 
@@ -515,7 +517,8 @@ describe("the db:backup and db:restore commands", () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const partial = fs.readdirSync(path.dirname(file)).find((name) => name.startsWith(prefix));
-      if (partial) return { child, exited, stderr: () => stderr, partial: path.join(path.dirname(file), partial) };
+      // The partial's name carries the pid of the process writing it (tsx runs the command in a child process of its own).
+      if (partial) return { child, exited, stderr: () => stderr, partial: path.join(path.dirname(file), partial), writer: Number(partial.slice(prefix.length).split("-")[0]) };
       if (Date.now() > deadline) throw new Error(`no partial file appeared; stderr: ${stderr}`);
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -524,15 +527,19 @@ describe("the db:backup and db:restore commands", () => {
   it(
     "removes a killed backup's partial file at the next backup, and its own when stopped by a signal",
     async () => {
-      const sourceDir = path.join(scratch, "cli-source");
-      if (!fs.existsSync(sourceDir)) expect((await run("seed-demo.ts", [], { DATA_DIR: sourceDir })).code).toBe(0);
+      // A small embedded database of its own: what is tested is the partial file, not the size of the copy.
+      const sourceDir = path.join(scratch, "partial-source");
+      const small = await openDatabase({ dataDir: path.join(sourceDir, "pglite") });
+      await small.migrate();
+      await makeDistrictWithPeople(small.db);
+      await small.close();
       const dir = path.join(scratch, "killed");
       fs.mkdirSync(dir);
       const file = path.join(dir, "nightly.ckbackup");
 
       const killed = await backupUntilPartial(file, { DATA_DIR: sourceDir });
       expect(fs.statSync(killed.partial).mode & 0o777).toBe(0o600);
-      killed.child.kill("SIGKILL");
+      process.kill(killed.writer, "SIGKILL");
       await killed.exited;
       expect(fs.existsSync(killed.partial)).toBe(true);
       // The embedded database's lock file names the dead process; the next command takes it over.
@@ -543,7 +550,7 @@ describe("the db:backup and db:restore commands", () => {
       expect(fs.readdirSync(dir)).toEqual(["nightly.ckbackup"]);
 
       const stopped = await backupUntilPartial(path.join(dir, "stopped.ckbackup"), { DATA_DIR: sourceDir });
-      stopped.child.kill("SIGTERM");
+      process.kill(stopped.writer, "SIGTERM");
       expect(await stopped.exited).toBe(143);
       expect(stopped.stderr()).toContain("db:backup stopped (SIGTERM); the partial file was removed and no backup was written");
       expect(fs.readdirSync(dir)).toEqual(["nightly.ckbackup"]);
