@@ -7,7 +7,15 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
 import { ensureCatalog } from "#db/seed/catalog.server";
-import { demoAccounts, demoState, isDatabaseEmpty, reloadPartialDemo, seedDemo } from "#db/seed/demo.server";
+import {
+  demoAccounts,
+  demoState,
+  isDatabaseEmpty,
+  PartialDemoInUse,
+  PartialDemoNotAlone,
+  reloadPartialDemo,
+  seedDemo,
+} from "#db/seed/demo.server";
 import { readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
@@ -76,8 +84,14 @@ async function main() {
       } else if ((await demoState(database.db)) === "partial") {
         // Only versions before ADR 0038 could leave this: they loaded the demo in several transactions.
         console.warn("The demo district was only partly loaded (an earlier first start was interrupted); loading it again from scratch");
-        await reloadPartialDemo(database.db);
-        printDemoSignIns();
+        try {
+          await reloadPartialDemo(database.db);
+          printDemoSignIns();
+        } catch (error) {
+          // Never fatal: the database is usable as it is; the operator is told why it was left alone.
+          if (!(error instanceof PartialDemoNotAlone || error instanceof PartialDemoInUse)) throw error;
+          console.warn(`Not reloaded: ${error.message}`);
+        }
       }
     }
   } catch (error) {

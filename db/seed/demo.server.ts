@@ -128,6 +128,16 @@ export class PartialDemoNotAlone extends Error {
   }
 }
 
+/** A partial demo people have since worked in is left alone: reloading would throw their work away. */
+export class PartialDemoInUse extends Error {
+  constructor() {
+    super(
+      "the demo district was only partly loaded, and people have worked in it since, so it is not reloaded automatically; to get the whole demo, start with a new DATA_DIR",
+    );
+    this.name = "PartialDemoInUse";
+  }
+}
+
 /**
  * Drops a partly loaded demo and loads it again, in one transaction. Only when the demo is the database's only district:
  * the drop empties every table that hangs off districts (TRUNCATE … CASCADE), which must never reach a real district.
@@ -137,6 +147,14 @@ export async function reloadPartialDemo(db: Database) {
   return db.transaction(async (tx) => {
     const [others] = await tx.select({ n: count() }).from(districts).where(sql`${districts.slug} <> 'riverbend'`);
     if (others.n > 0) throw new PartialDemoNotAlone(others.n);
+    // Someone has worked in it since (anything audited an hour or more after the district was made): that work is
+    // not the loader's to throw away.
+    const [used] = await tx
+      .select({ n: count() })
+      .from(auditEvents)
+      .innerJoin(districts, eq(districts.id, auditEvents.districtId))
+      .where(and(eq(districts.slug, "riverbend"), sql`${auditEvents.at} > ${districts.createdAt} + interval '1 hour'`));
+    if (used.n > 0) throw new PartialDemoInUse();
     await tx.execute(sql`truncate table ${districts} cascade`);
     await ensureCatalog(tx);
     // seedDemo's own transaction nests as a savepoint inside this one: the drop and the reload commit together.

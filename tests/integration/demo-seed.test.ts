@@ -3,7 +3,7 @@
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditEvents, districts, indicatorWeeks, planDocuments, reports, users } from "#db/schema";
-import { DEMO_LOADED, demoState, PartialDemoNotAlone, reloadPartialDemo, seedDemo } from "#db/seed/demo.server";
+import { DEMO_LOADED, demoState, PartialDemoInUse, PartialDemoNotAlone, reloadPartialDemo, seedDemo } from "#db/seed/demo.server";
 import { makeDistrict } from "../factories";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
@@ -64,6 +64,17 @@ describe("loading the demo", () => {
     expect(await demoCounts(database.db)).toEqual(whole);
     const [districtsLeft] = await database.db.select({ n: count() }).from(districts);
     expect(districtsLeft.n).toBe(1);
+  });
+
+  it("never reloads a partial demo people have worked in since", { timeout: SLOW }, async () => {
+    await makePartial();
+    const id = await demoDistrictId();
+    await database.db.insert(auditEvents).values({ districtId: id, action: "goal.update", entityType: "goal", details: {}, at: new Date(Date.now() + 2 * 3_600_000) });
+    expect(await demoState(database.db)).toBe("partial");
+    const error = await reloadPartialDemo(database.db).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialDemoInUse);
+    expect((error as Error).message).toContain("people have worked in it since");
+    expect(await demoState(database.db)).toBe("partial");
   });
 
   it("never reloads when another district shares the database, and says why", { timeout: SLOW }, async () => {
