@@ -73,6 +73,7 @@ export interface SaveHealth {
   failingSince: number | null;
   /** When the latest failure happened (ms since the epoch), or null. */
   lastFailureAt: number | null;
+  /** The latest failure's code (failureCode), never its message. */
   lastFailure: string | null;
 }
 
@@ -103,7 +104,7 @@ export class DocumentStore {
       return;
     }
     const at = Date.now();
-    this.health = { failingSince: this.health.failingSince ?? at, lastFailureAt: at, lastFailure: (error as Error).message ?? String(error) };
+    this.health = { failingSince: this.health.failingSince ?? at, lastFailureAt: at, lastFailure: failureCode(error) };
   }
 
   /** A write bounded by the save deadline. */
@@ -409,6 +410,22 @@ export class DocumentStore {
       await tx.delete(docSnapshots).where(and(eq(docSnapshots.documentId, documentId), lt(docSnapshots.seq, seq)));
     });
   }
+}
+
+/**
+ * What readiness may say about a failure: its code (a SQLSTATE such as 53100, or ECONNREFUSED, DEADLINE_EXCEEDED) and
+ * never its message, which for a failed insert carries the query's parameters — people's changes and ids — and
+ * /healthz/ready answers anyone.
+ */
+export function failureCode(error: unknown): string {
+  const seen = new Set<unknown>();
+  let e = error as { code?: unknown; cause?: unknown; name?: unknown } | null | undefined;
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    if (typeof e.code === "string" && e.code) return e.code;
+    e = e.cause as typeof e;
+  }
+  return typeof (error as { name?: unknown })?.name === "string" ? String((error as { name: string }).name) : "unknown";
 }
 
 /** Rows of a raw statement: postgres.js answers with the row list itself, PGlite with `{ rows }`. */

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { DatabaseHandle } from "#db/client.server";
 import type { Timeouts } from "~/config";
 import { withDeadline } from "~/utils/deadline";
-import type { SaveHealth } from "../collab/persistence";
+import { failureCode, type SaveHealth } from "../collab/persistence";
 
 /** A save failure this recent, with no success since, keeps the instance not ready. */
 const SAVE_FAILURE_MEMORY_MS = 60_000;
@@ -48,7 +48,7 @@ export function createReadiness(sources: ReadinessSources) {
     probing = withDeadline(database.query("select txid_current()"), timeouts.readyProbeMs, "the database write probe")
       .then(
         () => void (write = { ok: true, at: Date.now(), startedAt }),
-        (error: Error) => void (write = { ok: false, at: Date.now(), startedAt, error: error.message }),
+        (error: Error) => void (write = { ok: false, at: Date.now(), startedAt, error: failureCode(error) }),
       )
       .finally(() => (probing = null));
     return probing;
