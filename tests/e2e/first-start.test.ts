@@ -1,5 +1,6 @@
 // A first start killed with SIGKILL while it loads the demo leaves nothing half-loaded: the next start loads the whole
 // demo (as many reports, plan documents and indicator weeks as a clean load), and says what it did.
+import fs from "node:fs";
 import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,8 +12,7 @@ import { freshDataDir, removeTempDirs, spawnServer, waitForHealthy, type ServerP
 const started: ServerProcess[] = [];
 afterAll(async () => {
   // A failed run must not leave a server writing into the directory being removed.
-  for (const server of started) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-  await Promise.all(started.map((server) => server.exited));
+  await Promise.all(started.map((server) => server.stop(5_000)));
   removeTempDirs();
 });
 
@@ -22,6 +22,15 @@ async function demoCounts(database: DatabaseHandle) {
   const [p] = await database.db.select({ n: count() }).from(planDocuments);
   const [w] = await database.db.select({ n: count() }).from(indicatorWeeks);
   return { districts: d.n, reports: r.n, planDocuments: p.n, indicatorWeeks: w.n };
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitForOutput(read: () => string, text: string, timeoutMs: number) {
@@ -43,9 +52,11 @@ describe("an interrupted first start", () => {
     // Well into the load (it takes 15–30 s here), past the point where the old loader had committed its first step.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(first.stdout()).not.toContain("Loaded the demo district");
-    first.child.kill("SIGKILL");
-    const killed = await first.exited;
-    expect(killed.signal).toBe("SIGKILL");
+    // The server itself, not tsx's launcher process in front of it (tsx runs the script in a child of its own).
+    const serverPid = Number(fs.readFileSync(path.join(dataDir, "pglite", "cyclekeeper.pid"), "utf8"));
+    process.kill(serverPid, "SIGKILL");
+    await first.stop(5_000);
+    expect(isAlive(serverPid)).toBe(false);
     console.log("[e2e] first start killed 4 s into loading the demo");
 
     // Nothing of the interrupted load is there: the transaction never committed.
