@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost, readConfig } from "./config";
+import { defaultTimeouts, isLoopbackHost, readConfig } from "./config";
 
 describe("readConfig", () => {
   it("uses the documented defaults", () => {
@@ -33,5 +33,14 @@ describe("readConfig", () => {
     expect(() => readConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => readConfig({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
     expect(() => readConfig({ CYCLEKEEPER_DEMO: "maybe" })).toThrow(/CYCLEKEEPER_DEMO/);
+  });
+
+  it("bounds every wait by default, reads each timeout, and refuses a timeout that would never end", () => {
+    expect(readConfig({}).timeouts).toEqual(defaultTimeouts);
+    expect(Object.values(defaultTimeouts).every((ms) => ms >= 100 && ms <= 60_000)).toBe(true);
+    const config = readConfig({ DB_STATEMENT_TIMEOUT_MS: "30000", COLLAB_SAVE_DEADLINE_MS: "4000", READY_PROBE_DEADLINE_MS: "750" });
+    expect(config.timeouts).toMatchObject({ statementMs: 30_000, collabSaveMs: 4_000, readyProbeMs: 750, connectMs: defaultTimeouts.connectMs });
+    expect(() => readConfig({ DB_STATEMENT_TIMEOUT_MS: "0" })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => readConfig({ COLLAB_SAVE_DEADLINE_MS: "ten seconds" })).toThrow(/invalid setting COLLAB_SAVE_DEADLINE_MS: use a whole number of milliseconds/);
   });
 });

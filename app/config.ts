@@ -7,6 +7,8 @@ const flag = z
   .transform((v) => (v === undefined || v === "" ? undefined : ["1", "true", "yes"].includes(v)));
 
 const minutes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A duration in milliseconds; 0 is refused, since every wait it bounds must end (ADR 0037). */
+const millis = (fallback: number) => z.coerce.number({ error: "use a whole number of milliseconds" }).int().min(100).max(3_600_000).default(fallback);
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +31,14 @@ export const configSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   REDIS_PREFIX: z.string().min(1).default("cyclekeeper:"),
+  DB_STATEMENT_TIMEOUT_MS: millis(15_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millis(30_000),
+  DB_CONNECT_TIMEOUT_MS: millis(5_000),
+  DB_KEEPALIVE_MS: millis(10_000),
+  COLLAB_SAVE_DEADLINE_MS: millis(10_000),
+  REDIS_COMMAND_TIMEOUT_MS: millis(2_000),
+  READY_PROBE_DEADLINE_MS: millis(2_000),
+  READY_MAX_EVENT_LOOP_DELAY_MS: millis(5_000),
   TRUST_PROXY: z.coerce.number({ error: "use the number of proxies in front of Cyclekeeper, e.g. 1" }).int().min(0).max(10).default(0),
 });
 
@@ -52,7 +62,39 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Prepended to every Redis channel, so several deployments can share one Redis. */
   redisPrefix: string;
+  /** Every wait that could otherwise last forever, bounded (values and reasons in ADR 0037). */
+  timeouts: Timeouts;
 }
+
+export interface Timeouts {
+  /** PostgreSQL statement_timeout; the client also gives up on a connection silent this long plus a grace period. */
+  statementMs: number;
+  /** PostgreSQL idle_in_transaction_session_timeout: a client gone mid-transaction releases its locks. */
+  idleInTransactionMs: number;
+  /** Opening a PostgreSQL connection. */
+  connectMs: number;
+  /** TCP keepalive probes on PostgreSQL connections, both ends. */
+  keepAliveMs: number;
+  /** A collaborative save (log append, daily version) not committed by then fails the document over. */
+  collabSaveMs: number;
+  /** A Redis command (subscribe) not answered by then counts as an outage. */
+  redisCommandMs: number;
+  /** The readiness probe's write to the database. */
+  readyProbeMs: number;
+  /** Event-loop delay above which the instance says it is not ready. */
+  readyMaxLoopDelayMs: number;
+}
+
+export const defaultTimeouts: Timeouts = {
+  statementMs: 15_000,
+  idleInTransactionMs: 30_000,
+  connectMs: 5_000,
+  keepAliveMs: 10_000,
+  collabSaveMs: 10_000,
+  redisCommandMs: 2_000,
+  readyProbeMs: 2_000,
+  readyMaxLoopDelayMs: 5_000,
+};
 
 export function readConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = configSchema.safeParse(env);
@@ -85,6 +127,16 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxyHops: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    timeouts: {
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      keepAliveMs: e.DB_KEEPALIVE_MS,
+      collabSaveMs: e.COLLAB_SAVE_DEADLINE_MS,
+      redisCommandMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      readyProbeMs: e.READY_PROBE_DEADLINE_MS,
+      readyMaxLoopDelayMs: e.READY_MAX_EVENT_LOOP_DELAY_MS,
+    },
   };
 }
 

@@ -6,7 +6,15 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { describeError } from "./utils/log-safe";
+import { isDatabaseOutage } from "#db/client.server";
+import { RETRY_AFTER_SECONDS } from "./utils/http.server";
 import { NonceProvider } from "./utils/nonce";
+
+/**
+ * Requests that failed because the database is unavailable, noted by handleError (which sees the original error; the
+ * page only sees a sanitised one): a loader that did not map the outage itself still answers 503 with Retry-After.
+ */
+const outages = new WeakSet<Request>();
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -19,6 +27,8 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
+  if (responseStatusCode === 500 && outages.has(request)) responseStatusCode = 503;
+  if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
@@ -91,8 +101,19 @@ function coalescing() {
   return stream;
 }
 
+/** Client-side navigations fetch data: a 503 there also says when to try again. */
+export function handleDataRequest(response: Response) {
+  if (response.status === 503 && !response.headers.has("Retry-After")) response.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  return response;
+}
+
 /** Logs a loader's or action's failure without what the request carried: a failed query's message holds its parameters. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  if (isDatabaseOutage(error)) {
+    outages.add(request);
+    console.error(`database unavailable while answering ${request.method} ${new URL(request.url).pathname}: ${describeError(error, { frames: false })}`);
+    return;
+  }
   console.error(`${request.method} ${new URL(request.url).pathname} failed: ${describeError(error)}`);
 }

@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +15,16 @@ import zlib from "node:zlib";
 import { migrationsFolder as defaultMigrationsFolder, type DatabaseHandle, type DatabaseKind } from "./client.server";
 
 export const BACKUP_FORMAT = "cyclekeeper-backup";
-export const BACKUP_VERSION = 1;
+/**
+ * 2: the gzip stream is followed by a seal, a fixed-length line with its length and SHA-256 (ADR 0038), so restore
+ * refuses a truncated or altered file before it reads a row. Version 1 files (no seal) still restore: they are first
+ * read through once, to their end marker, before anything is loaded.
+ */
+export const BACKUP_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
+/** `CKSEAL <length of the gzip stream, 16 digits> <sha256 of it, 64 hex>\n`: 89 bytes at the very end of the file. */
+const SEAL_PREFIX = "CKSEAL ";
+const SEAL_BYTES = SEAL_PREFIX.length + 16 + 1 + 64 + 1;
 /** Rows read per query while dumping: memory stays bounded however big a table is. */
 const PAGE_ROWS = 1000;
 /** Rows (and at most this many bytes of JSON) sent per insert while restoring. */
@@ -190,9 +199,9 @@ export function parseHeader(line: string | undefined, file: string): BackupHeade
     throw new BackupError(`${file} is not a Cyclekeeper backup (its first line is not a backup header)`);
   }
   if (!header || header.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a Cyclekeeper backup (unknown format)`);
-  if (header.version !== BACKUP_VERSION) {
+  if (!READABLE_VERSIONS.includes(header.version as number)) {
     throw new BackupError(
-      `${file} is in backup format version ${header.version}, which this version of Cyclekeeper cannot read (it reads version ${BACKUP_VERSION})`,
+      `${file} is in backup format version ${header.version}, which this version of Cyclekeeper cannot read (it reads versions ${READABLE_VERSIONS.join(" and ")})`,
     );
   }
   if (!Array.isArray(header.tables) || !Array.isArray(header.migrations)) throw new BackupError(`${file} has a damaged header`);
@@ -378,7 +387,10 @@ export async function writeBackup(database: DatabaseHandle, file: string, option
   const started = performance.now();
   const target = path.resolve(file);
   if (!options.overwrite && fs.existsSync(target)) throw new BackupError(`${target} already exists`);
-  const partial = `${target}.partial-${randomBytes(4).toString("hex")}`;
+  removeAbandonedPartials(target);
+  // The pid in the name lets the next backup tell a partial file whose writer is gone from one still being written.
+  const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
+  partialsInProgress.add(partial);
   const gzip = zlib.createGzip();
   // Owner-only: the file holds password and session hashes.
   const output = fs.createWriteStream(partial, { flags: "wx", flush: true, mode: 0o600 });
@@ -436,6 +448,7 @@ export async function writeBackup(database: DatabaseHandle, file: string, option
     );
     gzip.end();
     await piping;
+    await sealBackupFile(partial);
     if (!options.overwrite && fs.existsSync(target)) throw new BackupError(`${target} already exists`);
     fs.renameSync(partial, target);
     return { file: target, bytes: fs.statSync(target).size, source: database.kind, tables, elapsedMs: performance.now() - started };
@@ -444,6 +457,137 @@ export async function writeBackup(database: DatabaseHandle, file: string, option
     await piping.catch(() => {});
     fs.rmSync(partial, { force: true });
     throw error;
+  } finally {
+    partialsInProgress.delete(partial);
+  }
+}
+
+/** Partial files this process is writing now: removed by removePartialsNow() when the process is told to stop. */
+const partialsInProgress = new Set<string>();
+
+/** Removes the partial files of backups in progress (SIGINT/SIGTERM in server/cli/backup.ts): they hold password hashes. */
+export function removePartialsNow() {
+  for (const partial of partialsInProgress) fs.rmSync(partial, { force: true });
+  partialsInProgress.clear();
+}
+
+/**
+ * Removes partial files an earlier backup to the same file left behind when it was killed (kill -9, a power cut): their
+ * writer's process is gone. Names from before the pid was in them are removed once untouched for ten minutes.
+ */
+export function removeAbandonedPartials(target: string) {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const withPid = /^(\d+)-[0-9a-f]{8}$/.exec(rest);
+    const full = path.join(dir, name);
+    let abandoned = false;
+    if (withPid) abandoned = Number(withPid[1]) !== process.pid && !processAlive(Number(withPid[1]));
+    else if (/^[0-9a-f]{8}$/.test(rest)) abandoned = Date.now() - fs.statSync(full).mtimeMs > 10 * 60_000;
+    if (abandoned) {
+      fs.rmSync(full, { force: true });
+      removed.push(full);
+    }
+  }
+  if (removed.length) console.warn(`Removed ${removed.length} partial backup file(s) left by an interrupted backup: ${removed.join(", ")}`);
+  return removed;
+}
+
+function processAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Appends the seal: the gzip stream's length and SHA-256, read back from the disk, then flushes the file. Exported for
+ * tools (and tests) that rewrite a backup's lines and must seal the result again.
+ */
+export async function sealBackupFile(file: string) {
+  const { length, sha256 } = await digest(file, fs.statSync(file).size);
+  const seal = `${SEAL_PREFIX}${String(length).padStart(16, "0")} ${sha256}\n`;
+  const fd = fs.openSync(file, "a");
+  try {
+    fs.writeSync(fd, seal);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function digest(file: string, length: number) {
+  const hash = createHash("sha256");
+  if (length > 0) for await (const chunk of fs.createReadStream(file, { start: 0, end: length - 1 })) hash.update(chunk as Buffer);
+  return { length, sha256: hash.digest("hex") };
+}
+
+/**
+ * Checks a backup file before anything is loaded: a sealed (version 2) file must end with its seal, have the length and
+ * checksum it names; an older, unsealed file is read through once, to its end marker. Returns how many bytes of the
+ * file are the gzip stream.
+ */
+export async function verifyBackupFile(file: string): Promise<number> {
+  const size = fs.statSync(file).size;
+  const header = await peekHeader(file);
+  if (header.version === 1) {
+    await readThroughUnsealed(file);
+    return size;
+  }
+  const tail = Buffer.alloc(Math.min(SEAL_BYTES, size));
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const seal = /^CKSEAL (\d{16}) ([0-9a-f]{64})\n$/.exec(tail.toString("latin1"));
+  if (!seal) throw new BackupError(`${file} is truncated or damaged: it does not end with its seal (the file has ${size} bytes); nothing was restored`);
+  const length = Number(seal[1]);
+  if (length + SEAL_BYTES !== size) {
+    throw new BackupError(`${file} is damaged: its seal says ${length + SEAL_BYTES} bytes, the file has ${size}; nothing was restored`);
+  }
+  const { sha256 } = await digest(file, length);
+  if (sha256 !== seal[2]) throw new BackupError(`${file} was altered or damaged: its checksum does not match its seal; nothing was restored`);
+  return length;
+}
+
+/** The header line alone, read from the start of the file (a truncated file still has it). */
+async function peekHeader(file: string) {
+  const reader = new LineReader(file);
+  try {
+    return parseHeader(await reader.next(), file);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** An unsealed (version 1) file: decompressed to its end (gzip's own CRC and length), which must be the end marker. */
+async function readThroughUnsealed(file: string) {
+  const reader = new LineReader(file);
+  try {
+    let last: string | undefined;
+    for (let line = await reader.next(); line !== undefined; line = await reader.next()) last = line;
+    let footer: Partial<BackupFooter> | null = null;
+    try {
+      footer = JSON.parse(last ?? "null") as Partial<BackupFooter>;
+    } catch {
+      footer = null;
+    }
+    if (!footer || footer.end !== true) throw new BackupError(`${file} is incomplete: it ends after line ${reader.line} without its end marker; nothing was restored`);
+  } finally {
+    await reader.close();
   }
 }
 
@@ -486,12 +630,16 @@ class LineReader {
   line = 0;
   private readonly lines: AsyncGenerator<string>;
 
-  constructor(private readonly file: string) {
+  /** `length`: how many bytes of the file are the gzip stream (a sealed file's seal follows it). */
+  constructor(
+    private readonly file: string,
+    private readonly length?: number,
+  ) {
     this.lines = this.read();
   }
 
   private async *read() {
-    const source = fs.createReadStream(this.file);
+    const source = this.length === undefined ? fs.createReadStream(this.file) : fs.createReadStream(this.file, { start: 0, end: Math.max(0, this.length - 1) });
     const gunzip = zlib.createGunzip();
     source.on("error", (error) => gunzip.destroy(error));
     source.pipe(gunzip);
@@ -557,7 +705,9 @@ class LineReader {
 export async function restoreBackup(database: DatabaseHandle, file: string, options: { migrationsFolder?: string } = {}): Promise<RestoreSummary> {
   const started = performance.now();
   const folder = options.migrationsFolder ?? defaultMigrationsFolder;
-  const reader = new LineReader(file);
+  // Before anything else, the whole file is checked: a truncated or altered backup is refused at once, not after its
+  // rows have been loaded for minutes into a transaction that then rolls back.
+  const reader = new LineReader(file, await verifyBackupFile(file));
   try {
     const header = parseHeader(await reader.next(), file);
     const code = codeMigrations(folder);

@@ -7,7 +7,16 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseUnavailable, openDatabase, type DatabaseHandle } from "#db/client.server";
 import { ensureCatalog } from "#db/seed/catalog.server";
-import { demoAccounts, demoAccountsStillOpen, isDatabaseEmpty, seedDemo } from "#db/seed/demo.server";
+import {
+  demoAccounts,
+  demoAccountsStillOpen,
+  demoState,
+  isDatabaseEmpty,
+  PartialDemoInUse,
+  PartialDemoNotAlone,
+  reloadPartialDemo,
+  seedDemo,
+} from "#db/seed/demo.server";
 import { isLoopbackHost, readConfig, type AppConfig } from "~/config";
 import { deleteExpiredSessions } from "~/modules/people/session.server";
 import { projectRoot } from "./build";
@@ -15,7 +24,11 @@ import { attachCollab, type ClusterLink, type CollabServer } from "./collab";
 import { createApp } from "./http/app";
 
 export async function openConfiguredDatabase(config: AppConfig) {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.resolve(projectRoot, config.dataDir, "pglite") });
+  return openDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl, timeouts: config.timeouts }
+      : { dataDir: path.resolve(projectRoot, config.dataDir, "pglite"), timeouts: config.timeouts },
+  );
 }
 
 let database: DatabaseHandle | undefined;
@@ -71,8 +84,20 @@ async function main() {
       if (open.length) return fail(demoExposedMessage(config.host, loadDemo, open));
     }
     if (loadDemo) {
+      console.log("Loading the demo district (first start)");
       await seedDemo(database.db);
       printDemoSignIns();
+    } else if (database.kind === "pglite" && config.demo && (await demoState(database.db)) === "partial") {
+      // Only versions before ADR 0038 could leave this: they loaded the demo in several transactions.
+      console.warn("The demo district was only partly loaded (an earlier first start was interrupted); loading it again from scratch");
+      try {
+        await reloadPartialDemo(database.db);
+        printDemoSignIns();
+      } catch (error) {
+        // Never fatal: the database is usable as it is; the operator is told why it was left alone.
+        if (!(error instanceof PartialDemoNotAlone || error instanceof PartialDemoInUse)) throw error;
+        console.warn(`Not reloaded: ${error.message}`);
+      }
     }
   } catch (error) {
     return fail(error instanceof DatabaseUnavailable ? error.message : `database start-up failed: ${(error as Error).message}`);
@@ -84,7 +109,7 @@ async function main() {
   if (config.redisUrl) {
     try {
       const { connectCluster } = await import("./collab/cluster");
-      cluster = await connectCluster({ url: config.redisUrl, prefix: config.redisPrefix });
+      cluster = await connectCluster({ url: config.redisUrl, prefix: config.redisPrefix, commandTimeoutMs: config.timeouts.redisCommandMs });
     } catch (error) {
       return fail((error as Error).message);
     }
@@ -97,6 +122,7 @@ async function main() {
     devMiddleware,
     clientDir: dev ? undefined : path.join(projectRoot, "build/client"),
     redisStatus: () => collab?.clusterStatus() ?? (cluster ? cluster.status() : null),
+    saveHealth: () => collab?.saveHealth() ?? null,
   });
   handler = app;
   waiting.splice(0).forEach((run) => run());

@@ -2,6 +2,7 @@
 import { data } from "@remix-run/node";
 import type { z } from "zod";
 import { dropUnstorable } from "./text";
+import { isDatabaseOutage } from "#db/client.server";
 import { Conflict, Forbidden, NotFound, StaleEdit, ValidationFailed, type FieldErrors } from "./errors";
 
 export interface ActionFailure {
@@ -82,9 +83,22 @@ export function boundedForm(form: FormData): FormData {
   return clean;
 }
 
+/** How long a page asks a client to wait before trying again while the database is unavailable. */
+export const RETRY_AFTER_SECONDS = 30;
+
+/** The answer while the database cannot be reached: 503, and when to try again (entry.server.tsx adds Retry-After). */
+export function databaseUnavailable() {
+  return new Response(`Cyclekeeper cannot reach its database just now, so this page cannot be shown. Nothing you saved is lost. Try again in about ${RETRY_AFTER_SECONDS} seconds.`, {
+    status: 503,
+    statusText: "Service Unavailable",
+    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+  });
+}
+
 /** Maps a thrown domain error to a response; anything else is rethrown as a genuine failure. */
 export function toHttpError(error: unknown): never {
   if (error instanceof Response) throw error;
+  if (isDatabaseOutage(error)) throw databaseUnavailable();
   if (error instanceof NotFound) throw new Response("Not found", { status: 404, statusText: "Not Found" });
   if (error instanceof Forbidden) throw new Response(error.message, { status: 403, statusText: "Forbidden" });
   if (error instanceof Conflict) throw new Response(error.message, { status: 409, statusText: "Conflict" });

@@ -1,5 +1,5 @@
 // The demo district a newcomer signs in to: Riverbend Unified, six schools, one account per role.
-import { count, eq, inArray } from "drizzle-orm";
+import { count, eq, inArray, sql } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "~/modules/people/password.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
@@ -28,6 +28,7 @@ import {
   studentGroups,
   users,
   districtProfiles,
+  reports,
 } from "../schema";
 import { createDefaultRubric, ensureCatalog } from "./catalog.server";
 import { seedDemoData } from "./demo-data.server";
@@ -86,57 +87,137 @@ export async function isDatabaseEmpty(db: Database) {
   return row.n === 0;
 }
 
+/**
+ * Written last, in the same transaction as everything else the demo holds: a demo district with this audit event is
+ * complete. One without it was loaded by a version that committed the demo in several steps and stopped part-way.
+ */
+export const DEMO_LOADED = "district.demo_loaded";
+
+/**
+ * Loads the demo district in one transaction: a start killed part-way leaves nothing, and the next start loads it
+ * again from scratch (ADR 0038). The later steps call the app's own commands, whose transactions become savepoints.
+ */
 export async function seedDemo(db: Database) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const district = await db.transaction(async (tx) => {
-    await ensureCatalog(tx);
-    const [existing] = await tx.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
-    if (existing) throw new Error("the demo district is already loaded");
-    const [district] = await tx
-      .insert(districts)
-      .values({ slug: "riverbend", name: "Riverbend Unified School District" })
-      .returning();
-    const schoolRows = await tx
-      .insert(schools)
-      .values(demoSchools.map((s) => ({ districtId: district.id, name: s.name, level: s.level })))
-      .returning();
-    const schoolId = (name: string) => schoolRows.find((s) => s.name === name)!.id;
-    for (const account of demoAccounts) {
-      const [user] = await tx
-        .insert(users)
-        .values({
-          districtId: district.id,
-          email: account.email,
-          name: account.name,
-          role: account.role,
-          studentRecords: account.studentRecords ?? false,
-          status: "active",
-          passwordHash,
-        })
-        .returning();
-      if (account.schools.length) {
-        await tx.insert(schoolMemberships).values(account.schools.map((name) => ({ userId: user.id, schoolId: schoolId(name) })));
-      }
-    }
-    const lead = await tx.select({ id: users.id }).from(users).where(eq(users.email, "lead@riverbend.example"));
-    await seedDemoCycles(tx, district.id, schoolRows, lead[0].id);
-    await seedDemoData(tx, district.id, schoolRows, lead[0].id);
-    await tx.insert(auditEvents).values({
-      districtId: district.id,
-      actorId: null,
-      action: "district.seed_demo",
-      entityType: "district",
-      entityId: district.id,
-      details: { schools: schoolRows.length, accounts: demoAccounts.length },
-    });
+  return db.transaction(async (tx) => {
+    const district = await seedDemoDistrict(tx, passwordHash);
+    const inTx = tx as unknown as Database;
+    await seedDemoGoals(inTx, district.id);
+    await seedDemoReflections(inTx, district.id);
+    await seedDemoStudents(inTx, district.id);
+    // The profile first: the reports' first section is written from it.
+    await seedDemoProfile(inTx, district.id);
+    await seedDemoReports(inTx, district.id);
+    await tx.insert(auditEvents).values({ districtId: district.id, actorId: null, action: DEMO_LOADED, entityType: "district", entityId: district.id, details: {} });
     return district;
   });
-  await seedDemoGoals(db, district.id);
-  await seedDemoReflections(db, district.id);
-  await seedDemoStudents(db, district.id);
-  // The profile first: the reports' first section is written from it.
-  await seedDemoProfile(db, district.id);
-  await seedDemoReports(db, district.id);
+}
+
+export type DemoState = "absent" | "complete" | "partial";
+
+/** Whether the demo district is there, and whole. */
+export async function demoState(db: Database): Promise<DemoState> {
+  const [district] = await db.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
+  if (!district) return "absent";
+  const [marker] = await db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.districtId, district.id), eq(auditEvents.action, DEMO_LOADED)));
+  if (marker.n > 0) return "complete";
+  // Before the marker existed the last step loaded the reports: a demo that has them was loaded whole, and is marked now
+  // so the question is never asked again.
+  const [loadedReports] = await db.select({ n: count() }).from(reports).where(eq(reports.districtId, district.id));
+  if (loadedReports.n === 0) return "partial";
+  await db.insert(auditEvents).values({ districtId: district.id, actorId: null, action: DEMO_LOADED, entityType: "district", entityId: district.id, details: { marked: "afterwards" } });
+  return "complete";
+}
+
+/** A partial demo cannot be repaired because the database holds other districts too: nothing is touched. */
+export class PartialDemoNotAlone extends Error {
+  constructor(others: number) {
+    super(
+      `the demo district was only partly loaded, and this database also holds ${others} other district${others === 1 ? "" : "s"}, so it is not reloaded automatically; back up, then remove the demo district by hand or start with a new DATA_DIR`,
+    );
+    this.name = "PartialDemoNotAlone";
+  }
+}
+
+/** A partial demo people have since worked in is left alone: reloading would throw their work away. */
+export class PartialDemoInUse extends Error {
+  constructor() {
+    super(
+      "the demo district was only partly loaded, and people have worked in it since, so it is not reloaded automatically; to get the whole demo, start with a new DATA_DIR",
+    );
+    this.name = "PartialDemoInUse";
+  }
+}
+
+/**
+ * Drops a partly loaded demo and loads it again, in one transaction. Only when the demo is the database's only district:
+ * the drop empties every table that hangs off districts (TRUNCATE … CASCADE), which must never reach a real district.
+ * The shared catalog is loaded again afterwards (some of it may hang off districts too).
+ */
+export async function reloadPartialDemo(db: Database) {
+  return db.transaction(async (tx) => {
+    const [others] = await tx.select({ n: count() }).from(districts).where(sql`${districts.slug} <> 'riverbend'`);
+    if (others.n > 0) throw new PartialDemoNotAlone(others.n);
+    // Someone has worked in it since (anything audited an hour or more after the district was made): that work is
+    // not the loader's to throw away.
+    const [used] = await tx
+      .select({ n: count() })
+      .from(auditEvents)
+      .innerJoin(districts, eq(districts.id, auditEvents.districtId))
+      .where(and(eq(districts.slug, "riverbend"), sql`${auditEvents.at} > ${districts.createdAt} + interval '1 hour'`));
+    if (used.n > 0) throw new PartialDemoInUse();
+    await tx.execute(sql`truncate table ${districts} cascade`);
+    await ensureCatalog(tx);
+    // seedDemo's own transaction nests as a savepoint inside this one: the drop and the reload commit together.
+    return seedDemo(tx as unknown as Database);
+  });
+}
+
+/** The district, its schools, people, cycles and data: the first part of the demo. */
+async function seedDemoDistrict(tx: Tx, passwordHash: string) {
+  await ensureCatalog(tx);
+  const [existing] = await tx.select({ id: districts.id }).from(districts).where(eq(districts.slug, "riverbend"));
+  if (existing) throw new Error("the demo district is already loaded");
+  const [district] = await tx
+    .insert(districts)
+    .values({ slug: "riverbend", name: "Riverbend Unified School District" })
+    .returning();
+  const schoolRows = await tx
+    .insert(schools)
+    .values(demoSchools.map((s) => ({ districtId: district.id, name: s.name, level: s.level })))
+    .returning();
+  const schoolId = (name: string) => schoolRows.find((s) => s.name === name)!.id;
+  for (const account of demoAccounts) {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        districtId: district.id,
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        studentRecords: account.studentRecords ?? false,
+        status: "active",
+        passwordHash,
+      })
+      .returning();
+    if (account.schools.length) {
+      await tx.insert(schoolMemberships).values(account.schools.map((name) => ({ userId: user.id, schoolId: schoolId(name) })));
+    }
+  }
+  const lead = await tx.select({ id: users.id }).from(users).where(eq(users.email, "lead@riverbend.example"));
+  await seedDemoCycles(tx, district.id, schoolRows, lead[0].id);
+  await seedDemoData(tx, district.id, schoolRows, lead[0].id);
+  await tx.insert(auditEvents).values({
+    districtId: district.id,
+    actorId: null,
+    action: "district.seed_demo",
+    entityType: "district",
+    entityId: district.id,
+    details: { schools: schoolRows.length, accounts: demoAccounts.length },
+  });
   return district;
 }
 

@@ -1,6 +1,6 @@
 // `npm run db:backup -- FILE [--force]`: writes a complete, compressed dump of the configured database (embedded or
 // PostgreSQL) to FILE; `npm run db:restore -- FILE` loads it into an empty database.
-import { formatBytes, formatCounts, writeBackup } from "#db/backup.server";
+import { formatBytes, formatCounts, removePartialsNow, writeBackup } from "#db/backup.server";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -41,6 +41,15 @@ try {
   if (!config.databaseUrl && !fs.existsSync(dataDir)) fail(`there is no embedded database in ${dataDir} (check DATA_DIR, or set DATABASE_URL)`);
 } catch (error) {
   fail((error as Error).message);
+}
+
+// Stopped by Ctrl-C or a service manager: the partial file holds password and session hashes, so it goes first.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    removePartialsNow();
+    console.error(`db:backup stopped (${signal}); the partial file was removed and no backup was written`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
 }
 
 await withDatabase("db:backup", async (database) => {

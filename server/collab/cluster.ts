@@ -2,6 +2,7 @@
 // pub/sub (ADR 0017). Loaded only when REDIS_URL is set; PostgreSQL stays the only place an edit is kept.
 import { randomUUID } from "node:crypto";
 import * as decoding from "lib0/decoding";
+import { withDeadline } from "~/utils/deadline";
 import * as encoding from "lib0/encoding";
 import type { AccessChange } from "~/modules/people/access-events.server";
 import type { DocumentChannels, RemoteChange } from "./documents";
@@ -41,6 +42,11 @@ export interface ClusterOptions {
   /** Prepended to every channel name, so several deployments (or test runs) can share one Redis. */
   prefix: string;
   log?: (message: string) => void;
+  /**
+   * A subscribe not answered by then counts as an outage (ADR 0037): a document being opened never waits on a hung
+   * Redis longer than this. 2 s by default.
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -174,7 +180,7 @@ export async function connectCluster(options: ClusterOptions): Promise<Cluster &
     async join(documentId) {
       wanted.add(documentId);
       try {
-        await subscribeTo(documentId);
+        await withDeadline(subscribeTo(documentId), options.commandTimeoutMs ?? 2_000, "subscribing to a document's channel on Redis");
       } catch (error) {
         // The document opens anyway; when Redis returns, the subscription is made and the document catches up.
         setDegraded((error as Error).message);

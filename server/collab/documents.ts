@@ -3,6 +3,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { unsafeHrefInUpdate } from "~/editor/document";
 import { checkHref } from "~/editor/links";
+import { DeadlineExceeded, withDeadline } from "~/utils/deadline";
 import type { DocumentStore, MissedUpdates, StoredUpdate } from "./persistence";
 import { ChangeGate, ChangeRefused } from "./validation";
 import { colourFor, encodeAwareness, encodeSyncStep2, encodeUpdate, readAwarenessEntries, writeAwarenessEntries, MalformedMessage } from "./protocol";
@@ -480,11 +481,16 @@ export class SharedDocument {
       // The first change of a new day: the doc holds exactly the log up to appliedSeq, the state the last day with
       // changes ended with. It is kept as that day's version before the change is stored (a retry after a crash
       // finds the version there and adds nothing).
-      if (rows.length && now.getTime() >= this.nextDayStartsAt && this.lastChangeDay) {
-        await this.store.saveDailyVersion(this.id, this.lastChangeDay, this.appliedSeq, Y.encodeStateAsUpdate(this.doc));
-      }
       const stored = rows.map(({ job: _job, ...row }) => row);
-      const result = await this.store.append(this.id, stored, this.appliedSeq);
+      const save = async () => {
+        if (rows.length && now.getTime() >= this.nextDayStartsAt && this.lastChangeDay) {
+          await this.store.saveDailyVersion(this.id, this.lastChangeDay, this.appliedSeq, Y.encodeStateAsUpdate(this.doc));
+        }
+        return this.store.append(this.id, stored, this.appliedSeq);
+      };
+      // One deadline for the whole save: a statement that never returns must not hold this document's queue (and every
+      // receipt behind it) forever. Past it the outcome is unknown, so it is handled exactly like a failure below.
+      const result = await withDeadline(save(), this.store.saveDeadlineMs, `saving changes to document ${this.id}`);
       // Shared log: the store numbered the rows after whatever other instances had stored, and returned those rows.
       if (this.store.shared && rows.length) {
         stored.forEach((row, i) => (rows[i].seq = row.seq));
@@ -495,12 +501,17 @@ export class SharedDocument {
       // Not stored, so not applied and not acknowledged. The in-memory doc can no longer be trusted to match the
       // log, so every client is sent away; they reconnect, the document is loaded afresh, and their unsaved
       // changes come back in the sync exchange.
-      console.error(`collab: storing updates of document ${this.id} failed: ${describeError(error, { frames: false })}`);
+      // A change past the deadline may still be committed later: it was never applied or acknowledged, and the
+      // document is loaded again from the log, so whichever way it went, clients and log agree after the reload.
+      const late = error instanceof DeadlineExceeded;
+      console.error(`collab: storing updates of document ${this.id} failed: ${describeError(error, { frames: false })}${late ? "; sending its clients away to reconnect" : ""}`);
+      this.store.noteSave(error);
       this.broken = true;
       for (const job of [...jobs, ...this.queue]) if (job.kind === "update") job.receipt?.reject(new Error("the change could not be stored"));
       this.queue = [];
       this.writing = [];
-      for (const peer of [...this.peers.keys()]) peer.close(1011, "could not save changes; reconnect");
+      // 1011 with a reason the editor can show; y-websocket reconnects by itself and resends what was not receipted.
+      for (const peer of [...this.peers.keys()]) peer.close(1011, late ? "saving is taking too long; reconnect" : "could not save changes; reconnect");
       this.onIdle(this);
       return;
     }
@@ -643,7 +654,7 @@ export class DocumentRegistry {
   private readonly open = new Map<string, Promise<SharedDocument>>();
 
   constructor(
-    private readonly store: DocumentStore,
+    readonly store: DocumentStore,
     private readonly options: DocumentOptions,
     private readonly channels: DocumentChannels | null = null,
   ) {}

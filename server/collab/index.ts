@@ -10,7 +10,7 @@ import { authorizeUpgrade, recheckGrant, Refusal, type Grant } from "./auth";
 import { encodeReadOnlyNotice } from "./protocol";
 import { CLOSE, Connection, type ConnectionLimits } from "./connection";
 import { DocumentRegistry, type DocumentOptions } from "./documents";
-import { DocumentStore } from "./persistence";
+import { DocumentStore, type SaveHealth } from "./persistence";
 import type { Cluster, ClusterHandlers } from "./cluster";
 import { describeError } from "~/utils/log-safe";
 
@@ -19,6 +19,8 @@ export interface CollabOptions extends DocumentOptions, ConnectionLimits {
   maxMessageBytes: number;
   /** How often every open connection's session and permission are re-read, whatever else happens. */
   recheckEveryMs: number;
+  /** A save (or load) of a document not done by then fails the document over; config.timeouts.collabSaveMs when left out. */
+  saveDeadlineMs?: number;
 }
 
 export const defaultCollabOptions: CollabOptions = {
@@ -41,6 +43,8 @@ export interface CollabServer {
   recheckUser(userId: string): Promise<void>;
   /** "ok" or "degraded" when several instances share the work over Redis; null for a single instance. */
   clusterStatus(): "ok" | "degraded" | null;
+  /** Whether collaborative saves are failing now, for readiness. */
+  saveHealth(): SaveHealth;
   /** Closes every socket, stores what is queued and snapshots open documents. */
   close(): Promise<void>;
 }
@@ -85,7 +89,11 @@ export function attachCollab(
   const db = database.db;
   if (cluster && database.kind !== "postgres") throw new Error("several instances need one shared PostgreSQL database (DATABASE_URL)");
   // With a cluster the log is shared: the database numbers each document's rows (ADR 0017); alone, this process does.
-  const documents = new DocumentRegistry(new DocumentStore(db, { shared: cluster !== null }), options, cluster);
+  const documents = new DocumentRegistry(
+    new DocumentStore(db, { shared: cluster !== null, saveDeadlineMs: options.saveDeadlineMs ?? config.timeouts.collabSaveMs }),
+    options,
+    cluster,
+  );
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   let closing = false;
@@ -323,6 +331,7 @@ export function attachCollab(
     connections,
     recheckUser,
     clusterStatus: () => cluster?.status() ?? null,
+    saveHealth: () => documents.store.saveHealth(),
     async close() {
       closing = true;
       stopServing();

@@ -1,6 +1,7 @@
 // Stores collaborative documents: appends accepted Yjs updates to the log, loads snapshot + tail, compacts.
-import { and, asc, count, desc, eq, gt, lt, lte, max, min, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, lte, max, min, sql, type SQL } from "drizzle-orm";
 import type { Database } from "#db/client.server";
+import { withDeadline } from "~/utils/deadline";
 import { docActivity, docSnapshots, docUpdates, docVersions } from "#db/schema";
 
 export interface StoredUpdate {
@@ -59,22 +60,64 @@ export interface StoreOptions {
    * stored meanwhile; compactions take a per-document advisory lock. Off (one instance): the instance numbers rows itself, exactly as before.
    */
   shared?: boolean;
+  /**
+   * How long one write of the group commit may take before its batches are failed and the writer moves on (ADR 0037):
+   * without it, one statement that never returns holds every later save of every document.
+   */
+  saveDeadlineMs?: number;
+}
+
+/** How saves are going, for readiness: when the latest failure happened and whether a save has succeeded since. */
+export interface SaveHealth {
+  /** When the oldest failure not yet followed by a success happened (ms since the epoch), or null. */
+  failingSince: number | null;
+  /** When the latest failure happened (ms since the epoch), or null. */
+  lastFailureAt: number | null;
+  /** The latest failure's code (failureCode), never its message. */
+  lastFailure: string | null;
 }
 
 export class DocumentStore {
   private pending: PendingAppend[] = [];
   private writing: Promise<void> | null = null;
   readonly shared: boolean;
+  readonly saveDeadlineMs: number;
+  private health: SaveHealth = { failingSince: null, lastFailureAt: null, lastFailure: null };
 
   constructor(
     private readonly db: Database,
     options: StoreOptions = {},
   ) {
     this.shared = options.shared ?? false;
+    this.saveDeadlineMs = options.saveDeadlineMs ?? 10_000;
   }
 
-  /** Throws when the database cannot answer: a failed load must never look like an empty document. */
-  async load(documentId: string): Promise<LoadedDocument> {
+  /** Whether saves are failing now (a success clears it), for /healthz/ready. */
+  saveHealth(): SaveHealth {
+    return { ...this.health };
+  }
+
+  /** Saves of any kind (appends, daily versions) report here; documents.ts reports its own deadline too. */
+  noteSave(error: unknown) {
+    if (error === null) {
+      if (this.health.failingSince !== null) this.health = { failingSince: null, lastFailureAt: null, lastFailure: null };
+      return;
+    }
+    const at = Date.now();
+    this.health = { failingSince: this.health.failingSince ?? at, lastFailureAt: at, lastFailure: failureCode(error) };
+  }
+
+  /** A write bounded by the save deadline. */
+  private bounded<T>(work: Promise<T>, what: string) {
+    return withDeadline(work, this.saveDeadlineMs, what);
+  }
+
+  /** Throws when the database cannot answer (or not within the save deadline): a failed load must never look like an empty document. */
+  load(documentId: string): Promise<LoadedDocument> {
+    return this.bounded(this.loadOnce(documentId), "loading a document");
+  }
+
+  private async loadOnce(documentId: string): Promise<LoadedDocument> {
     const [snapshot] = await this.db
       .select({ seq: docSnapshots.seq, state: docSnapshots.state, createdAt: docSnapshots.createdAt })
       .from(docSnapshots)
@@ -135,19 +178,25 @@ export class DocumentStore {
     while (this.pending.length) {
       const batch = this.pending.splice(0);
       try {
-        const results = await this.insert(batch);
+        const results = await this.bounded(this.insert(batch), "storing collaborative changes");
+        this.noteSave(null);
         batch.forEach((entry, i) => entry.resolve(results[i]));
       } catch (error) {
-        if (batch.length === 1) {
-          batch[0].reject(error);
+        this.noteSave(error);
+        // Past the deadline the statement's outcome is unknown: fail every batch in it (their documents reload from
+        // the log, which then says what was stored) rather than try each again behind a connection that may be dead.
+        if (batch.length === 1 || (error as { code?: string }).code === "DEADLINE_EXCEEDED") {
+          for (const entry of batch) entry.reject(error);
           continue;
         }
         // One statement is all or nothing: retry each document alone, so one bad batch does not fail the others.
         for (const entry of batch) {
           try {
-            const [result] = await this.insert([entry]);
+            const [result] = await this.bounded(this.insert([entry]), "storing collaborative changes");
+            this.noteSave(null);
             entry.resolve(result);
           } catch (single) {
+            this.noteSave(single);
             entry.reject(single);
           }
         }
@@ -310,7 +359,12 @@ export class DocumentStore {
    * has one already: taking it again after a crash stores nothing new.
    */
   async saveDailyVersion(documentId: string, day: string, seq: number, state: Uint8Array) {
-    await this.db.insert(docVersions).values({ documentId, kind: "daily", day, seq, state }).onConflictDoNothing();
+    try {
+      await this.bounded(this.db.insert(docVersions).values({ documentId, kind: "daily", day, seq, state }).onConflictDoNothing().then(() => {}), "keeping the day's version");
+    } catch (error) {
+      this.noteSave(error);
+      throw error;
+    }
   }
 
   /**
@@ -321,6 +375,13 @@ export class DocumentStore {
   async compact(documentId: string, seq: number, state: Uint8Array) {
     const covered = and(eq(docUpdates.documentId, documentId), lte(docUpdates.seq, seq));
     const day = sql<string>`(${docUpdates.createdAt} at time zone 'UTC')::date`;
+    // Bounded so a hung compaction cannot hold a document in memory (and shutdown) forever; past the deadline the
+    // transaction may still commit or roll back, and either leaves the log consistent (the snapshot and the deletes
+    // are one transaction).
+    await this.bounded(this.compactOnce(documentId, seq, state, covered, day), "compacting a document");
+  }
+
+  private async compactOnce(documentId: string, seq: number, state: Uint8Array, covered: SQL | undefined, day: SQL<string>) {
     await this.db.transaction(async (tx) => {
       if (this.shared) {
         // Another instance may be compacting the same document: one at a time, and a compaction that an equal or newer
@@ -349,6 +410,22 @@ export class DocumentStore {
       await tx.delete(docSnapshots).where(and(eq(docSnapshots.documentId, documentId), lt(docSnapshots.seq, seq)));
     });
   }
+}
+
+/**
+ * What readiness may say about a failure: its code (a SQLSTATE such as 53100, or ECONNREFUSED, DEADLINE_EXCEEDED) and
+ * never its message, which for a failed insert carries the query's parameters — people's changes and ids — and
+ * /healthz/ready answers anyone.
+ */
+export function failureCode(error: unknown): string {
+  const seen = new Set<unknown>();
+  let e = error as { code?: unknown; cause?: unknown; name?: unknown } | null | undefined;
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    if (typeof e.code === "string" && e.code) return e.code;
+    e = e.cause as typeof e;
+  }
+  return typeof (error as { name?: unknown })?.name === "string" ? String((error as { name: string }).name) : "unknown";
 }
 
 /** Rows of a raw statement: postgres.js answers with the row list itself, PGlite with `{ rows }`. */

@@ -8,6 +8,8 @@ import type { AppConfig } from "~/config";
 import type { RequestContext } from "~/context";
 import { describeError } from "~/utils/log-safe";
 import { boundedBodies } from "./body-limits";
+import type { SaveHealth } from "../collab/persistence";
+import { createReadiness } from "./health";
 import { publicReportsRouter } from "./public-reports";
 import { createRequestHandler } from "./remix-handler";
 import { sameOriginOnly, securityHeaders } from "./security";
@@ -22,9 +24,11 @@ export interface AppOptions {
   devMiddleware?: express.RequestHandler;
   /** With several instances: whether Redis links this one to the others ("ok") or it serves its own clients alone ("degraded"). */
   redisStatus?: () => "ok" | "degraded" | null;
+  /** Whether collaborative saves are failing now (the collaboration server attaches after the app exists). */
+  saveHealth?: () => SaveHealth | null;
 }
 
-export function createApp({ database, config, build, clientDir, devMiddleware, redisStatus }: AppOptions) {
+export function createApp({ database, config, build, clientDir, devMiddleware, redisStatus, saveHealth }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   // A hop count, never `true`: with `true` Express believes the left-most X-Forwarded-For entry, which the client writes.
@@ -32,16 +36,19 @@ export function createApp({ database, config, build, clientDir, devMiddleware, r
   app.use(compression());
   app.use(securityHeaders({ dev: Boolean(devMiddleware) }));
 
+  // Liveness: the process answers. A load balancer must not restart an instance because its database is down.
+  app.get("/healthz/live", (_req, res) => {
+    res.set("Cache-Control", "no-store").json({ status: "ok" });
+  });
+  // Readiness: the instance can do its job now (ADR 0037). /healthz is the same verdict in its original, short form.
+  const readiness = createReadiness({ database, timeouts: config.timeouts, saveHealth, redisStatus });
+  app.get("/healthz/ready", async (_req, res) => {
+    const { ready, body } = await readiness.detail();
+    res.set("Cache-Control", "no-store").status(ready ? 200 : 503).json(body);
+  });
   app.get("/healthz", async (_req, res) => {
-    try {
-      await database.query("select 1");
-      // A degraded Redis is reported but is not an error: the instance still serves its clients and stores every edit.
-      const redis = redisStatus?.() ?? undefined;
-      res.json({ status: "ok", database: database.kind, ...(redis ? { redis } : {}) });
-    } catch {
-      const redis = redisStatus?.() ?? undefined;
-      res.status(503).json({ status: "error", database: database.kind, ...(redis ? { redis } : {}) });
-    }
+    const { ready, body } = await readiness.check();
+    res.status(ready ? 200 : 503).json(body);
   });
 
   // Published reports, readable signed out: straight from stored HTML, before Remix (no session, no JavaScript).

@@ -17,6 +17,7 @@ import {
   parseHeader,
   planMigrations,
   restoreBackup,
+  sealBackupFile,
   sortTablesByDependencies,
   writeBackup,
 } from "#db/backup.server";
@@ -67,10 +68,21 @@ async function rowText(database: DatabaseHandle, table: string, id: string) {
   return row?.r;
 }
 
-/** Rewrites a backup's decompressed lines, for making damaged or foreign files. */
-function rewriteBackup(from: string, to: string, change: (lines: string[]) => string[]) {
-  const lines = zlib.gunzipSync(fs.readFileSync(from)).toString("utf8").split("\n");
+/** A sealed backup's gzip stream, without the seal line that follows it. */
+function gzipPart(file: string) {
+  const whole = fs.readFileSync(file);
+  return whole.subarray(0, whole.length - SEAL_LENGTH);
+}
+const SEAL_LENGTH = "CKSEAL ".length + 16 + 1 + 64 + 1;
+
+/**
+ * Rewrites a backup's decompressed lines, for making damaged or foreign files, and seals the result again as a tool
+ * that edits backups would (so the checks behind the seal are what is tested); `sealed: false` leaves it unsealed.
+ */
+async function rewriteBackup(from: string, to: string, change: (lines: string[]) => string[], { sealed = true } = {}) {
+  const lines = zlib.gunzipSync(gzipPart(from)).toString("utf8").split("\n");
   fs.writeFileSync(to, zlib.gzipSync(change(lines).join("\n")));
+  if (sealed) await sealBackupFile(to);
 }
 
 async function expectEmpty(database: DatabaseHandle) {
@@ -117,9 +129,11 @@ describe("backup format pieces", () => {
     expect(oneLine('{"meta":{"a":\n 1,\r\n"b":"x\\ny"}}')).toBe('{"meta":{"a":  1,  "b":"x\\ny"}}');
     expect(JSON.parse(oneLine('{"a":\n1}'))).toEqual({ a: 1 });
     expect(() => parseHeader("PK\u0003\u0004", "x.zip")).toThrow("x.zip is not a Cyclekeeper backup");
-    expect(() => parseHeader('{"format":"cyclekeeper-backup","version":2,"tables":[],"migrations":[]}', "f")).toThrow(
-      "f is in backup format version 2, which this version of Cyclekeeper cannot read (it reads version 1)",
+    expect(() => parseHeader('{"format":"cyclekeeper-backup","version":3,"tables":[],"migrations":[]}', "f")).toThrow(
+      "f is in backup format version 3, which this version of Cyclekeeper cannot read (it reads versions 1 and 2)",
     );
+    // Format 1 (before seals) is still read.
+    expect(parseHeader('{"format":"cyclekeeper-backup","version":1,"tables":[],"migrations":[]}', "f").version).toBe(1);
   });
 });
 
@@ -226,20 +240,49 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     const cut = tempFile("cut.ckbackup");
     fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
     const target = await emptyTarget();
-    await expect(restoreBackup(target, cut)).rejects.toThrow(/is truncated: its compressed data ends early/);
+    const started = performance.now();
+    await expect(restoreBackup(target, cut)).rejects.toThrow(/is truncated or damaged: it does not end with its seal \(the file has \d+ bytes\); nothing was restored/);
+    console.log(`[backup] a truncated ${whole.length}-byte backup (cut to half) refused in ${(performance.now() - started).toFixed(0)} ms`);
     await expectEmpty(target);
+  });
+
+  it("rejects an altered file by its checksum before loading a row", async () => {
+    const whole = Buffer.from(fs.readFileSync(backup));
+    whole[Math.floor((whole.length - SEAL_LENGTH) / 2)] ^= 0x01;
+    const altered = tempFile("altered.ckbackup");
+    fs.writeFileSync(altered, whole);
+    const target = await emptyTarget();
+    await expect(restoreBackup(target, altered)).rejects.toThrow(`${altered} was altered or damaged: its checksum does not match its seal; nothing was restored`);
+    await expectEmpty(target);
+  });
+
+  it("still restores a backup made before seals (format 1), after reading it through; a cut one is refused first", async () => {
+    const old = tempFile("format-1.ckbackup");
+    await rewriteBackup(backup, old, ([header, ...rest]) => [JSON.stringify({ ...JSON.parse(header), version: 1 }), ...rest], { sealed: false });
+    const cut = tempFile("format-1-cut.ckbackup");
+    const bytes = fs.readFileSync(old);
+    fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.9)));
+    const target = await emptyTarget();
+    const started = performance.now();
+    await expect(restoreBackup(target, cut)).rejects.toThrow(/is truncated: its compressed data ends early/);
+    console.log(`[backup] a truncated format-1 backup refused in ${(performance.now() - started).toFixed(0)} ms`);
+    await expectEmpty(target);
+    const older = await freshDatabase();
+    const summary = await restoreBackup(older, old);
+    expect(summary.tables.reduce((n, t) => n + t.rows, 0)).toBeGreaterThan(0);
+    expect(await rowCounts(older)).toEqual(await rowCounts(source));
   });
 
   it("rejects a file without its end marker and leaves the target empty", async () => {
     const noFooter = tempFile("no-footer.ckbackup");
-    rewriteBackup(backup, noFooter, (lines) => lines.filter((l) => !l.startsWith('{"end":true')));
+    await rewriteBackup(backup, noFooter, (lines) => lines.filter((l) => !l.startsWith('{"end":true')));
     const target = await emptyTarget();
     await expect(restoreBackup(target, noFooter)).rejects.toThrow(/is incomplete: it ends after line \d+, before its end marker/);
     await expectEmpty(target);
 
     // A missing row is caught too: the rows that did load are rolled back.
     const noRow = tempFile("no-row.ckbackup");
-    rewriteBackup(backup, noRow, (lines) => lines.filter((l) => !l.includes(`"id":"${unicodeAuditId}"`)));
+    await rewriteBackup(backup, noRow, (lines) => lines.filter((l) => !l.includes(`"id":"${unicodeAuditId}"`)));
     await expect(restoreBackup(target, noRow)).rejects.toThrow(/is damaged: line \d+ is not a row of audit_event/);
     await expectEmpty(target);
   });
@@ -251,7 +294,7 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     await expect(restoreBackup(target, plain)).rejects.toThrow(`${plain} is not a Cyclekeeper backup (it is not gzip-compressed)`);
 
     const newer = tempFile("newer.ckbackup");
-    rewriteBackup(backup, newer, ([header, ...rest]) => {
+    await rewriteBackup(backup, newer, ([header, ...rest]) => {
       const parsed = JSON.parse(header);
       parsed.migrations.push({ hash: "f".repeat(64), created_at: 4102444800000 });
       return [JSON.stringify(parsed), ...rest];
@@ -458,6 +501,59 @@ describe("the db:backup and db:restore commands", () => {
       expect(await rowCounts(targetDb)).toEqual(await rowCounts(sourceDb));
       const hashes = (db: DatabaseHandle) => db.query(`select email, password_hash, extract(epoch from created_at)::text as created from app_user order by email`);
       expect(await hashes(targetDb)).toEqual(await hashes(sourceDb));
+    },
+    240_000,
+  );
+
+  /** Starts a backup and resolves once its partial file exists (owner-only), with the process and the partial's path. */
+  async function backupUntilPartial(file: string, env: Record<string, string>) {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.DATABASE_URL;
+    const child = spawn(process.execPath, [tsx, path.join("server/cli", "backup.ts"), file], { cwd: projectRoot, env: childEnv });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    const prefix = `${path.basename(file)}.partial-`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const partial = fs.readdirSync(path.dirname(file)).find((name) => name.startsWith(prefix));
+      // The partial's name carries the pid of the process writing it (tsx runs the command in a child process of its own).
+      if (partial) return { child, exited, stderr: () => stderr, partial: path.join(path.dirname(file), partial), writer: Number(partial.slice(prefix.length).split("-")[0]) };
+      if (Date.now() > deadline) throw new Error(`no partial file appeared; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it(
+    "removes a killed backup's partial file at the next backup, and its own when stopped by a signal",
+    async () => {
+      // A small embedded database of its own: what is tested is the partial file, not the size of the copy.
+      const sourceDir = path.join(scratch, "partial-source");
+      const small = await openDatabase({ dataDir: path.join(sourceDir, "pglite") });
+      await small.migrate();
+      await makeDistrictWithPeople(small.db);
+      await small.close();
+      const dir = path.join(scratch, "killed");
+      fs.mkdirSync(dir);
+      const file = path.join(dir, "nightly.ckbackup");
+
+      const killed = await backupUntilPartial(file, { DATA_DIR: sourceDir });
+      expect(fs.statSync(killed.partial).mode & 0o777).toBe(0o600);
+      process.kill(killed.writer, "SIGKILL");
+      await killed.exited;
+      expect(fs.existsSync(killed.partial)).toBe(true);
+      // The embedded database's lock file names the dead process; the next command takes it over.
+      const next = await run("backup.ts", [file], { DATA_DIR: sourceDir });
+      expect(next.code).toBe(0);
+      expect(next.stderr).toContain(`Removed 1 partial backup file(s) left by an interrupted backup: ${killed.partial}`);
+      expect(fs.existsSync(killed.partial)).toBe(false);
+      expect(fs.readdirSync(dir)).toEqual(["nightly.ckbackup"]);
+
+      const stopped = await backupUntilPartial(path.join(dir, "stopped.ckbackup"), { DATA_DIR: sourceDir });
+      process.kill(stopped.writer, "SIGTERM");
+      expect(await stopped.exited).toBe(143);
+      expect(stopped.stderr()).toContain("db:backup stopped (SIGTERM); the partial file was removed and no backup was written");
+      expect(fs.readdirSync(dir)).toEqual(["nightly.ckbackup"]);
     },
     240_000,
   );

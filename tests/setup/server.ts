@@ -29,17 +29,25 @@ export async function startTestServer(
   collabOptions: Partial<CollabOptions> = {},
 ): Promise<TestServer> {
   const config = readConfig({ NODE_ENV: "production", COOKIE_SECURE: "0", ...env });
-  const app = createApp({ database, config, build: await loadBuild(), clientDir: path.join(projectRoot, "build/client") });
+  let collab: CollabServer | undefined;
+  const app = createApp({
+    database,
+    config,
+    build: await loadBuild(),
+    clientDir: path.join(projectRoot, "build/client"),
+    saveHealth: () => collab?.saveHealth() ?? null,
+  });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  const collab = attachCollab(server, database, config, collabOptions);
+  const attached = attachCollab(server, database, config, collabOptions);
+  collab = attached;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     config,
-    collab,
+    collab: attached,
     close: async () => {
-      await collab.close();
+      await attached.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,10 @@
 // Finds the signed-in user for a request, or sends the visitor to sign in.
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { findSessionUser, readSessionToken, type SessionUser } from "./session.server";
+import { toHttpError } from "~/utils/http.server";
+import { findSessionUser as findSessionUserIn, readSessionToken, type SessionUser } from "./session.server";
+
+/** Almost every page looks the session up first: a database outage found here becomes the 503 page, not a 500. */
+const findSessionUser: typeof findSessionUserIn = (...args) => findSessionUserIn(...args).catch(toHttpError);
 
 // Remix runs the shell's loader and the page's loader for the same request with the same context object; both ask
 // for the user, and one lookup is enough. Only for reads: after an action (a no-JavaScript form post) the loaders
