@@ -1,6 +1,7 @@
 // The demo district a newcomer signs in to: Riverbend Unified, six schools, one account per role.
 import { count, eq } from "drizzle-orm";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
 import { and, asc, isNull } from "drizzle-orm";
@@ -88,16 +89,18 @@ export async function seedDemo(db: Database) {
       .returning();
     const schoolId = (name: string) => schoolRows.find((s) => s.name === name)!.id;
     for (const account of demoAccounts) {
+      const person = await findOrCreatePerson(tx, account.email, passwordHash);
       const [user] = await tx
         .insert(users)
         .values({
+          personId: person.id,
           districtId: district.id,
-          email: account.email,
+          email: person.email,
           name: account.name,
           role: account.role,
           studentRecords: account.studentRecords ?? false,
           status: "active",
-          passwordHash,
+          joinedAt: new Date(),
         })
         .returning();
       if (account.schools.length) {

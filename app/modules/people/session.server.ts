@@ -1,13 +1,18 @@
 // Server-side sessions: a random token in an HttpOnly cookie, its hash in the session table.
-import { and, eq, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { parse, serialize } from "cookie";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, sessions, users } from "#db/schema";
+import { alias } from "drizzle-orm/pg-core";
 import type { AppConfig } from "~/config";
 import { hashToken, newToken } from "~/utils/tokens.server";
 import type { Actor, Role } from "./permissions";
 
 export interface SessionUser extends Actor {
+  /** The person behind this district membership (ADR 0035); `id` is the membership, what records name as "who". */
+  personId: string;
+  /** How many districts the person may enter now, this one included: more than one offers a district switch. */
+  districtCount: number;
   email: string;
   name: string;
   districtName: string;
@@ -76,7 +81,13 @@ export async function createSession(
   return token;
 }
 
-/** The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is inactive. */
+// The person's other memberships, counted in the session's one query.
+const sibling = alias(users, "sibling");
+
+/**
+ * The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is
+ * inactive. A session belongs to one membership, so it carries its district: only that membership's status counts.
+ */
 export async function findSessionUser(db: Database, token: string, config: SessionConfig): Promise<SessionUser | null> {
   const id = hashToken(token);
   const [row] = await db
@@ -84,6 +95,8 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
       userId: users.id,
+      personId: users.personId,
+      districtCount: sql<number>`(select count(*) from ${sibling} where ${sibling.personId} = ${users.personId} and ${sibling.status} = 'active')::int`,
       email: users.email,
       name: users.name,
       role: users.role,
@@ -113,6 +126,8 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
   }
   return {
     id: row.userId,
+    personId: row.personId,
+    districtCount: Number(row.districtCount),
     email: row.email,
     name: row.name,
     role: row.role as Role,
@@ -131,6 +146,11 @@ export async function endSession(db: Database, token: string) {
 
 export async function endUserSessions(db: Pick<Database, "delete">, userId: string) {
   await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** Ends the person's sessions in every district: their password changed, and it is one password for all. */
+export async function endPersonSessions(db: Pick<Database, "delete">, personId: string) {
+  await db.delete(sessions).where(inArray(sessions.userId, sql`(select ${users.id} from ${users} where ${users.personId} = ${personId})`));
 }
 
 export async function deleteExpiredSessions(db: Database, config: SessionConfig) {
