@@ -103,12 +103,15 @@ describe("inviting a person another district already has", () => {
     const knownPage = await visitor.get(`/invite/${known.token}`);
     const freshPage = await visitor.get(`/invite/${fresh.token}`);
     expect(knownPage.status).toBe(200);
-    expect(knownPage.text.replaceAll(existing.email, "EMAIL")).toBe(freshPage.text.replaceAll(fresh.person.email, "EMAIL"));
+    // Byte for byte, once the address, the link's own token and each response's script nonce are set aside.
+    const page = (text: string, email: string) =>
+      text.replaceAll(email, "EMAIL").replace(/nonce="[^"]*"/g, 'nonce=""').replace(/\/invite\/[A-Za-z0-9_-]+/g, "/invite/TOKEN");
+    expect(page(knownPage.text, existing.email)).toBe(page(freshPage.text, fresh.person.email));
 
     // Someone holding the link cannot set a password for an account that has one.
     const takeover = await visitor.post(`/invite/${known.token}`, { password: "an attacker's choice", confirmPassword: "an attacker's choice" });
     expect(takeover.status).toBe(400);
-    expect(takeover.text).toContain(EXISTING_PASSWORD.replace("'", "&#x27;").slice(0, 40));
+    expect(takeover.text).toContain(EXISTING_PASSWORD.slice(0, 40));
     expect(await personOf(existing.id)).toEqual(before);
     const [stillInvited] = await database.db.select({ status: users.status }).from(users).where(eq(users.id, known.person.id));
     expect(stillInvited.status).toBe("invited");
@@ -187,12 +190,12 @@ describe("deactivating a membership", () => {
     const email = `dee-${Date.now()}@example.test`;
     const inA = await makeUser(database.db, a.district.id, "district_team", { email });
     const inB = await makeUser(database.db, b.district.id, "district_team", { email });
+    await database.db.update(users).set({ lastEnteredAt: new Date() }).where(eq(users.id, inA.id));
     const sessionA = await signIn(database.db, { email, password: TEST_PASSWORD }, { ip: nextIp() }, config);
     if (!sessionA.ok) throw new Error("sign-in failed");
-    const landed = await findSessionUser(database.db, sessionA.token, config);
+    expect((await findSessionUser(database.db, sessionA.token, config))?.districtId).toBe(a.district.id);
     const { client: inBrowser } = await signedIn(email);
-    // Whichever district the two sign-ins landed in, move the browser to B.
-    await inBrowser.post("/switch-district", { districtId: b.district.id });
+    expect((await inBrowser.post("/switch-district", { districtId: b.district.id })).status).toBe(302);
     expect((await inBrowser.get("/home")).text).toContain(b.district.name);
 
     await setPersonActive(database.db, actorOf(a.lead), inA.id, false);
@@ -200,7 +203,7 @@ describe("deactivating a membership", () => {
     expect((await inBrowser.get("/home")).status).toBe(200);
     const [membershipB] = await database.db.select({ status: users.status }).from(users).where(eq(users.id, inB.id));
     expect(membershipB.status).toBe("active");
-    expect(landed?.districtId === a.district.id ? await findSessionUser(database.db, sessionA.token, config) : null).toBeNull();
+    expect(await findSessionUser(database.db, sessionA.token, config)).toBeNull();
 
     // Sign-in now has one district to offer, and switching to A is refused.
     const { res } = await signedIn(email);

@@ -3,7 +3,6 @@ import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { parse, serialize } from "cookie";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, sessions, users } from "#db/schema";
-import { alias } from "drizzle-orm/pg-core";
 import type { AppConfig } from "~/config";
 import { hashToken, newToken } from "~/utils/tokens.server";
 import type { Actor, Role } from "./permissions";
@@ -81,9 +80,6 @@ export async function createSession(
   return token;
 }
 
-// The person's other memberships, counted in the session's one query.
-const sibling = alias(users, "sibling");
-
 /**
  * The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is
  * inactive. A session belongs to one membership, so it carries its district: only that membership's status counts.
@@ -96,7 +92,8 @@ export async function findSessionUser(db: Database, token: string, config: Sessi
       expiresAt: sessions.expiresAt,
       userId: users.id,
       personId: users.personId,
-      districtCount: sql<number>`(select count(*) from ${sibling} where ${sibling.personId} = ${users.personId} and ${sibling.status} = 'active')::int`,
+      // The person's active memberships, counted in the session's one round trip (it decides the district switch).
+      districtCount: sql<number>`(select count(*) from ${users} as "sibling" where "sibling"."person_id" = ${users.personId} and "sibling"."status" = 'active')::int`,
       email: users.email,
       name: users.name,
       role: users.role,
