@@ -1,0 +1,110 @@
+// A person in two districts in a real browser (ADR 0035): after the password they choose the district, and switch
+// from the account menu; the chooser passes axe, works from the keyboard, and fits a phone without sideways scroll.
+import path from "node:path";
+import fs from "node:fs";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "#db/client.server";
+import { ensureCatalog } from "#db/seed/catalog.server";
+import { seedDemo } from "#db/seed/demo.server";
+import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
+import { makeDistrict, makeSchool, makeUser } from "../factories";
+import { artifactsDir, DEMO_PASSWORD, expectHeading, expectNoAxeViolations, freshDataDir, newPage, useServerAndBrowser } from "./support";
+
+const OTHER = "Lakeside Joint Unified";
+const shotsDir = path.join(artifactsDir, "screenshots");
+
+/** The demo, plus a second district where the demo's lead serves on the SEL team, made before the server starts. */
+async function prepare() {
+  const dataDir = freshDataDir("districts");
+  const database = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+  try {
+    await database.migrate();
+    await ensureCatalog(database.db);
+    await seedDemo(database.db);
+    const lakeside = await makeDistrict(database.db, { name: OTHER, slug: "lakeside" });
+    await makeSchool(database.db, lakeside.id, { name: "Heron Bay Elementary" });
+    // The demo's password stays the person's one password: the second membership reuses it.
+    await findOrCreatePerson(database.db, "lead@riverbend.example", await hashPassword(DEMO_PASSWORD));
+    await makeUser(database.db, lakeside.id, "district_team", { email: "lead@riverbend.example", name: "Maria Alvarez" });
+  } finally {
+    await database.close();
+  }
+  return dataDir;
+}
+
+const env = useServerAndBrowser({ dataDir: await prepare() });
+
+async function shoot(page: Page, name: string) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    // No sideways scroll on a phone: the page is never wider than the window.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shotsDir, `districts-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+describe("a person in two districts", () => {
+  it("chooses the district after the password, switches from the account menu, and everything shown follows", async () => {
+    const { context, page } = await newPage(env.browser, env.server.url);
+    try {
+      await page.goto("/sign-in");
+      await page.getByLabel("Email").fill("lead@riverbend.example");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/switch-district");
+      await expectHeading(page, "Choose your district");
+      await expect(page.getByRole("listitem").allInnerTexts()).resolves.toEqual([
+        expect.stringContaining(OTHER),
+        expect.stringMatching(/Riverbend Unified School District · you are here/),
+      ]);
+      await expectNoAxeViolations(page, "/switch-district after sign-in");
+      await shoot(page, "chooser");
+
+      // Keyboard only: Tab to the other district's button and press Enter.
+      const target = page.getByRole("button", { name: `Switch to ${OTHER}` });
+      for (let i = 0; i < 40 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+      await expect(target.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await page.keyboard.press("Enter");
+      await page.waitForURL((url) => url.pathname === "/home");
+      await expect(page.locator(".ck-brand").innerText()).resolves.toContain(OTHER);
+      // Lakeside's own records only: its one school, none of Riverbend's.
+      await page.goto("/schools");
+      await expect(page.getByRole("main").innerText()).resolves.toContain("Heron Bay Elementary");
+      await expect(page.getByRole("main").innerText()).resolves.not.toContain("Maple Elementary");
+      await expect(page.locator(".ck-usermenu").innerText()).resolves.toContain("District SEL team");
+      await expectNoAxeViolations(page, "/schools in the second district");
+      await shoot(page, "schools-in-lakeside");
+
+      // Back from the account menu.
+      await page.locator(".ck-usermenu").getByRole("link", { name: "Switch district" }).click();
+      await expectHeading(page, "Choose your district");
+      await expect(page.getByRole("listitem").filter({ hasText: "you are here" }).innerText()).resolves.toContain(OTHER);
+      await page.getByRole("button", { name: "Switch to Riverbend Unified School District" }).click();
+      await page.waitForURL((url) => url.pathname === "/home");
+      await expect(page.locator(".ck-brand").innerText()).resolves.toContain("Riverbend");
+      await expect(page.locator(".ck-usermenu").innerText()).resolves.toContain("District SEL lead");
+      await shoot(page, "home-riverbend");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("sends someone of one district straight to their home, with no switch in the menu", async () => {
+    const { context, page } = await newPage(env.browser, env.server.url);
+    try {
+      await page.goto("/sign-in");
+      await page.getByLabel("Email").fill("team@riverbend.example");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/home");
+      await expect(page.locator(".ck-usermenu").getByRole("link", { name: "Switch district" }).count()).resolves.toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
