@@ -4,7 +4,9 @@ import path from "node:path";
 import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { openDatabase } from "#db/client.server";
+import { users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { seedDemo } from "#db/seed/demo.server";
 import { hashPassword } from "~/modules/people/password.server";
@@ -28,6 +30,9 @@ async function prepare() {
     // The demo's password stays the person's one password: the second membership reuses it.
     await findOrCreatePerson(database.db, "lead@riverbend.example", await hashPassword(DEMO_PASSWORD));
     await makeUser(database.db, lakeside.id, "district_team", { email: "lead@riverbend.example", name: "Maria Alvarez" });
+    // Riverbend is where they were last, so that is where the sign-in lands.
+    await database.db.update(users).set({ lastEnteredAt: new Date() }).where(eq(users.email, "lead@riverbend.example"));
+    await database.db.update(users).set({ lastEnteredAt: null }).where(eq(users.districtId, lakeside.id));
   } finally {
     await database.close();
   }
@@ -58,7 +63,7 @@ describe("a person in two districts", () => {
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL((url) => url.pathname === "/switch-district");
       await expectHeading(page, "Choose your district");
-      await expect(page.getByRole("listitem").allInnerTexts()).resolves.toEqual([
+      await expect(page.getByRole("main").getByRole("listitem").allInnerTexts()).resolves.toEqual([
         expect.stringContaining(OTHER),
         expect.stringMatching(/Riverbend Unified School District · you are here/),
       ]);
@@ -83,7 +88,7 @@ describe("a person in two districts", () => {
       // Back from the account menu.
       await page.locator(".ck-usermenu").getByRole("link", { name: "Switch district" }).click();
       await expectHeading(page, "Choose your district");
-      await expect(page.getByRole("listitem").filter({ hasText: "you are here" }).innerText()).resolves.toContain(OTHER);
+      await expect(page.getByRole("main").getByRole("listitem").filter({ hasText: "you are here" }).innerText()).resolves.toContain(OTHER);
       await page.getByRole("button", { name: "Switch to Riverbend Unified School District" }).click();
       await page.waitForURL((url) => url.pathname === "/home");
       await expect(page.locator(".ck-brand").innerText()).resolves.toContain("Riverbend");
