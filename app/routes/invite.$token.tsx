@@ -73,7 +73,7 @@ export default function AcceptInvite() {
         />
         <TextField name="confirmPassword" label="Repeat password" type="password" autoComplete="new-password" required state={state} />
         <button type="submit" className="ck-button">
-          Set password and sign in
+          Accept and sign in
         </button>
       </Form>
     </AuthPage>

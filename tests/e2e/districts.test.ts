@@ -10,8 +10,8 @@ import { users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { seedDemo } from "#db/seed/demo.server";
 import { hashPassword } from "~/modules/people/password.server";
-import { findOrCreatePerson } from "~/modules/people/people.server";
-import { makeDistrict, makeSchool, makeUser } from "../factories";
+import { findOrCreatePerson, invitePerson } from "~/modules/people/people.server";
+import { actorOf, makeDistrict, makeSchool, makeUser } from "../factories";
 import { artifactsDir, DEMO_PASSWORD, expectHeading, expectNoAxeViolations, freshDataDir, newPage, useServerAndBrowser } from "./support";
 
 const OTHER = "Lakeside Joint Unified";
@@ -33,13 +33,23 @@ async function prepare() {
     // Riverbend is where they were last, so that is where the sign-in lands.
     await database.db.update(users).set({ lastEnteredAt: new Date() }).where(eq(users.email, "lead@riverbend.example"));
     await database.db.update(users).set({ lastEnteredAt: null }).where(eq(users.districtId, lakeside.id));
+    // Lakeside's lead invites Riverbend's district team member, who already has a password.
+    const lakesideLead = await makeUser(database.db, lakeside.id, "district_lead", { email: "lead@lakeside.example", name: "Lou Lakeside" });
+    const invited = await invitePerson(database.db, actorOf(lakesideLead), {
+      name: "Theo in Lakeside",
+      email: "team@riverbend.example",
+      role: "board",
+      schoolIds: [],
+      studentRecords: false,
+    });
+    return { dataDir, inviteToken: invited.token };
   } finally {
     await database.close();
   }
-  return dataDir;
 }
 
-const env = useServerAndBrowser({ dataDir: await prepare() });
+const prepared = await prepare();
+const env = useServerAndBrowser({ dataDir: prepared.dataDir });
 
 async function shoot(page: Page, name: string) {
   fs.mkdirSync(shotsDir, { recursive: true });
@@ -99,11 +109,37 @@ describe("a person in two districts", () => {
     }
   });
 
+  it("accepts another district's invitation with the password the person already has", async () => {
+    const { context, page } = await newPage(env.browser, env.server.url);
+    try {
+      await page.goto(`/invite/${prepared.inviteToken}`);
+      await expectHeading(page, "Welcome, Theo in Lakeside");
+      await expectNoAxeViolations(page, "the invitation page of a person who already has a password");
+      await shoot(page, "invitation");
+      // A new password is refused beside the field; the existing one is kept and works.
+      await page.getByLabel("Password", { exact: true }).fill("a password of my choosing");
+      await page.getByLabel("Repeat password", { exact: true }).fill("a password of my choosing");
+      await page.getByRole("button", { name: "Accept and sign in" }).click();
+      await expect
+        .poll(() => page.locator(".ck-field__error").allInnerTexts())
+        .toEqual([expect.stringContaining("That is not the password already used with this email.")]);
+      await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+      await page.getByLabel("Repeat password", { exact: true }).fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Accept and sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/home");
+      await expect(page.locator(".ck-brand").innerText()).resolves.toContain(OTHER);
+      await expect(page.locator(".ck-usermenu").innerText()).resolves.toContain("Theo in Lakeside");
+      await expect(page.locator(".ck-usermenu").getByRole("link", { name: "Switch district" }).count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("sends someone of one district straight to their home, with no switch in the menu", async () => {
     const { context, page } = await newPage(env.browser, env.server.url);
     try {
       await page.goto("/sign-in");
-      await page.getByLabel("Email").fill("team@riverbend.example");
+      await page.getByLabel("Email").fill("board@riverbend.example");
       await page.getByLabel("Password").fill(DEMO_PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL((url) => url.pathname === "/home");
