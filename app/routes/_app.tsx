@@ -18,7 +18,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const schools = names.length > SWITCHER_MAX ? [] : names;
   const scope = { districtId: user.districtId };
   return {
-    user: { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role], districtName: user.districtName },
+    user: {
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      roleLabel: roleLabels[user.role],
+      districtName: user.districtName,
+      // Only a person with another district to go to is offered the switch (ADR 0035).
+      switchesDistrict: user.districtCount > 1,
+    },
     schools,
     nav: [
       { to: "/home", label: "Home" },
@@ -82,6 +90,11 @@ function Shell({ data, children }: { data: ShellData; children: ReactNode }) {
             <div>
               <NavLink to="/account">{user.name}</NavLink>
               <span className="ck-usermenu__role">{user.roleLabel}</span>
+              {user.switchesDistrict ? (
+                <NavLink to="/switch-district" className="ck-usermenu__district">
+                  Switch district
+                </NavLink>
+              ) : null}
             </div>
             <Form method="post" action="/sign-out">
               <button type="submit" className="ck-button ck-button--secondary">

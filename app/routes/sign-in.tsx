@@ -50,7 +50,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // A fresh session id at every sign-in; any session the browser already had ends here.
   const previous = readSessionToken(request, context.config);
   if (previous) await endSession(context.db, previous);
-  throw redirect(safeRedirectPath(parsed.data.redirectTo), {
+  const next = safeRedirectPath(parsed.data.redirectTo);
+  // Someone in several districts has landed in their last one; they choose before going on (ADR 0035).
+  const target = result.districtCount > 1 ? `/switch-district?redirectTo=${encodeURIComponent(next)}` : next;
+  throw redirect(target, {
     headers: { "Set-Cookie": sessionCookie(result.token, context.config) },
   });
 }

@@ -1,30 +1,63 @@
-// People, their role in a district, the schools they serve, sessions, invites and sign-in throttling.
+// People, their membership and role in each district, the schools they serve, sessions, invites and sign-in throttling.
 import { relations, sql } from "drizzle-orm";
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { districts, schools } from "./tenancy";
 
 export const role = pgEnum("role", ["district_lead", "district_team", "school_team", "board"]);
 export const userStatus = pgEnum("user_status", ["invited", "active", "deactivated"]);
 
+/**
+ * Who someone is across the installation: the email they sign in with and their one password. Belongs to no
+ * district, so nothing a district does to its own membership (ADR 0035) reaches another district.
+ */
+export const persons = pgTable(
+  "person",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    email: text("email").notNull(),
+    // Null until the person accepts their first invitation.
+    passwordHash: text("password_hash"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // (id, email) is unique only so a membership's copy of the email can reference it (and follow any change).
+  (t) => [uniqueIndex("person_email_uq").on(sql`lower(${t.email})`), unique("person_id_email_uq").on(t.id, t.email)],
+);
+
+/**
+ * A person's membership of one district: their name there, role, status and grants. Its id is what every other
+ * table means by "who" (always within this district), so a session, an audit event or a score names a membership.
+ */
 export const users = pgTable(
   "app_user",
   {
     id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    personId: uuid("person_id").notNull(),
     districtId: uuid("district_id")
       .notNull()
       .references(() => districts.id, { onDelete: "cascade" }),
+    // The person's email, copied so district queries need no join; the foreign key below keeps it equal.
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: role("role").notNull(),
     // Explicit grant for district roles to see student-level records (school teams see their own school's).
     studentRecords: boolean("student_records").notNull().default(false),
     status: userStatus("status").notNull().default("invited"),
-    passwordHash: text("password_hash"),
+    // When the person first became active in this district (accepted the invitation): reactivation returns here.
+    joinedAt: timestamp("joined_at", { withTimezone: true }),
+    // When the person last signed in to or switched to this district: where the next sign-in lands.
+    lastEnteredAt: timestamp("last_entered_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("app_user_email_uq").on(sql`lower(${t.email})`), index("app_user_district_idx").on(t.districtId)],
+  (t) => [
+    foreignKey({ name: "app_user_person_fk", columns: [t.personId, t.email], foreignColumns: [persons.id, persons.email] })
+      .onDelete("cascade")
+      .onUpdate("cascade"),
+    uniqueIndex("app_user_person_district_uq").on(t.personId, t.districtId),
+    index("app_user_district_idx").on(t.districtId),
+  ],
 );
 
 export const schoolMemberships = pgTable(
@@ -85,7 +118,11 @@ export const signInThrottle = pgTable("sign_in_throttle", {
   blockedUntil: timestamp("blocked_until", { withTimezone: true }),
 });
 
+export const personRelations = relations(persons, ({ many }) => ({
+  memberships: many(users),
+}));
 export const userRelations = relations(users, ({ one, many }) => ({
+  person: one(persons, { fields: [users.personId], references: [persons.id] }),
   district: one(districts, { fields: [users.districtId], references: [districts.id] }),
   schoolMemberships: many(schoolMemberships),
   sessions: many(sessions),

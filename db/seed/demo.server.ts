@@ -1,6 +1,7 @@
 // The demo district a newcomer signs in to: Riverbend Unified, six schools, one account per role.
 import { count, eq, inArray, sql } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import type { Role } from "~/modules/people/permissions";
 import type { Database } from "../client.server";
 import { and, asc, isNull } from "drizzle-orm";
@@ -27,6 +28,7 @@ import {
   strategies,
   studentGroups,
   users,
+  persons,
   districtProfiles,
   reports,
 } from "../schema";
@@ -73,10 +75,11 @@ export const demoAccounts: { email: string; name: string; role: Role; label: str
  * server listens on this machine only unless the operator opts in (ADR 0034). Argon2 checks, one per demo account.
  */
 export async function demoAccountsStillOpen(db: Database): Promise<string[]> {
+  // Passwords belong to the person (ADR 0035): a demo address that joined another district keeps one password.
   const rows = await db
-    .select({ email: users.email, passwordHash: users.passwordHash })
-    .from(users)
-    .where(inArray(users.email, demoAccounts.map((a) => a.email)));
+    .select({ email: persons.email, passwordHash: persons.passwordHash })
+    .from(persons)
+    .where(inArray(persons.email, demoAccounts.map((a) => a.email)));
   const open: string[] = [];
   for (const row of rows) if (row.passwordHash && (await verifyPassword(row.passwordHash, DEMO_PASSWORD))) open.push(row.email);
   return open.sort();
@@ -191,16 +194,18 @@ async function seedDemoDistrict(tx: Tx, passwordHash: string) {
     .returning();
   const schoolId = (name: string) => schoolRows.find((s) => s.name === name)!.id;
   for (const account of demoAccounts) {
+    const person = await findOrCreatePerson(tx, account.email, passwordHash);
     const [user] = await tx
       .insert(users)
       .values({
+        personId: person.id,
         districtId: district.id,
-        email: account.email,
+        email: person.email,
         name: account.name,
         role: account.role,
         studentRecords: account.studentRecords ?? false,
         status: "active",
-        passwordHash,
+        joinedAt: new Date(),
       })
       .returning();
     if (account.schools.length) {

@@ -24,6 +24,7 @@ import { cycles, districts, goalRevisions, goals, rubricScores, schools, users }
 import { createDefaultRubric, ensureCatalog } from "#db/seed/catalog.server";
 import { snapshotOf } from "~/modules/cycles/goals.server";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient, type TestServer } from "../setup/server";
 import { openThrowawayPostgres } from "./throwaway-postgres";
@@ -117,15 +118,17 @@ export async function generateDistrict(db: Database): Promise<GeneratedDistrict>
     .insert(schools)
     .values(Array.from({ length: SCHOOLS }, (_, i) => ({ districtId: district.id, name: schoolName(i), level: schoolLevels[i % schoolLevels.length] })))
     .returning({ id: schools.id });
+  const person = await findOrCreatePerson(db, LEAD_EMAIL, await hashPassword(LEAD_PASSWORD));
   const [lead] = await db
     .insert(users)
     .values({
+      personId: person.id,
       districtId: district.id,
-      email: LEAD_EMAIL,
+      email: person.email,
       name: "Benchmark Lead",
       role: "district_lead",
       status: "active",
-      passwordHash: await hashPassword(LEAD_PASSWORD),
+      joinedAt: new Date(),
     })
     .returning();
   const rubric = await createDefaultRubric(db, district.id, lead.id);

@@ -19,6 +19,7 @@ import { districts, measures, schools, studentGroups, users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { importFields } from "~/modules/data/import";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import { ensureBuild } from "../../server/build";
 import { startTestServer, TestClient } from "../setup/server";
 import { positiveNumber } from "./settings";
@@ -48,7 +49,8 @@ async function seed(handle: DatabaseHandle): Promise<Fixture> {
     .insert(schools)
     .values(Array.from({ length: SCHOOLS }, (_, i) => ({ districtId: district.id, name: `Bench School ${String(i + 1).padStart(2, "0")}`, level: "other" as const })))
     .returning();
-  await db.insert(users).values({ districtId: district.id, role: "district_lead", email: LEAD_EMAIL, name: "Bench Lead", status: "active", passwordHash: await hashPassword(LEAD_PASSWORD) });
+  const person = await findOrCreatePerson(db, LEAD_EMAIL, await hashPassword(LEAD_PASSWORD));
+  await db.insert(users).values({ personId: person.id, districtId: district.id, role: "district_lead", email: person.email, name: "Bench Lead", status: "active", joinedAt: new Date() });
   const groups = await db.select().from(studentGroups);
   const measureRows = await db.select().from(measures);
   const places: { id: string | null; name: string }[] = [{ id: null, name: "district" }, ...schoolRows.map((s) => ({ id: s.id, name: s.name }))];

@@ -17,6 +17,7 @@ import { openDatabase, type Database, type DatabaseHandle } from "#db/client.ser
 import { districts, indicatorWeeks, interventionCatalog, interventions, schoolMemberships, schools, students, users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import { signalsFor } from "~/modules/students/indicators";
 import { ensureInterventionCatalog, getStudentSettings, schoolSummaries, weeklyMeeting } from "~/modules/students/students.server";
 import { actorOf } from "../factories";
@@ -59,9 +60,10 @@ async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; label: str
 export async function generateSchool(db: Database) {
   const [district] = await db.insert(districts).values({ slug: "bench-students", name: "Benchmark Unified" }).returning();
   const [school] = await db.insert(schools).values({ districtId: district.id, name: "Benchmark Elementary", level: "k8" }).returning();
+  const person = await findOrCreatePerson(db, EMAIL, await hashPassword(PASSWORD));
   const [principal] = await db
     .insert(users)
-    .values({ districtId: district.id, email: EMAIL, name: "Bench Principal", role: "school_team", status: "active", passwordHash: await hashPassword(PASSWORD) })
+    .values({ personId: person.id, districtId: district.id, email: person.email, name: "Bench Principal", role: "school_team", status: "active", joinedAt: new Date() })
     .returning();
   await db.insert(schoolMemberships).values({ userId: principal.id, schoolId: school.id });
   const grades = ["K", "1", "2", "3", "4", "5", "6", "7", "8"];

@@ -74,13 +74,13 @@ describe("inviting a person", () => {
       // Too short a password is refused beside the field.
       await invitee.page.getByLabel("Password", { exact: true }).fill("short");
       await invitee.page.getByLabel("Repeat password", { exact: true }).fill("short");
-      await invitee.page.getByRole("button", { name: "Set password and sign in" }).click();
+      await invitee.page.getByRole("button", { name: "Accept and sign in" }).click();
       await expect.poll(() => fieldError(invitee.page, "Password").then((e) => e.text)).toBe("Use at least 12 characters.");
       expect(new URL(invitee.page.url()).pathname).toMatch(/^\/invite\//);
 
       await invitee.page.getByLabel("Password", { exact: true }).fill(password);
       await invitee.page.getByLabel("Repeat password", { exact: true }).fill(password);
-      await invitee.page.getByRole("button", { name: "Set password and sign in" }).click();
+      await invitee.page.getByRole("button", { name: "Accept and sign in" }).click();
       await invitee.page.waitForURL((url) => url.pathname === "/home");
       await expectHeading(invitee.page, "Welcome, Ines");
       expect(await mainNavLabels(invitee.page)).toEqual(["Home", "Cycles", "My school", "Data", "Student support", "Reports"]);

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, schools, users } from "#db/schema";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import type { Role } from "~/modules/people/permissions";
 import type { SessionUser } from "~/modules/people/session.server";
 
@@ -35,16 +36,23 @@ export async function makeUser(
   role: Role,
   options: { schoolIds?: string[]; email?: string; name?: string; status?: "active" | "invited" | "deactivated"; studentRecords?: boolean } = {},
 ) {
+  // The same email in two districts is one person with two memberships (ADR 0035), as an invitation would make it.
+  const person = await findOrCreatePerson(
+    db,
+    options.email ?? `${role}-${unique()}@example.test`,
+    options.status === "invited" ? null : await knownHash(),
+  );
   const [user] = await db
     .insert(users)
     .values({
+      personId: person.id,
       districtId,
       role,
-      email: options.email ?? `${role}-${unique()}@example.test`,
+      email: person.email,
       name: options.name ?? `Test ${role.replace("_", " ")}`,
       status: options.status ?? "active",
       studentRecords: options.studentRecords ?? false,
-      passwordHash: options.status === "invited" ? null : await knownHash(),
+      joinedAt: options.status === "invited" ? null : new Date(),
     })
     .returning();
   if (options.schoolIds?.length) {
@@ -55,10 +63,10 @@ export async function makeUser(
 
 /** The actor a domain function sees for a user row. */
 export function actorOf(
-  user: { id: string; districtId: string; role: Role; email: string; name: string; studentRecords: boolean },
+  user: { id: string; personId: string; districtId: string; role: Role; email: string; name: string; studentRecords: boolean },
   schoolIds: string[] = [],
 ): SessionUser {
-  return { ...user, schoolIds, districtName: "", districtSlug: "", timeZone: "UTC" };
+  return { ...user, schoolIds, districtCount: 1, districtName: "", districtSlug: "", timeZone: "UTC" };
 }
 
 /** A district with two schools and one active user per role; the school team serves the first school. */

@@ -22,10 +22,10 @@ import {
   writeBackup,
 } from "#db/backup.server";
 import { migrationsFolder, openDatabase, type DatabaseHandle } from "#db/client.server";
-import { auditEvents, districts, invites, sessions, signInThrottle, users } from "#db/schema";
+import { auditEvents, districts, invites, persons, sessions, signInThrottle, users } from "#db/schema";
 import { seedDemo } from "#db/seed/demo.server";
 import { projectRoot } from "../../server/build";
-import { makeDistrictWithPeople, makeSchool } from "../factories";
+import { makeDistrictWithPeople, makeSchool, makeUser } from "../factories";
 import { createTestDatabase, testDriver, type TestDatabase } from "../setup/database";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cyclekeeper-backup-test-"));
@@ -178,6 +178,8 @@ describe("backup and restore", { timeout: 120_000 }, () => {
       expiresAt: new Date(Date.now() + 86_400_000),
     });
     await source.db.insert(signInThrottle).values({ key: "ip:203.0.113.9", failures: 3 });
+    // One person in two districts: the demo's lead also serves on the test district's team (ADR 0035).
+    await makeUser(source.db, people.district.id, "district_team", { email: "lead@riverbend.example" });
     backup = tempFile("demo.ckbackup");
     const summary = await writeBackup(source, backup);
     console.log(`[backup] ${testDriver}: demo + extras, ${summary.tables.reduce((n, t) => n + t.rows, 0)} rows, ${summary.bytes} bytes in ${summary.elapsedMs.toFixed(0)} ms`);
@@ -206,10 +208,16 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     const [instant] = await target.query<{ same: boolean }>(`select archived_at = '2024-03-05 10:11:12.123456+00' as same from school where id = $1`, [archivedSchoolId]);
     expect(instant.same).toBe(true);
 
-    const hash = (db: DatabaseHandle) => db.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, people.lead.id));
+    // The password lives on the person (ADR 0035), reached through the lead's membership.
+    const hash = (db: DatabaseHandle) =>
+      db.db.select({ passwordHash: persons.passwordHash }).from(users).innerJoin(persons, eq(persons.id, users.personId)).where(eq(users.id, people.lead.id));
     const [{ passwordHash }] = await hash(target);
     expect(passwordHash).toMatch(/^\$argon2id\$/);
     expect(await hash(target)).toEqual(await hash(source));
+    const memberships = (db: DatabaseHandle) =>
+      db.query(`select u.id, u.district_id, u.person_id from app_user u join person p on p.id = u.person_id where p.email = 'lead@riverbend.example' order by u.id`);
+    expect(await memberships(target)).toHaveLength(2);
+    expect(await memberships(target)).toEqual(await memberships(source));
 
     const [audit] = await target.db.select().from(auditEvents).where(eq(auditEvents.id, unicodeAuditId));
     expect(audit.details).toEqual(details);
@@ -499,7 +507,7 @@ describe("the db:backup and db:restore commands", () => {
       const targetDb = await openTarget();
       if (testDriver !== "postgres") handles.push(targetDb);
       expect(await rowCounts(targetDb)).toEqual(await rowCounts(sourceDb));
-      const hashes = (db: DatabaseHandle) => db.query(`select email, password_hash, extract(epoch from created_at)::text as created from app_user order by email`);
+      const hashes = (db: DatabaseHandle) => db.query(`select email, password_hash, extract(epoch from created_at)::text as created from person order by email`);
       expect(await hashes(targetDb)).toEqual(await hashes(sourceDb));
     },
     240_000,

@@ -144,6 +144,17 @@ const routes: Route[] = [
     expect: { signedOut: OUT, lead: 302, team: 302, schoolTeam: 302, board: 302, otherLead: 404 },
   },
   { method: "GET", path: "/switch-school?school=:schoolB", location: "/schools/:schoolB", expect: { schoolTeam: 403, otherLead: 404 } },
+  // The district chooser (ADR 0035): everyone sees their own districts; a district one is not a member of is not found.
+  { method: "GET", path: "/switch-district", expect: { signedOut: OUT, lead: 200, team: 200, schoolTeam: 200, board: 200, otherLead: 200 } },
+  {
+    method: "POST",
+    path: "/switch-district",
+    body: () => ({ districtId: ":otherDistrict" }),
+    location: "/home",
+    expect: { signedOut: OUT, lead: 404, team: 404, schoolTeam: 404, board: 404, otherLead: 302 },
+  },
+  { method: "POST", path: "/switch-district", body: () => ({ districtId: ":district" }), location: "/home", expect: { lead: 302, otherLead: 404 } },
+  { method: "POST", path: "/switch-district", body: () => ({ districtId: "not-a-uuid" }), expect: { lead: 400 } },
 
   // Forms. The lead's successful writes go to scratch records, so the pages above keep their fixtures.
   {
@@ -834,6 +845,8 @@ beforeAll(async () => {
     member: member.id,
     scratchPerson: scratchPerson.id,
     missing: randomUUID(),
+    district: district.district.id,
+    otherDistrict: other.district.id,
   };
   Object.assign(ids, await goalFixtures());
   Object.assign(ids, await reflectionFixtures(ids.districtCycle, ids.otherCycle, ids.goal));

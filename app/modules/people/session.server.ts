@@ -1,5 +1,5 @@
 // Server-side sessions: a random token in an HttpOnly cookie, its hash in the session table.
-import { and, eq, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { parse, serialize } from "cookie";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, sessions, users } from "#db/schema";
@@ -9,6 +9,10 @@ import { accessChanged } from "./access-events.server";
 import type { Actor, Role } from "./permissions";
 
 export interface SessionUser extends Actor {
+  /** The person behind this district membership (ADR 0035); `id` is the membership, what records name as "who". */
+  personId: string;
+  /** How many districts the person may enter now, this one included: more than one offers a district switch. */
+  districtCount: number;
   email: string;
   name: string;
   districtName: string;
@@ -86,7 +90,10 @@ export type SessionCheck =
   | { user: SessionUser; lastSeenAt: Date; expiresAt: Date; ended?: undefined }
   | { ended: SessionEnd; user?: undefined };
 
-/** The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is inactive. */
+/**
+ * The signed-in user for a token, or null when the session is unknown, idle too long, expired or the user is
+ * inactive. A session belongs to one membership, so it carries its district: only that membership's status counts.
+ */
 export async function findSessionUser(db: Database, token: string, config: SessionConfig): Promise<SessionUser | null> {
   return (await checkSession(db, token, config, { activity: true })).user ?? null;
 }
@@ -103,6 +110,9 @@ export async function checkSession(db: Database, token: string, config: SessionC
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
       userId: users.id,
+      personId: users.personId,
+      // The person's active memberships, counted in the session's one round trip (it decides the district switch).
+      districtCount: sql<number>`(select count(*) from ${users} as "sibling" where "sibling"."person_id" = ${users.personId} and "sibling"."status" = 'active')::int`,
       email: users.email,
       name: users.name,
       role: users.role,
@@ -139,6 +149,8 @@ export async function checkSession(db: Database, token: string, config: SessionC
     expiresAt: row.expiresAt,
     user: {
       id: row.userId,
+      personId: row.personId,
+      districtCount: Number(row.districtCount),
       email: row.email,
       name: row.name,
       role: row.role as Role,
@@ -166,6 +178,11 @@ export async function endSession(db: Database, token: string) {
 /** Ends every session of a person, inside the caller's transaction: the caller announces accessChanged after commit. */
 export async function endUserSessions(db: Pick<Database, "delete">, userId: string) {
   await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** Ends the person's sessions in every district: their password changed, and it is one password for all. */
+export async function endPersonSessions(db: Pick<Database, "delete">, personId: string) {
+  await db.delete(sessions).where(inArray(sessions.userId, sql`(select ${users.id} from ${users} where ${users.personId} = ${personId})`));
 }
 
 export async function deleteExpiredSessions(db: Database, config: SessionConfig) {
