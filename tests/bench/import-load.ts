@@ -19,6 +19,7 @@ import { districts, measures, schools, studentGroups, users } from "#db/schema";
 import { ensureCatalog } from "#db/seed/catalog.server";
 import { importFields } from "~/modules/data/import";
 import { hashPassword } from "~/modules/people/password.server";
+import { findOrCreatePerson } from "~/modules/people/people.server";
 import { ensureBuild, projectRoot } from "../../server/build";
 import { TestClient } from "../setup/server";
 import { positiveNumber } from "./settings";
@@ -44,7 +45,8 @@ async function seed(handle: DatabaseHandle): Promise<string> {
     .insert(schools)
     .values(Array.from({ length: 20 }, (_, i) => ({ districtId: district.id, name: `S${String(i + 1).padStart(2, "0")}`, level: "other" as const })))
     .returning();
-  await db.insert(users).values({ districtId: district.id, role: "district_lead", email: LEAD_EMAIL, name: "Bench Lead", status: "active", passwordHash: await hashPassword(LEAD_PASSWORD) });
+  const person = await findOrCreatePerson(db, LEAD_EMAIL, await hashPassword(LEAD_PASSWORD));
+  await db.insert(users).values({ personId: person.id, districtId: district.id, role: "district_lead", email: person.email, name: "Bench Lead", status: "active", joinedAt: new Date() });
   const groupRows = await db
     .insert(studentGroups)
     .values(Array.from({ length: 10 }, (_, i) => ({ districtId: district.id, slug: `g${i + 1}`, name: `Group ${i + 1}`, category: "all" as const, sortOrder: i })))

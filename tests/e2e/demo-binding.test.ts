@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "#db/client.server";
-import { users } from "#db/schema";
+import { persons } from "#db/schema";
 import { hashPassword } from "~/modules/people/password.server";
 import { freshDataDir, removeTempDirs, spawnServer, waitForHealthy, type ServerProcess, type StopResult } from "./support";
 
@@ -99,7 +99,8 @@ describe("the demo district and the network", () => {
   it("listens on the network once every demo account has a password of its own", { timeout: 180_000 }, async () => {
     const handle = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
     try {
-      await handle.db.update(users).set({ passwordHash: await hashPassword("a-password-only-the-district-knows") });
+      // Passwords belong to the person (ADR 0035).
+      await handle.db.update(persons).set({ passwordHash: await hashPassword("a-password-only-the-district-knows") });
     } finally {
       await handle.close();
     }
