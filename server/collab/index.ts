@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { DatabaseHandle } from "#db/client.server";
 import type { AppConfig } from "~/config";
-import { accessChanged, onAccessChanged, type AccessChange } from "~/modules/people/access-events.server";
+import { onAccessChanged, type AccessChange } from "~/modules/people/access-events.server";
 import { CollaborationUnavailable, onServerChange } from "~/modules/plans/server-changes.server";
 import { authorizeUpgrade, recheckGrant, Refusal, type Grant } from "./auth";
 import { encodeReadOnlyNotice } from "./protocol";
@@ -59,11 +59,6 @@ export interface ClusterLink extends Cluster {
 
 /** How often every instance says how far it holds each open document's log: a lost announcement heals within this. */
 const HEAD_EVERY_MS = 15_000;
-
-/** Tells every collaboration server in this process to re-check a person's connections (after a role change, say). */
-export function recheckConnectionsForUser(userId: string) {
-  return accessChanged(userId);
-}
 
 /** Whether an access change concerns a connection with this grant. */
 export function concerns(change: AccessChange, grant: Pick<Grant, "documentId"> & { user: { id: string } }) {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { checkpoints } from "./school-year";
 
-export { checkpointLabels, checkpoints, type Checkpoint } from "./school-year";
+export type { Checkpoint } from "./school-year";
 
 /** A checkpoint date field; whether it is a real date inside the school year is checked with the other dates. */
 export const checkpointDate = (label: string) =>

@@ -248,17 +248,6 @@ export async function bumpScoreRevision(tx: Pick<Database, "update">, cycle: Pic
     .where(eq(cycles.id, cycle.districtCycleId ?? cycle.id));
 }
 
-/** Scores of many cycles at once, for roll-ups across schools. */
-export async function scoresForCycles(db: Database, actor: Actor, cycleIds: string[]) {
-  requirePermission(actor, "cycle:read", { districtId: actor.districtId });
-  if (cycleIds.length === 0) return [];
-  return db
-    .select({ cycleId: rubricScores.cycleId, itemId: rubricScores.rubricItemId, checkpoint: rubricScores.checkpoint, level: rubricScores.level })
-    .from(rubricScores)
-    .innerJoin(cycles, eq(cycles.id, rubricScores.cycleId))
-    .where(and(inArray(rubricScores.cycleId, cycleIds), eq(cycles.districtId, actor.districtId)));
-}
-
 /**
  * The district cycle's schools side by side at one checkpoint (the latest scored one when none is asked for),
  * with the scores of that checkpoint and the one before it — only what the roll-up shows, so a district of

@@ -143,8 +143,6 @@ export const adoptionSchema = z.object({
   expectedVersion,
 });
 
-export type ImplementationGoalInput = z.output<typeof implementationGoalSchema>;
-export type OutcomeGoalInput = z.output<typeof outcomeGoalSchema>;
 export type GoalInput = z.output<typeof goalSchema>;
 export type StrategyInput = z.output<typeof strategySchema>;
 export type AdoptionInput = z.output<typeof adoptionSchema>;

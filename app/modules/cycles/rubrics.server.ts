@@ -7,7 +7,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/people/permissions";
 import { Conflict, NotFound, StaleEdit, ValidationFailed } from "~/utils/errors";
 import { bumpScoreRevision, type CycleRow } from "./cycles.server";
-import { diffRubricVersions, excerpt, yearEndLevel, type Descriptors, type RubricChange } from "./rubric-versions";
+import { diffRubricVersions, excerpt, yearEndLevel, type Descriptors } from "./rubric-versions";
 import type { NewRubricItem, PublishRubricInput, RubricItemEdit } from "./rubrics.schema";
 import { checkpoints, schoolYearLabel, type Checkpoint } from "./school-year";
 
@@ -583,5 +583,3 @@ export async function previousYearLevels(db: Database, actor: Actor, cycle: Read
   }
   return { cycleId: previous.id, yearLabel: schoolYearLabel(previous.startYear), levels };
 }
-
-export type { RubricChange };

@@ -19,7 +19,6 @@ export function parseFilters(search: URLSearchParams) {
   return { startYear: year.success ? year.data : null, term: term.success ? term.data : null, schoolId: school, measureId: measure };
 }
 
-export type ParsedFilters = ReturnType<typeof parseFilters>;
 
 /** The address of a view with the same filters, for links between views and to the CSV export. */
 export function withFilters(path: string, filters: Partial<Record<"year" | "term" | "school" | "measure", string | number | null | undefined>>) {

@@ -360,12 +360,3 @@ export async function listImports(db: Database, actor: Actor, limit = 100): Prom
   });
 }
 
-/** How many current rows the district has, for the import page's summary. */
-export async function countCurrentObservations(db: Database, actor: Actor) {
-  requirePermission(actor, "data:manage", { districtId: actor.districtId });
-  const [row] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(observations)
-    .where(and(eq(observations.districtId, actor.districtId), isNull(observations.replacedByImportId)));
-  return row?.n ?? 0;
-}

@@ -34,8 +34,6 @@ export const dataTerms = ["fall", "winter", "spring", "year"] as const;
 export type DataTerm = (typeof dataTerms)[number];
 export const dataTermLabels: Record<DataTerm, string> = { fall: "Fall", winter: "Winter", spring: "Spring", year: "Whole year" };
 
-export const grades = ["all", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] as const;
-
 /** A file of this size or larger is refused before it is read: 100 000 rows take about 6 MB. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 

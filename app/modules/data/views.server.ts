@@ -322,16 +322,6 @@ export async function trendView(db: Database, actor: Actor, filters: { schoolId:
 // Outcome goals
 
 /**
- * The values an outcome goal is judged by: all students, all grades, at the goal's school (or the district), for
- * each term of the cycle's year, oldest first. A hidden value comes back with n 0 and no value, so it is counted
- * as held back and never shown.
- */
-export async function outcomeGoalValues(db: Database, actor: Actor, goal: { measureId: string; startYear: number; schoolId: string | null }) {
-  requirePermission(actor, "data:read", { districtId: actor.districtId, schoolId: goal.schoolId });
-  return outcomeGoalValuesInDistrict(db, actor.districtId, goal);
-}
-
-/**
  * The same, for a caller that has already checked the actor may read the goal's cycle (whoever reads a cycle reads
  * its data: `cycle:read` and `data:read` reach the same places).
  */

@@ -1,5 +1,5 @@
 // Server-side sessions: a random token in an HttpOnly cookie, its hash in the session table.
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { eq, inArray, lt, or, sql } from "drizzle-orm";
 import { parse, serialize } from "cookie";
 import type { Database } from "#db/client.server";
 import { districts, schoolMemberships, sessions, users } from "#db/schema";
@@ -192,7 +192,3 @@ export async function deleteExpiredSessions(db: Database, config: SessionConfig)
     .where(or(lt(sessions.expiresAt, new Date(now)), lt(sessions.lastSeenAt, new Date(now - config.sessionIdleMs))));
 }
 
-export async function countUserSessions(db: Database, userId: string) {
-  const rows = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId)));
-  return rows.length;
-}

@@ -15,7 +15,6 @@ import {
   restoreLastGood,
   restoreDocumentVersion,
   saveDocumentVersion,
-  type VersionSummary,
 } from "./document-versions.server";
 import { goalBlockSummaries } from "./goal-summaries.server";
 import { ensurePlanDocument, planDocumentAccess, type PlanAccess } from "./plan-document.server";
@@ -37,8 +36,6 @@ function requireEdit(plan: { access: PlanAccess; cycle: { status: string; distri
   if (plan.cycle.status === "closed" && can(actor, "cycle:edit", plan.cycle)) throw new Conflict(closedPlanMessage);
   throw new Forbidden("Only people who may edit this cycle can save or restore versions of its plan.");
 }
-
-export type { VersionSummary };
 
 export interface ActivitySummary {
   person: string | null;

@@ -13,7 +13,6 @@ import type { Actor } from "~/modules/people/permissions";
 import { BlockLoader, groupResults, outcomeResults, reportGoals } from "./block-data.server";
 import { profileOfDistrict } from "./profile.server";
 import type { ReportAudience } from "./report-blocks";
-import { reportMessages } from "./report-messages";
 import { buildReportDocument, type ReportFacts } from "./report-prose";
 
 export interface GenerateOptions {
@@ -21,8 +20,6 @@ export interface GenerateOptions {
   language: string;
 }
 
-/** The English section headings, in order (the catalog holds them in every language). */
-export const reportSectionTitles = [...reportMessages("en").sections];
 
 const latest = (present: Iterable<Checkpoint>) => {
   const set = new Set(present);

@@ -175,12 +175,6 @@ async function draftContent(tx: Reader, report: Pick<ReportRow, "id" | "title" |
   throw new DamagedDocument(label.documentLabel, damageDescriptions[reading.damage], label.historyPath);
 }
 
-/** The report's draft as it is stored now, for checks; a damaged draft is DamagedDocument. */
-export async function reportDraftContent(db: Database, actor: Actor, reportId: string): Promise<JSONContent> {
-  const { report } = await loadReport(db, actor, reportId);
-  return db.transaction((tx) => draftContent(tx, report), { isolationLevel: "repeatable read" });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Creating
 
