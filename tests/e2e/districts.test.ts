@@ -86,7 +86,8 @@ describe("a person in two districts", () => {
       await expect(target.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
       await page.keyboard.press("Enter");
       await page.waitForURL((url) => url.pathname === "/home");
-      await expect(page.locator(".ck-brand").innerText()).resolves.toContain(OTHER);
+      // The address changes before the new page is drawn: wait for the page itself.
+      await page.locator(".ck-brand", { hasText: OTHER }).waitFor();
       // Lakeside's own records only: its one school, none of Riverbend's.
       await page.goto("/schools");
       await expect(page.getByRole("main").innerText()).resolves.toContain("Heron Bay Elementary");
@@ -101,7 +102,7 @@ describe("a person in two districts", () => {
       await expect(page.getByRole("main").getByRole("listitem").filter({ hasText: "you are here" }).innerText()).resolves.toContain(OTHER);
       await page.getByRole("button", { name: "Switch to Riverbend Unified School District" }).click();
       await page.waitForURL((url) => url.pathname === "/home");
-      await expect(page.locator(".ck-brand").innerText()).resolves.toContain("Riverbend");
+      await page.locator(".ck-brand", { hasText: "Riverbend" }).waitFor();
       await expect(page.locator(".ck-usermenu").innerText()).resolves.toContain("District SEL lead");
       await shoot(page, "home-riverbend");
     } finally {
@@ -127,7 +128,8 @@ describe("a person in two districts", () => {
       await page.getByLabel("Repeat password", { exact: true }).fill(DEMO_PASSWORD);
       await page.getByRole("button", { name: "Accept and sign in" }).click();
       await page.waitForURL((url) => url.pathname === "/home");
-      await expect(page.locator(".ck-brand").innerText()).resolves.toContain(OTHER);
+      // The address changes before the new page is drawn: wait for the page itself.
+      await page.locator(".ck-brand", { hasText: OTHER }).waitFor();
       await expect(page.locator(".ck-usermenu").innerText()).resolves.toContain("Theo in Lakeside");
       await expect(page.locator(".ck-usermenu").getByRole("link", { name: "Switch district" }).count()).resolves.toBe(1);
     } finally {
